@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Storage;
+using TechTransfer.Accounts;
+using TechTransfer.Listings;
+using TechTransfer.RegionalCenters;
+using TechTransfer.Storage;
+
+namespace TechTransfer.Hosting;
+
+public static class GrainServices
+{
+    public const string ConnectionName = "techtransfer";
+
+    /// <summary>The connection string every part of a host uses (Orleans providers name it in silo.json).</summary>
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionName)
+        ?? throw new InvalidOperationException(
+            $"No connection string '{ConnectionName}': set ConnectionStrings__{ConnectionName} or use scripts/start.");
+
+    /// <summary>What grains need from the host, registered identically by the server, the CLI and the tests.</summary>
+    public static IServiceCollection AddGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(_ => NpgsqlDataSource.Create(ConnectionString(configuration)));
+        services.TryAddSingleton<ListingProjection>();
+        services.TryAddSingleton(_ => RegionDirectory.Load(
+            configuration["TechTransfer:RegionsFile"] ?? Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json")));
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<AccountOptions>(configuration.GetSection("TechTransfer:Accounts"));
+        services.AddKeyedSingleton<IGrainStorageSerializer, StateJsonSerializer>(StateJsonSerializer.Key);
+        return services;
+    }
+}

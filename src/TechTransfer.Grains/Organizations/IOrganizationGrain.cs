@@ -1,0 +1,22 @@
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.Organizations;
+
+/// <summary>One per university, institute, enterprise or service center; key = organization id ("org-…").</summary>
+public interface IOrganizationGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the organization; repeating the same registration is a no-op.</summary>
+    Task<OrganizationView> RegisterAsync(OrganizationProfile profile);
+
+    Task<OrganizationView?> GetAsync();
+
+    Task AddMemberAsync(string accountId);
+}
+
+/// <summary>Who an organization is. RegionCode is set for service centers only.</summary>
+[GenerateSerializer, Immutable, Alias("tt.OrganizationProfile")]
+public sealed record OrganizationProfile(string Name, OrganizationKind Kind, string Province, string? RegionCode = null);
+
+[GenerateSerializer, Immutable, Alias("tt.OrganizationView")]
+public sealed record OrganizationView(
+    string Id, string Name, string Kind, string Province, string? RegionCode, string[] Members, DateTimeOffset CreatedAt);

@@ -1,0 +1,85 @@
+namespace TechTransfer.Problems;
+
+public static class ProblemCodes
+{
+    public const string Validation = "validation";
+    public const string BadRequest = "bad-request";
+    public const string Unauthorized = "unauthorized";
+    public const string LoginFailed = "login-failed";
+    public const string LockedOut = "locked-out";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not-found";
+    public const string AlreadyExists = "already-exists";
+    public const string InvalidTransition = "invalid-transition";
+    public const string VersionMismatch = "version-mismatch";
+    public const string VersionRequired = "version-required";
+    public const string TooLarge = "too-large";
+    public const string Unavailable = "unavailable";
+    public const string Internal = "internal";
+}
+
+/// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
+public static class ProblemCatalog
+{
+    public sealed record Entry(int Status, string Zh, string En);
+
+    static readonly Dictionary<string, Entry> Problems = new()
+    {
+        [ProblemCodes.Validation] = new(400, "提交的内容未通过校验", "The request did not pass validation"),
+        [ProblemCodes.BadRequest] = new(400, "请求格式不正确", "The request is malformed"),
+        [ProblemCodes.Unauthorized] = new(401, "请先登录", "Sign-in required"),
+        [ProblemCodes.LoginFailed] = new(401, "账号或密码不正确", "Wrong account or password"),
+        [ProblemCodes.LockedOut] = new(423, "登录失败次数过多，账号已暂时锁定", "Too many failed sign-ins; the account is locked for a while"),
+        [ProblemCodes.Forbidden] = new(403, "无权执行此操作", "You are not allowed to do this"),
+        [ProblemCodes.NotFound] = new(404, "未找到该资源", "Not found"),
+        [ProblemCodes.AlreadyExists] = new(409, "该资源已存在", "It already exists"),
+        [ProblemCodes.InvalidTransition] = new(409, "当前状态下不能执行此操作", "This is not possible in the current status"),
+        [ProblemCodes.VersionMismatch] = new(412, "内容已被他人修改，请刷新后重试", "It was changed by someone else; reload and try again"),
+        [ProblemCodes.VersionRequired] = new(428, "修改时须提供 If-Match 版本号", "An If-Match version is required to change it"),
+        [ProblemCodes.TooLarge] = new(413, "请求内容过大", "The request body is too large"),
+        [ProblemCodes.Unavailable] = new(503, "服务暂时不可用，请稍后重试", "The service is temporarily unavailable; try again shortly"),
+        [ProblemCodes.Internal] = new(500, "服务器内部错误", "Internal server error"),
+    };
+
+    static readonly Dictionary<string, (string Zh, string En)> Rules = new()
+    {
+        ["required"] = ("{0}不能为空", "{0} is required"),
+        ["max-length"] = ("{0}不能超过 {1} 个字符", "{0} must be at most {1} characters"),
+        ["max-items"] = ("{0}最多 {1} 项", "{0} may have at most {1} items"),
+        ["unknown-value"] = ("{0}的取值“{1}”不在允许范围内", "{0} has an unknown value \"{1}\""),
+        ["range"] = ("{0}须在 {1} 之间", "{0} must be within {1}"),
+        ["not-negative"] = ("{0}不能为负数", "{0} must not be negative"),
+        ["min-greater-than-max"] = ("预算下限不能高于上限", "budgetMin must not exceed budgetMax"),
+        ["in-past"] = ("{0}须晚于今天", "{0} must be in the future"),
+        ["invalid-format"] = ("{0}格式不正确", "{0} has an invalid format"),
+        ["control-characters"] = ("{0}含有不允许的控制字符", "{0} contains control characters"),
+        ["duplicate"] = ("{0}重复：{1}", "{0} is a duplicate: {1}"),
+    };
+
+    static readonly Dictionary<string, string> FieldNamesZh = new()
+    {
+        ["title"] = "标题", ["summary"] = "成果简介", ["description"] = "需求描述", ["keywords"] = "关键词",
+        ["techField"] = "技术领域", ["trl"] = "技术成熟度", ["minTrl"] = "最低技术成熟度",
+        ["transferModes"] = "转化方式", ["askingPrice"] = "挂牌价", ["province"] = "省份",
+        ["ipRights"] = "知识产权", ["budgetMin"] = "预算下限", ["budgetMax"] = "预算上限", ["deadline"] = "截止日期",
+        ["contact"] = "联系方式", ["contact.name"] = "联系人", ["contact.phone"] = "联系电话", ["contact.email"] = "电子邮箱",
+        ["externalId"] = "外部编号", ["account"] = "账号", ["password"] = "密码", ["body"] = "请求内容",
+    };
+
+    public static Entry Describe(string code) =>
+        Problems.TryGetValue(code, out var entry) ? entry : Problems[ProblemCodes.Internal];
+
+    public static (string Zh, string En) Describe(FieldError error)
+    {
+        var (zh, en) = Rules.TryGetValue(error.Rule, out var rule) ? rule : ("{0}无效", "{0} is invalid");
+        var fieldZh = FieldNamesZh.TryGetValue(StripIndex(error.Field), out var name) ? name : error.Field;
+        return (string.Format(zh, fieldZh, error.Argument), string.Format(en, error.Field, error.Argument));
+    }
+
+    // "ipRights[2].number" is described by the name of "ipRights"
+    static string StripIndex(string field)
+    {
+        var bracket = field.IndexOf('[');
+        return bracket < 0 ? field : field[..bracket];
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using TechTransfer.Accounts;
+using TechTransfer.Demands;
+using TechTransfer.Imports;
+using TechTransfer.Listings;
+using TechTransfer.Organizations;
+using TechTransfer.Problems;
+using TechTransfer.RegionalCenters;
+using TechTransfer.Storage;
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.Demo;
+
+/// <summary>
+/// Seeds the local demo network: demo organizations and accounts (all with <see cref="Password"/>) and,
+/// unless switched off, a catalogue of published achievements and demands. Idempotent: a restart seeds nothing twice.
+/// Runs only when TechTransfer:Demo is true; any other mode has no well-known password.
+/// </summary>
+public sealed class DemoSeeder(
+    IGrainFactory grains, RegionDirectory regions, CatalogueImporter importer, IConfiguration configuration,
+    IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<DemoSeeder> logger) : BackgroundService
+{
+    public const string Password = "TechTransfer#2026";
+
+    static readonly string[] UniversityProvinces = ["江苏", "北京", "上海", "湖北", "四川", "陕西", "辽宁", "广东", "浙江", "山东"];
+    static readonly string[] EnterpriseProvinces = ["广东", "浙江", "江苏", "北京", "四川"];
+
+    public static string UniversityOf(string province) =>
+        province == "江苏" ? "org-demo-university" : $"org-demo-university-{Array.IndexOf(UniversityProvinces, province)}";
+
+    public static string EnterpriseOf(string province) =>
+        province == "广东" ? "org-demo-enterprise" : $"org-demo-enterprise-{Array.IndexOf(EnterpriseProvinces, province)}";
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        if (!configuration.GetValue<bool>("TechTransfer:Demo")) return;
+        if (!await WaitForStartAsync(stopping)) return;
+        var started = clock.GetTimestamp();
+        await SeedAccountsAsync();
+        if (configuration.GetValue("TechTransfer:DemoListings", true)) await SeedListingsAsync(stopping);
+        logger.LogInformation("Demo network seeded in {Elapsed}", clock.GetElapsedTime(started));
+    }
+
+    async Task SeedAccountsAsync()
+    {
+        foreach (var province in UniversityProvinces)
+            await RegisterAsync(UniversityOf(province), $"演示大学（{province}）", OrganizationKind.University, province);
+        foreach (var province in EnterpriseProvinces)
+            await RegisterAsync(EnterpriseOf(province), $"演示科技有限公司（{province}）", OrganizationKind.Enterprise, province);
+        await RegisterAsync("org-torch", "科技部火炬中心（演示）", OrganizationKind.National, "北京");
+        foreach (var region in regions.Regions)
+            await RegisterAsync(CenterOf(region.Code), region.Name + "（演示）", OrganizationKind.ServiceCenter, region.Provinces[0], region.Code);
+
+        await CreateAccountAsync("demo-university", "演示大学成果转化办", UniversityOf("江苏"), OrganizationKind.University, Role.OrganizationAdmin);
+        await CreateAccountAsync("demo-enterprise", "演示科技研发部", EnterpriseOf("广东"), OrganizationKind.Enterprise, Role.OrganizationAdmin);
+        await CreateAccountAsync("demo-national", "火炬中心管理员", "org-torch", OrganizationKind.National, Role.NationalAdmin);
+        foreach (var region in regions.Regions)
+        {
+            var name = region.Code == "yangtze-delta" ? "demo-broker" : $"demo-broker-{region.Code}";
+            await CreateAccountAsync(name, $"{region.ShortName}技术经纪人", CenterOf(region.Code), OrganizationKind.ServiceCenter, Role.Broker, region.Code);
+            await grains.GetGrain<IRegionalCenterGrain>(region.Code).AddBrokerAsync(AccountKeys.Of(name));
+        }
+    }
+
+    async Task SeedListingsAsync(CancellationToken stopping)
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "Demo");
+        var achievements = await File.ReadAllLinesAsync(Path.Combine(directory, "achievements.jsonl"), stopping);
+        foreach (var group in achievements.GroupBy(ProvinceOf))
+        {
+            var report = await importer.ImportAsync(Seeder(UniversityOf(group.Key), OrganizationKind.University), [.. group], publish: true,
+                cancellation: stopping);
+            if (report.Rejected > 0) logger.LogWarning("Demo catalogue of {Province}: {Rejected} rows rejected", group.Key, report.Rejected);
+        }
+
+        var today = ChinaTime.Today(clock);
+        foreach (var (line, index) in (await File.ReadAllLinesAsync(Path.Combine(directory, "demands.jsonl"), stopping)).Select((l, i) => (l, i)))
+        {
+            var input = JsonSerializer.Deserialize<DemandInput>(line, TechTransferJson.Options)!;
+            var actor = Seeder(EnterpriseOf(input.Province!), OrganizationKind.Enterprise);
+            var demand = grains.GetGrain<IDemandGrain>(ListingIds.DemandFromCatalogue(actor.OrganizationId, $"demo-{index}"));
+            if (await demand.GetAsync(actor) is not null) continue;
+            await demand.CreateAsync(actor, input.Validate(today));
+            await demand.PublishAsync(actor);
+        }
+    }
+
+    async Task RegisterAsync(string id, string name, OrganizationKind kind, string province, string? region = null) =>
+        await grains.GetGrain<IOrganizationGrain>(id).RegisterAsync(new OrganizationProfile(name, kind, province, region));
+
+    async Task CreateAccountAsync(string name, string displayName, string organization, OrganizationKind kind, Role role, string? region = null)
+    {
+        try
+        {
+            await grains.GetGrain<IAccountGrain>(AccountKeys.Of(name))
+                .CreateAsync(new AccountProfile(displayName, organization, kind, role, region), Password);
+        }
+        catch (ProblemException e) when (e.Code == ProblemCodes.AlreadyExists)
+        {
+        }
+    }
+
+    static Actor Seeder(string organization, OrganizationKind kind) => new("acct-demo-seeder", organization, kind, Role.OrganizationAdmin);
+
+    static string CenterOf(string regionCode) => $"org-center-{regionCode}";
+
+    static string ProvinceOf(string line) => JsonDocument.Parse(line).RootElement.GetProperty("province").GetString()!;
+
+    async Task<bool> WaitForStartAsync(CancellationToken stopping)
+    {
+        var started = new TaskCompletionSource();
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var cancel = stopping.Register(() => started.TrySetCanceled());
+        try { await started.Task; return true; }
+        catch (OperationCanceledException) { return false; }
+    }
+}

@@ -1,0 +1,35 @@
+using TechTransfer.Problems;
+using TechTransfer.Security;
+
+namespace TechTransfer.Imports;
+
+public static class ImportEndpoints
+{
+    public const long MaxBodyBytes = 16 * 1024 * 1024;
+    const int MaxLines = 20_000;
+
+    public static void MapImports(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/imports", ImportAsync).WithTags("Imports").RequireAuthorization()
+            .Accepts<string>("application/x-ndjson", "text/plain")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
+    }
+
+    /// <summary>
+    /// Body: a JSONL catalogue (one achievement create body with its externalId per line).
+    /// firstLine lets a client that sends a large file in chunks get file line numbers back.
+    /// </summary>
+    static async Task<IResult> ImportAsync(HttpContext http, CatalogueImporter importer, bool? publish, int? firstLine, CancellationToken cancellation)
+    {
+        var actor = http.User.RequiredActor();
+        using var reader = new StreamReader(http.Request.Body);
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(cancellation) is { } line)
+        {
+            if (lines.Count == MaxLines) throw new ProblemException(ProblemCodes.TooLarge);
+            lines.Add(line);
+        }
+        if (lines.Count == 0) throw ProblemException.Invalid([new FieldError("body", "required")]);
+        return TypedResults.Ok(await importer.ImportAsync(actor, lines, publish ?? false, Math.Max(1, firstLine ?? 1), cancellation));
+    }
+}

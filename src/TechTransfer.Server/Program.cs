@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.Json;
+using TechTransfer.Achievements;
+using TechTransfer.Database;
+using TechTransfer.Demands;
+using TechTransfer.Demo;
+using TechTransfer.Health;
+using TechTransfer.Hosting;
+using TechTransfer.Imports;
+using TechTransfer.Organizations;
+using TechTransfer.Problems;
+using TechTransfer.RegionalCenters;
+using TechTransfer.Security;
+using TechTransfer.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+SiloConfig.AddTo(builder);
+
+var connectionString = GrainServices.ConnectionString(builder.Configuration);
+await SiloConfig.MigrateWithRetryAsync(connectionString);
+builder.AddTechTransferAuth(await TokenIssuer.LoadSigningKeyAsync(connectionString));
+
+builder.Services.AddGrainServices(builder.Configuration);
+builder.Host.UseOrleans(_ => { }); // providers come from the "Orleans" section of silo-config
+builder.Services.AddSingleton<CatalogueImporter>();
+builder.Services.AddHostedService<DemoSeeder>();
+builder.Services.AddOpenApi();
+builder.Services.Configure<JsonOptions>(o => TechTransferJson.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so bad JSON becomes a problem, too
+builder.Services.AddProblemDetails();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+var app = builder.Build();
+app.UseProblemResults();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi();
+app.MapHealth();
+app.MapAuth();
+app.MapAchievements();
+app.MapDemands();
+app.MapRegions();
+app.MapOrganizations();
+app.MapImports();
+app.Run();
+
+public partial class Program;
