@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using TechTransfer.Demo;
+using TechTransfer.Hosting;
+using TechTransfer.Storage;
+
+namespace TechTransfer.Tests.Infrastructure;
+
+/// <summary>
+/// The real host (silo + Kestrel + API) on a fresh database, in local demo mode without demo listings:
+/// the demo organizations and accounts exist, the market is empty.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = null!;
+
+    public HostFactory Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync("api");
+        Host = new HostFactory(Database.ConnectionString, demoListings: false);
+        Host.StartServer();
+        await Host.WaitUntilSeededAsync();
+    }
+
+    public HttpClient Anonymous() => Host.CreateClient();
+
+    /// <summary>A client signed in as one of the demo accounts (password from the demo seeder).</summary>
+    public async Task<HttpClient> SignedInAsync(string account)
+    {
+        var client = Host.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { account, password = DemoSeeder.Password });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("token").GetString());
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public sealed class HostFactory(string connectionString, bool demoListings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            UseKestrel(0);
+            builder.UseSetting("mode", "local");
+            builder.UseSetting($"ConnectionStrings:{GrainServices.ConnectionName}", connectionString);
+            builder.UseSetting("Orleans:ClusterId", "api-" + Guid.NewGuid().ToString("N")[..8]);
+            builder.UseSetting("Orleans:ServiceId", "api-" + Guid.NewGuid().ToString("N")[..8]);
+            builder.UseSetting("Orleans:Endpoints:SiloPort", FreePort().ToString());
+            builder.UseSetting("Orleans:Endpoints:GatewayPort", FreePort().ToString());
+            builder.UseSetting("TechTransfer:Demo", "true");
+            builder.UseSetting("TechTransfer:DemoListings", demoListings ? "true" : "false");
+        }
+
+        /// <summary>The seeder runs right after start; a sign-in succeeds once the last demo account exists.</summary>
+        public async Task WaitUntilSeededAsync()
+        {
+            using var client = CreateClient();
+            for (var attempt = 0; attempt < 120; attempt++)
+            {
+                var response = await client.PostAsJsonAsync("/api/auth/login",
+                    new { account = "demo-broker-beibu-gulf", password = DemoSeeder.Password });
+                if (response.StatusCode == HttpStatusCode.OK) return;
+                await Task.Delay(250);
+            }
+            throw new TimeoutException("The demo accounts were not seeded within 30 s.");
+        }
+
+        static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
+
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = TechTransferJson.Options;
+
+    public static async Task<JsonElement> BodyAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(Options);
+}
