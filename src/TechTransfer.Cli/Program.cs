@@ -1,0 +1,30 @@
+using TechTransfer.Commands;
+
+// techtransfer: the operator's tool. Each command is one file in Commands/.
+var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
+{
+    ["migrate"] = MigrateCommand.RunAsync,
+    ["import"] = ImportCommand.RunAsync,
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine("""
+        usage: techtransfer <command> [options]
+          migrate [--connection CS]                       create the database and apply all migrations
+          import FILE.jsonl [--server URL] [--account A] [--password P] [--publish]
+                                                          import a catalogue of achievements through the API
+        Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
+        """);
+    return 2;
+}
+
+try
+{
+    return await run(new CommandLine(args[1..]));
+}
+catch (CommandException e)
+{
+    Console.Error.WriteLine($"techtransfer {args[0]}: {e.Message}");
+    return 1;
+}
