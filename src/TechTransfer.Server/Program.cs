@@ -23,6 +23,7 @@ builder.Services.AddGrainServices(builder.Configuration);
 builder.Host.UseOrleans(_ => { }); // providers come from the "Orleans" section of silo-config
 builder.Services.AddSingleton<CatalogueImporter>();
 builder.Services.AddHostedService<DemoSeeder>();
+builder.Services.AddHostedService<AdminBootstrap>();
 builder.Services.AddOpenApi();
 builder.Services.Configure<JsonOptions>(o => TechTransferJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so bad JSON becomes a problem, too

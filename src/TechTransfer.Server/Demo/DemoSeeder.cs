@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TechTransfer.Accounts;
 using TechTransfer.Demands;
+using TechTransfer.Hosting;
 using TechTransfer.Imports;
 using TechTransfer.Listings;
 using TechTransfer.Organizations;
@@ -34,7 +35,7 @@ public sealed class DemoSeeder(
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         if (!configuration.GetValue<bool>("TechTransfer:Demo")) return;
-        if (!await WaitForStartAsync(stopping)) return;
+        if (!await lifetime.WaitForStartAsync(stopping)) return;
         var started = clock.GetTimestamp();
         await SeedAccountsAsync();
         if (configuration.GetValue("TechTransfer:DemoListings", true)) await SeedListingsAsync(stopping);
@@ -105,13 +106,4 @@ public sealed class DemoSeeder(
     static string CenterOf(string regionCode) => $"org-center-{regionCode}";
 
     static string ProvinceOf(string line) => JsonDocument.Parse(line).RootElement.GetProperty("province").GetString()!;
-
-    async Task<bool> WaitForStartAsync(CancellationToken stopping)
-    {
-        var started = new TaskCompletionSource();
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var cancel = stopping.Register(() => started.TrySetCanceled());
-        try { await started.Task; return true; }
-        catch (OperationCanceledException) { return false; }
-    }
 }

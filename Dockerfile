@@ -1,0 +1,15 @@
+# One image for the host (silo + API + hub + portal) and the techtransfer CLI (used for migrations).
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/TechTransfer.Server/TechTransfer.Server.csproj -c Release -o /app/server \
+ && dotnet publish src/TechTransfer.Cli/TechTransfer.Cli.csproj -c Release -o /app/cli
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app/server /app/server
+COPY --from=build /app/cli /app/cli
+ENV TechTransfer__Mode=cluster
+EXPOSE 8080 11111 30000
+WORKDIR /app/server
+ENTRYPOINT ["dotnet", "/app/server/TechTransfer.Server.dll"]
