@@ -16,7 +16,7 @@ public sealed record AchievementContent(
     decimal? AskingPrice,
     string Province,
     IpRight[] IpRights,
-    Contact? Contact);
+    Contact? Contact) : IListingContent;
 
 /// <summary>An intellectual-property right behind an achievement, e.g. (InventionPatent, "ZL202310000001.X").</summary>
 [GenerateSerializer, Immutable, Alias("tt.IpRight")]

@@ -1,6 +1,5 @@
 using TechTransfer.Accounts;
 using TechTransfer.Listings;
-using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
 using TechTransfer.Vocabulary;
 
@@ -10,33 +9,18 @@ public sealed class AchievementGrain(
     [PersistentState("achievement")] IPersistentState<AchievementState> state,
     ListingProjection projection,
     RegionDirectory regions,
-    TimeProvider clock) : Grain, IAchievementGrain
+    TimeProvider clock)
+    : ListingGrain<AchievementState, AchievementContent, AchievementStatus, AchievementView>(state, projection, regions, clock),
+      IAchievementGrain
 {
-    AchievementState S => state.State;
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // A crash between the state write and the projection write leaves the projection behind;
-        // the version guard makes this catch-up a no-op in the normal case.
-        if (state.RecordExists) await projection.UpsertAsync(ToRow(), cancellationToken);
-    }
-
-    public async Task<AchievementView> CreateAsync(Actor actor, AchievementContent content)
-    {
-        if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
-        if (!actor.MayPostAchievements) throw new ProblemException(ProblemCodes.Forbidden);
-        var now = clock.GetUtcNow();
-        S.OwnerOrganizationId = actor.OrganizationId;
-        S.CreatedBy = actor.AccountId;
-        S.CreatedAt = now;
-        S.Status = AchievementStatus.Draft;
-        await SaveAsync(content);
-        return View(actor);
-    }
+    protected override ListingKind Kind => ListingKind.Achievement;
+    protected override AchievementStatus Published => AchievementStatus.Published;
+    protected override AchievementStatus Final => AchievementStatus.Transferred;
+    protected override bool MayPost(Actor actor) => actor.MayPostAchievements;
 
     public async Task<SyncOutcome> SyncFromCatalogueAsync(Actor actor, AchievementContent content, string externalId)
     {
-        if (!state.RecordExists)
+        if (!Exists)
         {
             S.ExternalId = externalId;
             await CreateAsync(actor, content);
@@ -48,84 +32,20 @@ public sealed class AchievementGrain(
         return SyncOutcome.Updated;
     }
 
-    public Task<AchievementView?> GetAsync(Actor? viewer)
-    {
-        var visible = ListingRules.IsVisible(state.RecordExists, S.Status == AchievementStatus.Published, viewer, S.OwnerOrganizationId);
-        return Task.FromResult(visible ? View(viewer) : null);
-    }
+    public Task<AchievementView> WithdrawAsync(Actor actor) => TakeOffMarketAsync(actor, AchievementStatus.Withdrawn);
 
-    public async Task<AchievementView> UpdateAsync(Actor actor, AchievementContent content, int expectedVersion)
-    {
-        EnsureMayEdit(actor);
-        if (expectedVersion != S.Version) throw new ProblemException(ProblemCodes.VersionMismatch);
-        if (S.Status == AchievementStatus.Transferred)
-            throw new ProblemException(ProblemCodes.InvalidTransition);
-        await SaveAsync(content);
-        return View(actor);
-    }
-
-    public async Task<AchievementView> PublishAsync(Actor actor)
-    {
-        EnsureMayEdit(actor);
-        if (S.Status == AchievementStatus.Published) return View(actor);
-        if (S.Status == AchievementStatus.Transferred) throw new ProblemException(ProblemCodes.InvalidTransition);
-        S.Status = AchievementStatus.Published;
-        S.PublishedAt = clock.GetUtcNow();
-        await SaveAsync(S.Content!);
-        await RegionalCenterOf().ListingChangedAsync(ListingKind.Achievement, this.GetPrimaryKeyString(), published: true);
-        return View(actor);
-    }
-
-    public async Task<AchievementView> WithdrawAsync(Actor actor)
-    {
-        EnsureMayEdit(actor);
-        if (S.Status == AchievementStatus.Withdrawn) return View(actor);
-        if (S.Status != AchievementStatus.Published) throw new ProblemException(ProblemCodes.InvalidTransition);
-        S.Status = AchievementStatus.Withdrawn;
-        await SaveAsync(S.Content!);
-        await RegionalCenterOf().ListingChangedAsync(ListingKind.Achievement, this.GetPrimaryKeyString(), published: false);
-        return View(actor);
-    }
-
-    void EnsureMayEdit(Actor actor) => ListingRules.EnsureMayEdit(state.RecordExists, actor, S.OwnerOrganizationId);
-
-    /// <summary>State first (the source of truth), then the projection; the call is acknowledged only after both.</summary>
-    async Task SaveAsync(AchievementContent content)
-    {
-        S.Content = content;
-        S.UpdatedAt = clock.GetUtcNow();
-        S.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state ran ahead of storage: drop this activation so the next call reloads the truth.
-            DeactivateOnIdle();
-            throw;
-        }
-        await projection.UpsertAsync(ToRow());
-    }
-
-    IRegionalCenterGrain RegionalCenterOf() =>
-        GrainFactory.GetGrain<IRegionalCenterGrain>(regions.OfProvince(S.Content!.Province)!.Code);
-
-    AchievementView View(Actor? viewer)
+    protected override AchievementView ToView(Actor? viewer)
     {
         var c = S.Content!;
-        var contact = ListingRules.ContactFor(viewer, S.OwnerOrganizationId, c.Contact);
-        return new AchievementView(this.GetPrimaryKeyString(), S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Summary,
-            c.Keywords, c.TechField.ToString(), c.Trl, [.. c.TransferModes.Select(m => m.ToString())], c.AskingPrice,
-            c.Province, regions.OfProvince(c.Province)?.Code, c.IpRights, contact, S.CreatedAt, S.UpdatedAt,
-            S.PublishedAt, S.Version);
+        return new AchievementView(Id, S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Summary, c.Keywords,
+            c.TechField.ToString(), c.Trl, [.. c.TransferModes.Select(m => m.ToString())], c.AskingPrice, c.Province, RegionCode,
+            c.IpRights, ContactFor(viewer), S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version);
     }
 
-    ListingRow ToRow()
+    protected override ListingRow ToRow()
     {
         var c = S.Content!;
-        return new ListingRow(this.GetPrimaryKeyString(), ListingKind.Achievement, S.OwnerOrganizationId, S.Status.ToString(),
-            c.Title, c.Province, regions.OfProvince(c.Province)?.Code, c.TechField.ToString(), c.Trl, c.AskingPrice,
-            S.UpdatedAt, S.Version, S.ExternalId, View(viewer: null));
+        return new ListingRow(Id, Kind, S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Province, RegionCode,
+            c.TechField.ToString(), c.Trl, c.AskingPrice, S.UpdatedAt, S.Version, S.ExternalId, ToView(viewer: null));
     }
 }

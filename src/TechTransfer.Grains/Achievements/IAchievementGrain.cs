@@ -4,21 +4,10 @@ using TechTransfer.Listings;
 namespace TechTransfer.Achievements;
 
 /// <summary>One per 科技成果; key = achievement id ("ach-…"). The only writer of its state.</summary>
-public interface IAchievementGrain : IGrainWithStringKey
+public interface IAchievementGrain : IListingGrain<AchievementContent, AchievementView>
 {
-    /// <summary>Creates the draft; fails with already-exists if the id is taken.</summary>
-    Task<AchievementView> CreateAsync(Actor actor, AchievementContent content);
-
     /// <summary>Creates or brings up to date a listing from an institution's catalogue (idempotent per external id).</summary>
     Task<SyncOutcome> SyncFromCatalogueAsync(Actor actor, AchievementContent content, string externalId);
-
-    /// <summary>The listing as <paramref name="viewer"/> may see it, or null when it is not theirs to see.</summary>
-    Task<AchievementView?> GetAsync(Actor? viewer);
-
-    /// <summary>Replaces the content when <paramref name="expectedVersion"/> is still current.</summary>
-    Task<AchievementView> UpdateAsync(Actor actor, AchievementContent content, int expectedVersion);
-
-    Task<AchievementView> PublishAsync(Actor actor);
 
     Task<AchievementView> WithdrawAsync(Actor actor);
 }
@@ -43,4 +32,4 @@ public sealed record AchievementView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
-    int Version);
+    int Version) : IVersioned;

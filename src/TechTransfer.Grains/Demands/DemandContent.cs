@@ -17,7 +17,7 @@ public sealed record DemandContent(
     decimal? BudgetMax,
     string Province,
     DateOnly Deadline,
-    Contact? Contact);
+    Contact? Contact) : IListingContent;
 
 /// <summary>The public create body for demands (loose types; see <see cref="Achievements.AchievementInput"/>).</summary>
 public sealed record DemandInput(

@@ -10,106 +10,34 @@ public sealed class DemandGrain(
     [PersistentState("demand")] IPersistentState<DemandState> state,
     ListingProjection projection,
     RegionDirectory regions,
-    TimeProvider clock) : Grain, IDemandGrain
+    TimeProvider clock)
+    : ListingGrain<DemandState, DemandContent, DemandStatus, DemandView>(state, projection, regions, clock), IDemandGrain
 {
-    DemandState S => state.State;
+    protected override ListingKind Kind => ListingKind.Demand;
+    protected override DemandStatus Published => DemandStatus.Published;
+    protected override DemandStatus Final => DemandStatus.Fulfilled;
+    protected override bool MayPost(Actor actor) => actor.MayPostDemands;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public Task<DemandView> CloseAsync(Actor actor) => TakeOffMarketAsync(actor, DemandStatus.Closed);
+
+    // A need whose deadline has passed is not put on the market.
+    protected override void EnsurePublishable()
     {
-        // Catch the projection up after a crash between the two writes (a no-op when it is current).
-        if (state.RecordExists) await projection.UpsertAsync(ToRow(), cancellationToken);
+        if (S.Content!.Deadline <= ChinaTime.Today(Clock)) throw ProblemException.Invalid([new FieldError("deadline", "in-past")]);
     }
 
-    public async Task<DemandView> CreateAsync(Actor actor, DemandContent content)
-    {
-        if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
-        if (!actor.MayPostDemands) throw new ProblemException(ProblemCodes.Forbidden);
-        S.OwnerOrganizationId = actor.OrganizationId;
-        S.CreatedBy = actor.AccountId;
-        S.CreatedAt = clock.GetUtcNow();
-        S.Status = DemandStatus.Draft;
-        await SaveAsync(content);
-        return View(actor);
-    }
-
-    public Task<DemandView?> GetAsync(Actor? viewer)
-    {
-        var visible = ListingRules.IsVisible(state.RecordExists, S.Status == DemandStatus.Published, viewer, S.OwnerOrganizationId);
-        return Task.FromResult(visible ? View(viewer) : null);
-    }
-
-    public async Task<DemandView> UpdateAsync(Actor actor, DemandContent content, int expectedVersion)
-    {
-        EnsureMayEdit(actor);
-        if (expectedVersion != S.Version) throw new ProblemException(ProblemCodes.VersionMismatch);
-        if (S.Status == DemandStatus.Fulfilled) throw new ProblemException(ProblemCodes.InvalidTransition);
-        await SaveAsync(content);
-        return View(actor);
-    }
-
-    public async Task<DemandView> PublishAsync(Actor actor)
-    {
-        EnsureMayEdit(actor);
-        if (S.Status == DemandStatus.Published) return View(actor);
-        if (S.Status == DemandStatus.Fulfilled) throw new ProblemException(ProblemCodes.InvalidTransition);
-        if (S.Content!.Deadline <= ChinaTime.Today(clock)) throw ProblemException.Invalid([new FieldError("deadline", "in-past")]);
-        S.Status = DemandStatus.Published;
-        S.PublishedAt = clock.GetUtcNow();
-        await SaveAsync(S.Content);
-        await RegionalCenterOf().ListingChangedAsync(ListingKind.Demand, this.GetPrimaryKeyString(), published: true);
-        return View(actor);
-    }
-
-    public async Task<DemandView> CloseAsync(Actor actor)
-    {
-        EnsureMayEdit(actor);
-        if (S.Status == DemandStatus.Closed) return View(actor);
-        if (S.Status == DemandStatus.Fulfilled) throw new ProblemException(ProblemCodes.InvalidTransition);
-        var wasPublished = S.Status == DemandStatus.Published;
-        S.Status = DemandStatus.Closed;
-        await SaveAsync(S.Content!);
-        if (wasPublished)
-            await RegionalCenterOf().ListingChangedAsync(ListingKind.Demand, this.GetPrimaryKeyString(), published: false);
-        return View(actor);
-    }
-
-    void EnsureMayEdit(Actor actor) => ListingRules.EnsureMayEdit(state.RecordExists, actor, S.OwnerOrganizationId);
-
-    /// <summary>State first (the source of truth), then the projection; the call is acknowledged only after both.</summary>
-    async Task SaveAsync(DemandContent content)
-    {
-        S.Content = content;
-        S.UpdatedAt = clock.GetUtcNow();
-        S.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle(); // reload the stored truth on the next call
-            throw;
-        }
-        await projection.UpsertAsync(ToRow());
-    }
-
-    IRegionalCenterGrain RegionalCenterOf() =>
-        GrainFactory.GetGrain<IRegionalCenterGrain>(regions.OfProvince(S.Content!.Province)!.Code);
-
-    DemandView View(Actor? viewer)
+    protected override DemandView ToView(Actor? viewer)
     {
         var c = S.Content!;
-        return new DemandView(this.GetPrimaryKeyString(), S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Description,
-            c.Keywords, c.TechField.ToString(), c.MinTrl, c.BudgetMin, c.BudgetMax, c.Province,
-            regions.OfProvince(c.Province)?.Code, c.Deadline, ListingRules.ContactFor(viewer, S.OwnerOrganizationId, c.Contact),
+        return new DemandView(Id, S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Description, c.Keywords,
+            c.TechField.ToString(), c.MinTrl, c.BudgetMin, c.BudgetMax, c.Province, RegionCode, c.Deadline, ContactFor(viewer),
             S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version);
     }
 
-    ListingRow ToRow()
+    protected override ListingRow ToRow()
     {
         var c = S.Content!;
-        return new ListingRow(this.GetPrimaryKeyString(), ListingKind.Demand, S.OwnerOrganizationId, S.Status.ToString(),
-            c.Title, c.Province, regions.OfProvince(c.Province)?.Code, c.TechField.ToString(), c.MinTrl, c.BudgetMax,
-            S.UpdatedAt, S.Version, ExternalId: null, View(viewer: null));
+        return new ListingRow(Id, Kind, S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Province, RegionCode,
+            c.TechField.ToString(), c.MinTrl, c.BudgetMax, S.UpdatedAt, S.Version, ExternalId: null, ToView(viewer: null));
     }
 }

@@ -4,19 +4,8 @@ using TechTransfer.Listings;
 namespace TechTransfer.Demands;
 
 /// <summary>One per 技术需求; key = demand id ("dem-…"). The only writer of its state.</summary>
-public interface IDemandGrain : IGrainWithStringKey
+public interface IDemandGrain : IListingGrain<DemandContent, DemandView>
 {
-    /// <summary>Creates the draft; only enterprises post demands.</summary>
-    Task<DemandView> CreateAsync(Actor actor, DemandContent content);
-
-    /// <summary>The demand as <paramref name="viewer"/> may see it, or null when it is not theirs to see.</summary>
-    Task<DemandView?> GetAsync(Actor? viewer);
-
-    /// <summary>Replaces the content when <paramref name="expectedVersion"/> is still current.</summary>
-    Task<DemandView> UpdateAsync(Actor actor, DemandContent content, int expectedVersion);
-
-    Task<DemandView> PublishAsync(Actor actor);
-
     Task<DemandView> CloseAsync(Actor actor);
 }
 
@@ -40,4 +29,4 @@ public sealed record DemandView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
-    int Version);
+    int Version) : IVersioned;

@@ -1,0 +1,86 @@
+using System.Diagnostics.CodeAnalysis;
+using TechTransfer.Accounts;
+using TechTransfer.Problems;
+using TechTransfer.Security;
+
+namespace TechTransfer.Listings;
+
+/// <summary>How one kind of listing is offered over HTTP; the routes are the same for achievements and demands.</summary>
+public sealed record ListingRoutes<TInput, TContent>(
+    string Path,
+    ListingKind Kind,
+    Func<string, bool> IsId,
+    Func<string> NewId,
+    Func<TInput, TimeProvider, TContent> Validate,
+    Func<string?, string?> ParseStatus);
+
+public static class ListingEndpoints
+{
+    public sealed record Created(string Id);
+
+    /// <summary>
+    /// POST / (create), GET / (list), GET /{id}, PUT /{id} (If-Match), POST /{id}/publish. The caller adds the
+    /// kind's own way off the market (withdraw, close) to the returned group.
+    /// </summary>
+    public static RouteGroupBuilder MapListings<TGrain, TInput, TContent, TView>(
+        this IEndpointRouteBuilder app, ListingRoutes<TInput, TContent> routes, string tag)
+        where TGrain : IListingGrain<TContent, TView>
+        where TView : IVersioned
+    {
+        var group = app.MapGroup(routes.Path).WithTags(tag);
+
+        group.MapPost("/", async (TInput input, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var actor = http.User.RequiredActor();
+            var content = routes.Validate(input, clock);
+            var id = routes.NewId();
+            var view = await grains.GetGrain<TGrain>(id).CreateAsync(actor, content);
+            http.Response.Headers.ETag = ListingHttp.ETag(view.Version);
+            return TypedResults.Created($"{routes.Path}/{id}", new Created(id));
+        }).RequireAuthorization();
+
+        group.MapGet("/", async (string? owner, string? status, int? page, int? size, HttpContext http, ListingProjection listings,
+            CancellationToken cancellation) =>
+        {
+            var (p, s) = ListingHttp.Paging(page, size);
+            return TypedResults.Ok(await listings.QueryAsync(routes.Kind, owner, routes.ParseStatus(status), http.User.Actor(), p, s, cancellation));
+        });
+
+        group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            var view = await Grain<TGrain>(grains, routes.IsId, id).GetAsync(http.User.Actor()) ?? throw new ProblemException(ProblemCodes.NotFound);
+            return ListingHttp.WithETag(http, view, view.Version);
+        });
+
+        group.MapPut("/{id}", async (string id, TInput input, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var actor = http.User.RequiredActor();
+            var version = ListingHttp.IfMatchVersion(http.Request);
+            var content = routes.Validate(input, clock);
+            return await Respond(http, Grain<TGrain>(grains, routes.IsId, id).UpdateAsync(actor, content, version));
+        }).RequireAuthorization();
+
+        group.MapPost("/{id}/publish", (string id, HttpContext http, IGrainFactory grains) =>
+            Respond(http, Grain<TGrain>(grains, routes.IsId, id).PublishAsync(http.User.RequiredActor()))).RequireAuthorization();
+
+        return group;
+    }
+
+    /// <summary>Maps a kind-specific status change, e.g. POST /{id}/withdraw.</summary>
+    public static void MapListingAction<TGrain, TView>(this RouteGroupBuilder group, [StringSyntax("Route")] string pattern, Func<string, bool> isId,
+        Func<TGrain, Actor, Task<TView>> change)
+        where TGrain : IGrainWithStringKey
+        where TView : IVersioned =>
+        group.MapPost(pattern, (string id, HttpContext http, IGrainFactory grains) =>
+            Respond(http, change(Grain<TGrain>(grains, isId, id), http.User.RequiredActor()))).RequireAuthorization();
+
+    static async Task<IResult> Respond<TView>(HttpContext http, Task<TView> change) where TView : IVersioned
+    {
+        var view = await change;
+        return ListingHttp.WithETag(http, view, view.Version);
+    }
+
+    // Malformed ids never reach a grain: no activation for garbage keys.
+    static TGrain Grain<TGrain>(IGrainFactory grains, Func<string, bool> isId, string id) where TGrain : IGrainWithStringKey =>
+        isId(id) ? grains.GetGrain<TGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
+}
