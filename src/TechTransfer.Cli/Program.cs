@@ -5,6 +5,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
 {
     ["migrate"] = MigrateCommand.RunAsync,
     ["import"] = ImportCommand.RunAsync,
+    ["eval"] = EvalCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
@@ -14,6 +15,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
           migrate [--connection CS]                       create the database and apply all migrations
           import FILE.jsonl [--server URL] [--account A] [--password P] [--publish]
                                                           import a catalogue of achievements through the API
+          eval --achievements FILE --demands FILE [--k 10]  matching quality on a labelled set (last line: JSON)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);
     return 2;

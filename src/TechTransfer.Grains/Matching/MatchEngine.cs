@@ -1,0 +1,140 @@
+using System.Net;
+using System.Text;
+using TechTransfer.Listings;
+
+namespace TechTransfer.Matching;
+
+public sealed class MatchingOptions
+{
+    /// <summary>Matches scoring below this (0–100) are not kept.</summary>
+    public int Threshold { get; set; } = 45;
+
+    /// <summary>How many matches a newly published listing keeps at most.</summary>
+    public int TopK { get; set; } = 10;
+
+    /// <summary>Share of text relevance in the score; the rest is structured compatibility.</summary>
+    public double TextWeight { get; set; } = 0.65;
+}
+
+/// <summary>One criterion of structured compatibility and whether it held (null: not applicable).</summary>
+[GenerateSerializer, Immutable, Alias("tt.MatchCriterion")]
+public sealed record MatchCriterion(string Name, bool? Held, string Zh);
+
+/// <summary>Why two listings were paired: the shared terms, both sides highlighted, and the criteria.</summary>
+[GenerateSerializer, Immutable, Alias("tt.MatchExplanation")]
+public sealed record MatchExplanation(
+    string[] MatchedTerms, string AchievementSnippet, string DemandSnippet, MatchCriterion[] Criteria, double TextRelevance);
+
+/// <summary>A scored pairing of an achievement and a demand.</summary>
+[GenerateSerializer, Immutable, Alias("tt.MatchCandidate")]
+public sealed record MatchCandidate(
+    string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle, MatchExplanation Explanation);
+
+/// <summary>
+/// Pairs supply with demand: query-by-document against the other side of the index, then a 0–100 score that
+/// combines text relevance with structured compatibility, and an explanation for every pair. Production
+/// matching, the eval harness and the benchmarks all call this one type.
+/// </summary>
+public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
+{
+    const int CandidateFactor = 3;
+
+    static readonly (string Name, double Weight)[] CriterionWeights =
+    [
+        ("sameTechField", 0.35), ("trlMeetsMinimum", 0.25), ("priceWithinBudget", 0.2), ("transferModeCompatible", 0.1), ("sameRegion", 0.1),
+    ];
+
+    public MatchingOptions Options => options;
+
+    /// <summary>The best partners of <paramref name="source"/> on the other side, best first.</summary>
+    public IReadOnlyList<MatchCandidate> FindMatches(ListingDocument source, int? topK = null, bool applyThreshold = true)
+    {
+        var k = topK ?? options.TopK;
+        var other = source.Kind == ListingKind.Achievement ? ListingKind.Demand : ListingKind.Achievement;
+        var (hits, shape) = index.MoreLike(source, new SearchFilter(other), k * CandidateFactor);
+        if (hits.Count == 0) return [];
+        var best = hits[0].Score;
+        var sourceWords = shape.Words;
+
+        var matches = new List<MatchCandidate>(hits.Count);
+        foreach (var hit in hits)
+        {
+            var (achievement, demand) = source.Kind == ListingKind.Achievement ? (source, hit.Document) : (hit.Document, source);
+            var hitWords = new HashSet<string>(WordsOf(hit.Document));
+            var shared = sourceWords.Where(hitWords.Contains).OrderByDescending(w => w.Length).ToArray();
+            var coverage = sourceWords.Count == 0 ? 0 : (double)shared.Length / Math.Min(sourceWords.Count, 12);
+            // Relative to the best hit for the ranking, plus how much of the source's vocabulary the hit shares,
+            // so that a weak best hit does not score like a strong one.
+            var text = 0.7 * (hit.Score / best) + 0.3 * Math.Min(1, coverage);
+            var criteria = Criteria(achievement, demand);
+            var applicable = criteria.Where(c => c.Held is not null).ToList();
+            var structured = applicable.Count == 0 ? 0.5
+                : applicable.Where(c => c.Held == true).Sum(c => Weight(c.Name)) / applicable.Sum(c => Weight(c.Name));
+            var score = (int)Math.Round(100 * (options.TextWeight * text + (1 - options.TextWeight) * structured));
+            var terms = shared.Take(12).ToArray();
+            matches.Add(new MatchCandidate(achievement.Id, demand.Id, score, achievement.Title, demand.Title,
+                new MatchExplanation(terms, Snippet(achievement, terms), Snippet(demand, terms), criteria, Math.Round(text, 3))));
+        }
+        return matches
+            .Where(m => !applyThreshold || m.Score >= options.Threshold)
+            .OrderByDescending(m => m.Score).ThenByDescending(m => m.Explanation.TextRelevance)
+            .Take(k)
+            .ToList();
+    }
+
+    /// <summary>Structured compatibility: field, maturity, price, transfer mode and region.</summary>
+    public static MatchCriterion[] Criteria(ListingDocument achievement, ListingDocument demand)
+    {
+        bool? priceFits = achievement.Price is not { } price ? null
+            : demand.Price is not { } max ? null
+            : price <= max && price >= (demand.BudgetMin ?? 0) * 0.5m;
+        bool? modeFits = achievement.TransferModes.Length == 0 ? null
+            : achievement.TransferModes.Any(m => m is "Assignment" or "License" or "JointImplementation" or "EquityInvestment");
+        bool? sameField = achievement.TechField.Length == 0 || demand.TechField.Length == 0 ? null : achievement.TechField == demand.TechField;
+        bool? sameRegion = achievement.RegionCode is null || demand.RegionCode is null ? null : achievement.RegionCode == demand.RegionCode;
+        return
+        [
+            new("sameTechField", sameField, "技术领域一致"),
+            new("trlMeetsMinimum", demand.Trl <= 0 ? null : achievement.Trl >= demand.Trl, $"技术成熟度 {achievement.Trl} ≥ 需求最低 {demand.Trl}"),
+            new("priceWithinBudget", priceFits, "挂牌价在预算范围内"),
+            new("transferModeCompatible", modeFits, "转化方式可对接企业"),
+            new("sameRegion", sameRegion, "同一区域服务中心"),
+        ];
+    }
+
+    static double Weight(string criterion) => CriterionWeights.First(c => c.Name == criterion).Weight;
+
+    static IEnumerable<string> WordsOf(ListingDocument doc) =>
+        ListingAnalysis.Terms(ListingAnalysis.Title, doc.Title)
+            .Concat(ListingAnalysis.Terms(ListingAnalysis.Body, doc.Body))
+            .Concat(ListingAnalysis.Terms(ListingAnalysis.Keywords, string.Join(' ', doc.Keywords)));
+
+    /// <summary>Title and the best window of the body, HTML-escaped, with the shared terms in &lt;em&gt;.</summary>
+    public static string Snippet(ListingDocument doc, IReadOnlyList<string> terms, int window = 120)
+    {
+        var body = doc.Body;
+        var first = terms.Select(t => body.IndexOf(t, StringComparison.OrdinalIgnoreCase)).Where(i => i >= 0).DefaultIfEmpty(0).Min();
+        var start = Math.Max(0, first - window / 4);
+        var excerpt = body.Length <= window ? body : (start > 0 ? "…" : "") + body.Substring(start, Math.Min(window, body.Length - start)) + "…";
+        return Highlight(doc.Title, terms) + " — " + Highlight(excerpt, terms);
+    }
+
+    /// <summary>Escapes the text, then marks every occurrence of the terms (longest first, no overlaps).</summary>
+    public static string Highlight(string text, IReadOnlyList<string> terms)
+    {
+        var marked = new bool[text.Length];
+        foreach (var term in terms.Where(t => t.Length > 0).OrderByDescending(t => t.Length))
+            for (var i = text.IndexOf(term, StringComparison.OrdinalIgnoreCase); i >= 0; i = text.IndexOf(term, i + term.Length, StringComparison.OrdinalIgnoreCase))
+                if (!marked.AsSpan(i, term.Length).Contains(true)) marked.AsSpan(i, term.Length).Fill(true);
+        var html = new StringBuilder();
+        for (var start = 0; start < text.Length;)
+        {
+            var end = start;
+            while (end < text.Length && marked[end] == marked[start]) end++;
+            var run = WebUtility.HtmlEncode(text[start..end]);
+            html.Append(marked[start] ? $"<em>{run}</em>" : run);
+            start = end;
+        }
+        return html.ToString();
+    }
+}
