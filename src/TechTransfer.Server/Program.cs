@@ -9,6 +9,7 @@ using TechTransfer.Imports;
 using TechTransfer.Organizations;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Search;
 using TechTransfer.Security;
 using TechTransfer.Storage;
 
@@ -44,6 +45,7 @@ app.MapDemands();
 app.MapRegions();
 app.MapOrganizations();
 app.MapImports();
+app.MapSearch();
 app.Run();
 
 public partial class Program;

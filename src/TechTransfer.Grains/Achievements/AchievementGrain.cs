@@ -1,5 +1,6 @@
 using TechTransfer.Accounts;
 using TechTransfer.Listings;
+using TechTransfer.Matching;
 using TechTransfer.RegionalCenters;
 using TechTransfer.Vocabulary;
 
@@ -9,8 +10,9 @@ public sealed class AchievementGrain(
     [PersistentState("achievement")] IPersistentState<AchievementState> state,
     ListingProjection projection,
     RegionDirectory regions,
+    ListingMatcher matcher,
     TimeProvider clock)
-    : ListingGrain<AchievementState, AchievementContent, AchievementStatus, AchievementView>(state, projection, regions, clock),
+    : ListingGrain<AchievementState, AchievementContent, AchievementStatus, AchievementView>(state, projection, regions, matcher, clock),
       IAchievementGrain
 {
     protected override ListingKind Kind => ListingKind.Achievement;

@@ -1,5 +1,6 @@
 using TechTransfer.Accounts;
 using TechTransfer.Listings;
+using TechTransfer.Matching;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
 using TechTransfer.Vocabulary;
@@ -10,8 +11,9 @@ public sealed class DemandGrain(
     [PersistentState("demand")] IPersistentState<DemandState> state,
     ListingProjection projection,
     RegionDirectory regions,
+    ListingMatcher matcher,
     TimeProvider clock)
-    : ListingGrain<DemandState, DemandContent, DemandStatus, DemandView>(state, projection, regions, clock), IDemandGrain
+    : ListingGrain<DemandState, DemandContent, DemandStatus, DemandView>(state, projection, regions, matcher, clock), IDemandGrain
 {
     protected override ListingKind Kind => ListingKind.Demand;
     protected override DemandStatus Published => DemandStatus.Published;

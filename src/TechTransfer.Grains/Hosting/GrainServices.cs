@@ -5,6 +5,7 @@ using Npgsql;
 using Orleans.Storage;
 using TechTransfer.Accounts;
 using TechTransfer.Listings;
+using TechTransfer.Matching;
 using TechTransfer.RegionalCenters;
 using TechTransfer.Storage;
 
@@ -30,6 +31,10 @@ public static class GrainServices
         services.TryAddSingleton(TimeProvider.System);
         services.Configure<AccountOptions>(configuration.GetSection("TechTransfer:Accounts"));
         services.AddKeyedSingleton<IGrainStorageSerializer, StateJsonSerializer>(StateJsonSerializer.Key);
+        services.Configure<MatchingOptions>(configuration.GetSection("TechTransfer:Matching"));
+        services.TryAddSingleton<IndexReplica>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
+        services.TryAddSingleton<ListingMatcher>();
         return services;
     }
 }

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using TechTransfer.Accounts;
+using TechTransfer.Matching;
+using TechTransfer.Storage;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
 
@@ -57,6 +60,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     IPersistentState<TState> state,
     ListingProjection projection,
     RegionDirectory regions,
+    ListingMatcher matcher,
     TimeProvider clock) : Grain
     where TState : ListingState<TContent, TStatus>
     where TContent : class, IListingContent
@@ -121,19 +125,25 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         if (expectedVersion != S.Version) throw new ProblemException(ProblemCodes.VersionMismatch);
         if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
         await SaveAsync(content);
+        if (IsPublished) await MatchAsync();
         return ToView(actor);
     }
 
     public async Task<TView> PublishAsync(Actor actor)
     {
         EnsureMayEdit(actor);
-        if (IsPublished) return ToView(actor);
+        if (IsPublished)
+        {
+            await MatchAsync(); // a retried publish repairs matching that failed the first time
+            return ToView(actor);
+        }
         if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
         EnsurePublishable();
         S.Status = Published;
         S.PublishedAt = clock.GetUtcNow();
         await SaveAsync(S.Content!);
         await RegionalCenter().ListingChangedAsync(Kind, Id, published: true);
+        await MatchAsync();
         return ToView(actor);
     }
 
@@ -171,6 +181,13 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
             throw;
         }
         await projection.UpsertAsync(ToRow());
+    }
+
+    /// <summary>Pairs the listing, as it is now on the market, with the other side; stored in tt_match.</summary>
+    protected async Task<IReadOnlyList<MatchCandidate>> MatchAsync()
+    {
+        var view = JsonSerializer.SerializeToElement(ToView(viewer: null), TechTransferJson.Options);
+        return await matcher.MatchAsync(ListingDocument.FromView(Kind, view));
     }
 
     IRegionalCenterGrain RegionalCenter() => GrainFactory.GetGrain<IRegionalCenterGrain>(RegionCode!);

@@ -50,11 +50,23 @@ public sealed class ListingIndex : IDisposable
     readonly LuceneDirectory directory;
     readonly IndexWriter writer;
     readonly SearcherManager searchers;
-    readonly Dictionary<string, int> versions = [];
+    // Last version seen per id, live or removed: a replayed older write can never resurrect a withdrawn listing.
+    readonly Dictionary<string, (int Version, bool Live)> versions = [];
     readonly System.Threading.Lock gate = new();
 
-    public ListingIndex(LuceneDirectory? directory = null)
+    readonly string? ownedFolder;
+
+    /// <summary>An index in a fresh folder of its own (memory-mapped), deleted again on dispose.</summary>
+    public static ListingIndex InTempFolder()
     {
+        var folder = Path.Combine(Path.GetTempPath(), "techtransfer-index", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        return new ListingIndex(new MMapDirectory(new DirectoryInfo(folder)), folder);
+    }
+
+    public ListingIndex(LuceneDirectory? directory = null, string? ownedFolder = null)
+    {
+        this.ownedFolder = ownedFolder;
         this.directory = directory ?? new RAMDirectory();
         writer = new IndexWriter(this.directory, new IndexWriterConfig(ListingAnalysis.Version, Analyzer)
         {
@@ -65,16 +77,16 @@ public sealed class ListingIndex : IDisposable
         searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
     }
 
-    public int Count { get { lock (gate) return versions.Count; } }
+    public int Count { get { lock (gate) return versions.Values.Count(v => v.Live); } }
 
     /// <summary>Adds or replaces a published listing; older versions than the one indexed are ignored.</summary>
     public void Upsert(ListingDocument listing)
     {
         lock (gate)
         {
-            if (versions.TryGetValue(listing.Id, out var indexed) && indexed >= listing.Version) return;
+            if (versions.TryGetValue(listing.Id, out var seen) && seen.Version >= listing.Version) return;
             writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
-            versions[listing.Id] = listing.Version;
+            versions[listing.Id] = (listing.Version, true);
         }
     }
 
@@ -83,9 +95,9 @@ public sealed class ListingIndex : IDisposable
     {
         lock (gate)
         {
-            if (versions.TryGetValue(id, out var indexed) && indexed >= version) return;
-            if (!versions.Remove(id)) return;
-            writer.DeleteDocuments(new Term(IdField, id));
+            if (versions.TryGetValue(id, out var seen) && seen.Version >= version) return;
+            versions[id] = (version, false);
+            if (seen.Live) writer.DeleteDocuments(new Term(IdField, id));
         }
     }
 
@@ -97,8 +109,11 @@ public sealed class ListingIndex : IDisposable
     /// <summary>Free text search with filters; ranks by text relevance and returns facet counts over all hits.</summary>
     public (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Search(string text, SearchFilter filter, int skip, int take)
     {
-        var query = TextQuery(Weigh(text, QueryTermsOf(text)), out _, KnownKeywords(text, []));
-        return Run(query ?? new MatchAllDocsQuery(), filter, skip, take, withFacets: true);
+        // No text browses everything that passes the filters; text without a single searchable term
+        // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
+        var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(Weigh(text, QueryTermsOf(text)), out _, KnownKeywords(text, []));
+        if (query is null) return ([], 0, new Facets(new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>()));
+        return Run(query, filter, skip, take, withFacets: true);
     }
 
     /// <summary>
@@ -293,6 +308,7 @@ public sealed class ListingIndex : IDisposable
         searchers.Dispose();
         writer.Dispose();
         directory.Dispose();
+        if (ownedFolder is not null) System.IO.Directory.Delete(ownedFolder, recursive: true);
     }
 
     sealed class Bm25SearcherFactory : SearcherFactory

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using TechTransfer.Accounts;
+using TechTransfer.Matching;
 using TechTransfer.Problems;
 using TechTransfer.Security;
 
@@ -59,6 +60,13 @@ public static class ListingEndpoints
             var content = routes.Validate(input, clock);
             return await Respond(http, Grain<TGrain>(grains, routes.IsId, id).UpdateAsync(actor, content, version));
         }).RequireAuthorization();
+
+        group.MapGet("/{id}/matches", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, CancellationToken cancellation) =>
+        {
+            // Whoever may see the listing may see its matches; contacts are never part of a match.
+            _ = await Grain<TGrain>(grains, routes.IsId, id).GetAsync(http.User.Actor()) ?? throw new ProblemException(ProblemCodes.NotFound);
+            return TypedResults.Ok(await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation));
+        });
 
         group.MapPost("/{id}/publish", (string id, HttpContext http, IGrainFactory grains) =>
             Respond(http, Grain<TGrain>(grains, routes.IsId, id).PublishAsync(http.User.RequiredActor()))).RequireAuthorization();

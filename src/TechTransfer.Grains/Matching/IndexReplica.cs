@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TechTransfer.Listings;
+
+namespace TechTransfer.Matching;
+
+/// <summary>
+/// This host's search index: a full replica of the published listings, derived from tt_listing and kept
+/// current by its change feed (sequence numbers + LISTEN/NOTIFY). Every host answers every query locally and
+/// the same way; a host that starts or restarts rebuilds its replica from PostgreSQL. Design and trade-offs:
+/// docs/matching.md.
+/// </summary>
+public sealed class IndexReplica : BackgroundService
+{
+    const int Batch = 5000;
+    // Sequence numbers are taken before commit, so a row may become visible after a higher one was read:
+    // every catch-up re-reads a window behind the last applied number (replays are ignored by version).
+    const long RescanWindow = 512;
+
+    readonly NpgsqlDataSource db;
+    readonly ILogger<IndexReplica> logger;
+    readonly SemaphoreSlim gate = new(1, 1);
+    readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    long applied;
+
+    public IndexReplica(NpgsqlDataSource db, IOptions<MatchingOptions> options, ILogger<IndexReplica> logger)
+    {
+        this.db = db;
+        this.logger = logger;
+        Engine = new MatchEngine(Index, options.Value);
+    }
+
+    public ListingIndex Index { get; } = ListingIndex.InTempFolder();
+
+    public MatchEngine Engine { get; }
+
+    /// <summary>Completes when the first full load from PostgreSQL is in.</summary>
+    public Task Ready => ready.Task;
+
+    /// <summary>Applies every change committed to tt_listing so far; safe to call from many places at once.</summary>
+    public async Task CatchUpAsync(CancellationToken cancellation = default)
+    {
+        await gate.WaitAsync(cancellation);
+        try
+        {
+            int read;
+            do
+            {
+                read = 0;
+                await using var command = db.CreateCommand(
+                    "SELECT seq, id, kind, status, version, doc FROM tt_listing WHERE seq > $1 ORDER BY seq LIMIT $2");
+                command.Parameters.Add(new() { Value = Math.Max(0, applied - RescanWindow) });
+                command.Parameters.Add(new() { Value = Batch });
+                await using var reader = await command.ExecuteReaderAsync(cancellation);
+                var highest = applied;
+                while (await reader.ReadAsync(cancellation))
+                {
+                    read++;
+                    highest = Math.Max(highest, reader.GetInt64(0));
+                    var kind = reader.GetString(2) == "achievement" ? ListingKind.Achievement : ListingKind.Demand;
+                    if (reader.GetString(3) == "Published")
+                    {
+                        using var view = JsonDocument.Parse(reader.GetString(5));
+                        Index.Upsert(ListingDocument.FromView(kind, view.RootElement));
+                    }
+                    else Index.Remove(reader.GetString(1), reader.GetInt32(4));
+                }
+                var advanced = highest > applied;
+                applied = highest;
+                if (!advanced) break;
+            } while (read == Batch);
+            Index.Refresh();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await db.OpenConnectionAsync(stopping);
+                var changed = 0;
+                connection.Notification += (_, _) => Interlocked.Exchange(ref changed, 1);
+                await using (var listen = new NpgsqlCommand("LISTEN tt_listing", connection)) await listen.ExecuteNonQueryAsync(stopping);
+                await CatchUpAsync(stopping);
+                if (ready.TrySetResult()) logger.LogInformation("Search replica loaded: {Count} published listings", Index.Count);
+                while (!stopping.IsCancellationRequested)
+                {
+                    // Woken by NOTIFY; the timeout also sweeps up anything a lost notification left behind.
+                    await connection.WaitAsync(TimeSpan.FromSeconds(1), stopping);
+                    Interlocked.Exchange(ref changed, 0);
+                    await CatchUpAsync(stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Search replica feed interrupted; reconnecting");
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    int disposed;
+
+    // Registered as a singleton and as a hosted service: the container disposes it twice.
+    public override void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        base.Dispose();
+        Index.Dispose();
+        gate.Dispose();
+    }
+}

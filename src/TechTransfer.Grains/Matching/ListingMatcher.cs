@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using TechTransfer.Listings;
+using TechTransfer.Storage;
+
+namespace TechTransfer.Matching;
+
+/// <summary>A stored match as the API returns it.</summary>
+public sealed record StoredMatch(
+    string Id, string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle,
+    JsonElement Explanation, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Matches a newly published listing against the other side and keeps the result in tt_match. Runs on the
+/// host of the publishing grain, against that host's replica after catching it up, so a listing published a
+/// moment ago on another host is already a candidate.
+/// </summary>
+public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db)
+{
+    public async Task<IReadOnlyList<MatchCandidate>> MatchAsync(ListingDocument source, CancellationToken cancellation = default)
+    {
+        await replica.CatchUpAsync(cancellation);
+        // Lucene work off the grain's turn: the scheduler thread stays free for other grains.
+        var matches = await Task.Run(() => replica.Engine.FindMatches(source), cancellation);
+        if (matches.Count > 0) await StoreAsync(matches, cancellation);
+        return matches;
+    }
+
+    public static string MatchId(string achievementId, string demandId) =>
+        "mat-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(achievementId + "|" + demandId)).AsSpan(0, 16));
+
+    async Task StoreAsync(IReadOnlyList<MatchCandidate> matches, CancellationToken cancellation)
+    {
+        await using var batch = db.CreateBatch();
+        foreach (var m in matches)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO tt_match (id, achievement_id, demand_id, score, explanation) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (achievement_id, demand_id) DO UPDATE SET score = excluded.score, explanation = excluded.explanation, updated_at = now()
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = MatchId(m.AchievementId, m.DemandId) });
+            command.Parameters.Add(new NpgsqlParameter { Value = m.AchievementId });
+            command.Parameters.Add(new NpgsqlParameter { Value = m.DemandId });
+            command.Parameters.Add(new NpgsqlParameter { Value = m.Score });
+            command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(m.Explanation, TechTransferJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>The stored matches of one listing whose other side is still on the market, best first.</summary>
+    public async Task<IReadOnlyList<StoredMatch>> ForListingAsync(ListingKind kind, string id, int limit, CancellationToken cancellation = default)
+    {
+        var (mine, theirs) = kind == ListingKind.Achievement ? ("achievement_id", "demand_id") : ("demand_id", "achievement_id");
+        await using var command = db.CreateCommand($"""
+            SELECT m.id, m.achievement_id, m.demand_id, m.score, a.title, d.title, m.explanation::text, m.created_at
+            FROM tt_match m
+            JOIN tt_listing a ON a.id = m.achievement_id
+            JOIN tt_listing d ON d.id = m.demand_id
+            JOIN tt_listing o ON o.id = m.{theirs}
+            WHERE m.{mine} = $1 AND o.status = 'Published'
+            ORDER BY m.score DESC, m.created_at
+            LIMIT $2
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var result = new List<StoredMatch>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            using var explanation = JsonDocument.Parse(reader.GetString(6));
+            result.Add(new StoredMatch(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                reader.GetString(4), reader.GetString(5), explanation.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+        return result;
+    }
+}
