@@ -49,25 +49,23 @@ public sealed class IndexReplica : BackgroundService
             int read;
             do
             {
-                read = 0;
-                await using var command = db.CreateCommand(
-                    "SELECT seq, id, kind, status, version, doc FROM tt_listing WHERE seq > $1 ORDER BY seq LIMIT $2");
-                command.Parameters.Add(new() { Value = Math.Max(0, applied - RescanWindow) });
-                command.Parameters.Add(new() { Value = Batch });
-                await using var reader = await command.ExecuteReaderAsync(cancellation);
+                // Phase 1: which rows changed (small: no documents). Phase 2: fetch only what the index lacks.
+                var changed = new List<string>();
                 var highest = applied;
-                while (await reader.ReadAsync(cancellation))
+                read = 0;
+                await using (var command = db.CreateCommand("SELECT seq, id, version FROM tt_listing WHERE seq > $1 ORDER BY seq LIMIT $2"))
                 {
-                    read++;
-                    highest = Math.Max(highest, reader.GetInt64(0));
-                    var kind = reader.GetString(2) == "achievement" ? ListingKind.Achievement : ListingKind.Demand;
-                    if (reader.GetString(3) == "Published")
+                    command.Parameters.Add(new() { Value = Math.Max(0, applied - RescanWindow) });
+                    command.Parameters.Add(new() { Value = Batch });
+                    await using var reader = await command.ExecuteReaderAsync(cancellation);
+                    while (await reader.ReadAsync(cancellation))
                     {
-                        using var view = JsonDocument.Parse(reader.GetString(5));
-                        Index.Upsert(ListingDocument.FromView(kind, view.RootElement));
+                        read++;
+                        highest = Math.Max(highest, reader.GetInt64(0));
+                        if (Index.IsNewer(reader.GetString(1), reader.GetInt32(2))) changed.Add(reader.GetString(1));
                     }
-                    else Index.Remove(reader.GetString(1), reader.GetInt32(4));
                 }
+                if (changed.Count > 0) await ApplyAsync(changed, cancellation);
                 var advanced = highest > applied;
                 applied = highest;
                 if (!advanced) break;
@@ -77,6 +75,23 @@ public sealed class IndexReplica : BackgroundService
         finally
         {
             gate.Release();
+        }
+    }
+
+    async Task ApplyAsync(List<string> ids, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand("SELECT id, kind, status, version, doc FROM tt_listing WHERE id = ANY($1)");
+        command.Parameters.Add(new() { Value = ids.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var kind = reader.GetString(1) == "achievement" ? ListingKind.Achievement : ListingKind.Demand;
+            if (reader.GetString(2) == "Published")
+            {
+                using var view = JsonDocument.Parse(reader.GetString(4));
+                Index.Upsert(ListingDocument.FromView(kind, view.RootElement));
+            }
+            else Index.Remove(reader.GetString(0), reader.GetInt32(3));
         }
     }
 

@@ -90,6 +90,12 @@ public sealed class ListingIndex : IDisposable
         }
     }
 
+    /// <summary>Whether a change at <paramref name="version"/> would be news to the index (replays are not).</summary>
+    public bool IsNewer(string id, int version)
+    {
+        lock (gate) return !versions.TryGetValue(id, out var seen) || seen.Version < version;
+    }
+
     /// <summary>Takes a listing off the index (withdrawn, closed, transferred, fulfilled).</summary>
     public void Remove(string id, int version)
     {

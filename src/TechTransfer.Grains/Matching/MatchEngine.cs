@@ -56,29 +56,34 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
         var best = hits[0].Score;
         var sourceWords = shape.Words;
 
-        var matches = new List<MatchCandidate>(hits.Count);
+        // Score every candidate on cheap evidence (title and keywords), explain only the ones kept.
+        var scored = new List<(IndexHit Hit, ListingDocument Achievement, ListingDocument Demand, int Score, double Text, MatchCriterion[] Criteria)>();
         foreach (var hit in hits)
         {
             var (achievement, demand) = source.Kind == ListingKind.Achievement ? (source, hit.Document) : (hit.Document, source);
-            var hitWords = new HashSet<string>(WordsOf(hit.Document));
-            var shared = sourceWords.Where(hitWords.Contains).OrderByDescending(w => w.Length).ToArray();
-            var coverage = sourceWords.Count == 0 ? 0 : (double)shared.Length / Math.Min(sourceWords.Count, 12);
-            // Relative to the best hit for the ranking, plus how much of the source's vocabulary the hit shares,
-            // so that a weak best hit does not score like a strong one.
+            var headline = new HashSet<string>(HeadlineWordsOf(hit.Document));
+            var coverage = sourceWords.Count == 0 ? 0 : (double)sourceWords.Count(headline.Contains) / Math.Min(sourceWords.Count, 12);
+            // Relative to the best hit for the ranking, plus how much of the source's vocabulary the hit's
+            // title and keywords share, so that a weak best hit does not score like a strong one.
             var text = 0.7 * (hit.Score / best) + 0.3 * Math.Min(1, coverage);
             var criteria = Criteria(achievement, demand);
             var applicable = criteria.Where(c => c.Held is not null).ToList();
             var structured = applicable.Count == 0 ? 0.5
                 : applicable.Where(c => c.Held == true).Sum(c => Weight(c.Name)) / applicable.Sum(c => Weight(c.Name));
             var score = (int)Math.Round(100 * (options.TextWeight * text + (1 - options.TextWeight) * structured));
-            var terms = shared.Take(12).ToArray();
-            matches.Add(new MatchCandidate(achievement.Id, demand.Id, score, achievement.Title, demand.Title,
-                new MatchExplanation(terms, Snippet(achievement, terms), Snippet(demand, terms), criteria, Math.Round(text, 3))));
+            scored.Add((hit, achievement, demand, score, text, criteria));
         }
-        return matches
+        return scored
             .Where(m => !applyThreshold || m.Score >= options.Threshold)
-            .OrderByDescending(m => m.Score).ThenByDescending(m => m.Explanation.TextRelevance)
+            .OrderByDescending(m => m.Score).ThenByDescending(m => m.Text)
             .Take(k)
+            .Select(m =>
+            {
+                var words = new HashSet<string>(HeadlineWordsOf(m.Hit.Document).Concat(ListingAnalysis.Terms(ListingAnalysis.Body, m.Hit.Document.Body)));
+                var terms = sourceWords.Where(words.Contains).OrderByDescending(w => w.Length).Take(12).ToArray();
+                return new MatchCandidate(m.Achievement.Id, m.Demand.Id, m.Score, m.Achievement.Title, m.Demand.Title,
+                    new MatchExplanation(terms, Snippet(m.Achievement, terms), Snippet(m.Demand, terms), m.Criteria, Math.Round(m.Text, 3)));
+            })
             .ToList();
     }
 
@@ -104,9 +109,8 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
 
     static double Weight(string criterion) => CriterionWeights.First(c => c.Name == criterion).Weight;
 
-    static IEnumerable<string> WordsOf(ListingDocument doc) =>
+    static IEnumerable<string> HeadlineWordsOf(ListingDocument doc) =>
         ListingAnalysis.Terms(ListingAnalysis.Title, doc.Title)
-            .Concat(ListingAnalysis.Terms(ListingAnalysis.Body, doc.Body))
             .Concat(ListingAnalysis.Terms(ListingAnalysis.Keywords, string.Join(' ', doc.Keywords)));
 
     /// <summary>Title and the best window of the body, HTML-escaped, with the shared terms in &lt;em&gt;.</summary>
