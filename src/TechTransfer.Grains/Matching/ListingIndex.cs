@@ -59,9 +59,20 @@ public sealed class ListingIndex : IDisposable
     /// <summary>An index in a fresh folder of its own (memory-mapped), deleted again on dispose.</summary>
     public static ListingIndex InTempFolder()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "techtransfer-index", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var root = Path.Combine(Path.GetTempPath(), "techtransfer-index");
+        var folder = Path.Combine(root, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
+        // A host killed with -9 leaves its index behind; the next one to start clears what no live process owns.
+        foreach (var stale in System.IO.Directory.GetDirectories(root))
+            if (int.TryParse(Path.GetFileName(stale).Split('-')[0], out var pid) && !IsAlive(pid))
+                try { System.IO.Directory.Delete(stale, recursive: true); } catch (IOException) { }
         return new ListingIndex(new MMapDirectory(new DirectoryInfo(folder)), folder);
+    }
+
+    static bool IsAlive(int pid)
+    {
+        try { return !System.Diagnostics.Process.GetProcessById(pid).HasExited; }
+        catch (ArgumentException) { return false; }
     }
 
     public ListingIndex(LuceneDirectory? directory = null, string? ownedFolder = null)

@@ -1,30 +1,32 @@
 using Npgsql;
 using Orleans.Runtime;
+using TechTransfer.Matching;
 
 namespace TechTransfer.Health;
 
 public static class HealthEndpoints
 {
-    public sealed record HealthReport(string Status, bool Live, bool Database, int ActiveSilos, string Silo, string? Error = null);
+    public sealed record HealthReport(string Status, bool Live, bool Database, int ActiveSilos, string Silo, bool SearchReady, int IndexedListings,
+        string? Error = null);
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", ReportAsync).WithTags("Health");
         app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
-        app.MapGet("/health/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, CancellationToken c) =>
+        app.MapGet("/health/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, CancellationToken c) =>
         {
-            var report = await CheckAsync(db, membership, silo, c);
+            var report = await CheckAsync(db, membership, silo, replica, c);
             return report.Status == "ready" ? Results.Ok(report) : Results.Json(report, statusCode: 503);
         }).WithTags("Health");
     }
 
-    static async Task<IResult> ReportAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, CancellationToken c)
+    static async Task<IResult> ReportAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, CancellationToken c)
     {
-        var report = await CheckAsync(db, membership, silo, c);
+        var report = await CheckAsync(db, membership, silo, replica, c);
         return report.Database ? Results.Ok(report) : Results.Json(report, statusCode: 503);
     }
 
-    static async Task<HealthReport> CheckAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, CancellationToken c)
+    static async Task<HealthReport> CheckAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, CancellationToken c)
     {
         var active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
         try
@@ -33,11 +35,14 @@ public static class HealthEndpoints
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
             await using var command = db.CreateCommand("SELECT 1");
             await command.ExecuteScalarAsync(timeout.Token);
-            return new HealthReport(active > 0 ? "ready" : "starting", true, true, active, silo.SiloAddress.ToString());
+            var ready = active > 0 && replica.Ready.IsCompleted;
+            return new HealthReport(ready ? "ready" : "starting", true, true, active, silo.SiloAddress.ToString(),
+                replica.Ready.IsCompleted, replica.Index.Count);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
-            return new HealthReport("degraded", true, false, active, silo.SiloAddress.ToString(), e.Message);
+            return new HealthReport("degraded", true, false, active, silo.SiloAddress.ToString(), replica.Ready.IsCompleted,
+                replica.Index.Count, e.Message);
         }
     }
 }

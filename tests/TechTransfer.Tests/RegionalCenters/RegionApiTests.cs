@@ -34,6 +34,7 @@ public sealed class RegionApiTests(ApiFixture api)
         var health = await (await api.Anonymous().GetAsync("/health")).BodyAsync();
         Assert.True(health.GetProperty("database").GetBoolean());
         Assert.Equal(1, health.GetProperty("activeSilos").GetInt32());
+        Assert.True(health.GetProperty("searchReady").GetBoolean());
         var openApi = await api.Anonymous().GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
         Assert.Contains("/api/achievements", await openApi.Content.ReadAsStringAsync());
