@@ -6,6 +6,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
     ["migrate"] = MigrateCommand.RunAsync,
     ["import"] = ImportCommand.RunAsync,
     ["eval"] = EvalCommand.RunAsync,
+    ["bench-match"] = BenchMatchCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
@@ -16,6 +17,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
           import FILE.jsonl [--server URL] [--account A] [--password P] [--publish]
                                                           import a catalogue of achievements through the API
           eval --achievements FILE --demands FILE [--k 10]  matching quality on a labelled set (last line: JSON)
+          bench-match --achievements FILE --demands FILE --scale N [--queries 300] [--peer pgtrgm]
+                                                          index and match speed (last line: JSON)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);
     return 2;

@@ -83,16 +83,18 @@ public sealed class IndexReplica : BackgroundService
         await using var command = db.CreateCommand("SELECT id, kind, status, version, doc FROM tt_listing WHERE id = ANY($1)");
         command.Parameters.Add(new() { Value = ids.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var published = new List<ListingDocument>();
         while (await reader.ReadAsync(cancellation))
         {
             var kind = reader.GetString(1) == "achievement" ? ListingKind.Achievement : ListingKind.Demand;
             if (reader.GetString(2) == "Published")
             {
                 using var view = JsonDocument.Parse(reader.GetString(4));
-                Index.Upsert(ListingDocument.FromView(kind, view.RootElement));
+                published.Add(ListingDocument.FromView(kind, view.RootElement));
             }
             else Index.Remove(reader.GetString(0), reader.GetInt32(3));
         }
+        Index.UpsertMany(published);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)

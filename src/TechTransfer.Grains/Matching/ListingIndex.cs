@@ -96,9 +96,10 @@ public sealed class ListingIndex : IDisposable
         lock (gate)
         {
             if (versions.TryGetValue(listing.Id, out var seen) && seen.Version >= listing.Version) return;
-            writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
             versions[listing.Id] = (listing.Version, true);
         }
+        // Analysis happens here, outside the lock: IndexWriter is thread-safe, so bulk loads can use every core.
+        writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
     }
 
     /// <summary>Whether a change at <paramref name="version"/> would be news to the index (replays are not).</summary>
@@ -118,10 +119,17 @@ public sealed class ListingIndex : IDisposable
         }
     }
 
+    /// <summary>Indexes many listings on all cores (a replica's first load, a benchmark).</summary>
+    public void UpsertMany(IEnumerable<ListingDocument> listings) =>
+        Parallel.ForEach(listings, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Upsert);
+
     /// <summary>Makes everything written so far visible to searches (cheap when nothing changed).</summary>
     public void Refresh() => searchers.MaybeRefreshBlocking();
 
     public void Commit() => writer.Commit();
+
+    /// <summary>Bytes of the index files on disk (or in memory).</summary>
+    public long SizeInBytes() => directory.ListAll().Sum(file => directory.FileLength(file));
 
     /// <summary>Free text search with filters; ranks by text relevance and returns facet counts over all hits.</summary>
     public (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Search(string text, SearchFilter filter, int skip, int take)

@@ -61,8 +61,8 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
         foreach (var hit in hits)
         {
             var (achievement, demand) = source.Kind == ListingKind.Achievement ? (source, hit.Document) : (hit.Document, source);
-            var headline = new HashSet<string>(HeadlineWordsOf(hit.Document));
-            var coverage = sourceWords.Count == 0 ? 0 : (double)sourceWords.Count(headline.Contains) / Math.Min(sourceWords.Count, 12);
+            var headline = Headline(hit.Document);
+            var coverage = sourceWords.Count == 0 ? 0 : (double)sourceWords.Count(w => Contains(headline, w)) / Math.Min(sourceWords.Count, 12);
             // Relative to the best hit for the ranking, plus how much of the source's vocabulary the hit's
             // title and keywords share, so that a weak best hit does not score like a strong one.
             var text = 0.7 * (hit.Score / best) + 0.3 * Math.Min(1, coverage);
@@ -79,8 +79,8 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
             .Take(k)
             .Select(m =>
             {
-                var words = new HashSet<string>(HeadlineWordsOf(m.Hit.Document).Concat(ListingAnalysis.Terms(ListingAnalysis.Body, m.Hit.Document.Body)));
-                var terms = sourceWords.Where(words.Contains).OrderByDescending(w => w.Length).Take(12).ToArray();
+                var text = Headline(m.Hit.Document) + "\n" + m.Hit.Document.Body;
+                var terms = sourceWords.Where(w => Contains(text, w)).OrderByDescending(w => w.Length).Take(12).ToArray();
                 return new MatchCandidate(m.Achievement.Id, m.Demand.Id, m.Score, m.Achievement.Title, m.Demand.Title,
                     new MatchExplanation(terms, Snippet(m.Achievement, terms), Snippet(m.Demand, terms), m.Criteria, Math.Round(m.Text, 3)));
             })
@@ -109,9 +109,11 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
 
     static double Weight(string criterion) => CriterionWeights.First(c => c.Name == criterion).Weight;
 
-    static IEnumerable<string> HeadlineWordsOf(ListingDocument doc) =>
-        ListingAnalysis.Terms(ListingAnalysis.Title, doc.Title)
-            .Concat(ListingAnalysis.Terms(ListingAnalysis.Keywords, string.Join(' ', doc.Keywords)));
+    // The source's analysed words are substrings of any text that contains them, so "shared" is a plain
+    // (case-insensitive) substring test: no second analysis of every candidate on the hot path.
+    static string Headline(ListingDocument doc) => doc.Title + "\n" + string.Join('\n', doc.Keywords);
+
+    static bool Contains(string text, string word) => text.Contains(word, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Title and the best window of the body, HTML-escaped, with the shared terms in &lt;em&gt;.</summary>
     public static string Snippet(ListingDocument doc, IReadOnlyList<string> terms, int window = 120)

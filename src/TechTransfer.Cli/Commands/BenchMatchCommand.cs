@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Npgsql;
+using TechTransfer.Matching;
+using TechTransfer.Terminal;
+
+namespace TechTransfer.Commands;
+
+/// <summary>
+/// techtransfer bench-match: indexes N achievements with the production index (synthesising realistic ones from
+/// the file's sentences and keywords when N exceeds it), then times match-by-document and free-text search with
+/// the demands file's texts. With --peer pgtrgm, runs the same documents and queries through PostgreSQL pg_trgm
+/// (GIN) in the same run. Prints one JSON object on its last line.
+/// </summary>
+public static class BenchMatchCommand
+{
+    public static async Task<int> RunAsync(CommandLine args)
+    {
+        var scale = args.Int("scale", 100_000);
+        var queries = args.Int("queries", 300);
+        var source = EvalData.Achievements(args.Required("achievements")).ToList();
+        var demands = EvalData.Demands(args.Required("demands"));
+        var documents = Synthesize(source, scale).ToList();
+
+        using var index = ListingIndex.InTempFolder();
+        var engine = new MatchEngine(index, new MatchingOptions());
+        _ = ListingAnalysis.Terms(ListingAnalysis.Title, "预热"); // load the SmartCn dictionaries outside the timing
+        var progress = new ProgressBar("index", documents.Count);
+        var clock = Stopwatch.StartNew();
+        const int chunk = 10_000;
+        for (var start = 0; start < documents.Count; start += chunk)
+        {
+            index.UpsertMany(documents.Skip(start).Take(chunk));
+            progress.Report(Math.Min(start + chunk, documents.Count));
+        }
+        index.Commit();
+        index.Refresh();
+        var indexSeconds = clock.Elapsed.TotalSeconds;
+        progress.Done();
+
+        var asks = Enumerable.Range(0, queries).Select(i => demands[i % demands.Count]).ToList();
+        foreach (var ask in asks.Take(20)) engine.FindMatches(EvalData.AsListing(ask)); // warm up
+        var match = Time(asks, ask => engine.FindMatches(EvalData.AsListing(ask)));
+        var search = Time(asks, ask => index.Search(ask.Text, new SearchFilter(Listings.ListingKind.Achievement), 0, 20));
+
+        var result = new Dictionary<string, object>
+        {
+            ["docs"] = documents.Count,
+            ["index_docs_per_s"] = Math.Round(documents.Count / indexSeconds),
+            ["match_p50_ms"] = Percentile(match, 0.50),
+            ["match_p99_ms"] = Percentile(match, 0.99),
+            ["search_p50_ms"] = Percentile(search, 0.50),
+            ["search_p99_ms"] = Percentile(search, 0.99),
+            ["index_bytes"] = index.SizeInBytes(),
+            ["peak_working_set_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
+        };
+        if (args.Option("peer") == "pgtrgm")
+        {
+            var peer = await PgTrgmPeer.RunAsync(args.Required("connection", "ConnectionStrings__techtransfer"), documents, asks);
+            result["peer_match_p50_ms"] = Percentile(peer, 0.50);
+            result["peer_match_p99_ms"] = Percentile(peer, 0.99);
+            result["p99_ratio_peer_over_ours"] = Math.Round(Percentile(peer, 0.99) / Math.Max(Percentile(match, 0.99), 0.001), 2);
+        }
+        System.Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    static List<double> Time<T>(IEnumerable<T> items, Action<T> work)
+    {
+        var samples = new List<double>();
+        foreach (var item in items)
+        {
+            var started = Stopwatch.GetTimestamp();
+            work(item);
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return samples;
+    }
+
+    static double Percentile(List<double> samples, double p)
+    {
+        var sorted = samples.Order().ToList();
+        return Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
+    }
+
+    /// <summary>
+    /// The file's records, then synthetic ones: a real title's head with another's tail, 4–8 sentences drawn from
+    /// the pool of abstract sentences, 3–5 real keywords. Deterministic (fixed seed), so runs compare.
+    /// </summary>
+    static IEnumerable<ListingDocument> Synthesize(List<ListingDocument> source, int count)
+    {
+        foreach (var doc in source.Take(count)) yield return doc;
+        var sentences = source.SelectMany(d => d.Body.Split('。', '.', '；')).Where(s => s.Length > 8).ToArray();
+        var keywords = source.SelectMany(d => d.Keywords).Distinct().ToArray();
+        var random = new Random(20261125);
+        for (var i = source.Count; i < count; i++)
+        {
+            var a = source[random.Next(source.Count)].Title;
+            var b = source[random.Next(source.Count)].Title;
+            var title = a[..(a.Length / 2)] + b[(b.Length / 2)..];
+            var body = string.Join("。", Enumerable.Range(0, random.Next(4, 9)).Select(_ => sentences[random.Next(sentences.Length)])) + "。";
+            var words = Enumerable.Range(0, random.Next(3, 6)).Select(_ => keywords[random.Next(keywords.Length)]).Distinct().ToArray();
+            yield return EvalData.Achievement($"syn-{i:D7}", title, body, words);
+        }
+    }
+
+    /// <summary>What a typical platform builds instead: pg_trgm word similarity over one text column with a GIN index.</summary>
+    static class PgTrgmPeer
+    {
+        public static async Task<List<double>> RunAsync(string server, List<ListingDocument> documents, List<EvalData.Demand> asks)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(server) { Database = $"tt_bench_{Environment.ProcessId}" };
+            await Database.Migrator.MigrateAsync(builder.ConnectionString); // creates the database
+            try
+            {
+                await using var db = NpgsqlDataSource.Create(builder.ConnectionString);
+                await Execute(db, "CREATE EXTENSION IF NOT EXISTS pg_trgm; DROP TABLE IF EXISTS bench_doc; CREATE TABLE bench_doc (id text PRIMARY KEY, body text NOT NULL)");
+                await using (var connection = await db.OpenConnectionAsync())
+                await using (var copy = await connection.BeginBinaryImportAsync("COPY bench_doc (id, body) FROM STDIN (FORMAT BINARY)"))
+                {
+                    foreach (var d in documents)
+                    {
+                        await copy.StartRowAsync();
+                        await copy.WriteAsync(d.Id);
+                        await copy.WriteAsync(d.Title + " " + string.Join(" ", d.Keywords) + " " + d.Body);
+                    }
+                    await copy.CompleteAsync();
+                }
+                await Execute(db, "CREATE INDEX bench_doc_trgm ON bench_doc USING gin (body gin_trgm_ops); ANALYZE bench_doc");
+                var samples = new List<double>();
+                foreach (var ask in asks)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await using var command = db.CreateCommand(
+                        "SELECT id FROM bench_doc WHERE $1 <% body ORDER BY word_similarity($1, body) DESC LIMIT 10");
+                    command.Parameters.Add(new() { Value = ask.Text });
+                    await using var reader = await command.ExecuteReaderAsync();
+                    while (await reader.ReadAsync()) { }
+                    samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                return samples;
+            }
+            finally
+            {
+                NpgsqlConnection.ClearAllPools();
+                var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres" };
+                await using var connection = new NpgsqlConnection(admin.ConnectionString);
+                await connection.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{builder.Database}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+
+        static async Task Execute(NpgsqlDataSource db, string sql)
+        {
+            await using var command = db.CreateCommand(sql);
+            command.CommandTimeout = 0; // building the GIN index over 10⁵–10⁶ rows takes minutes
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
