@@ -68,8 +68,11 @@ public sealed class CatalogueImporter(IGrainFactory grains)
                 var grain = grains.GetGrain<IAchievementGrain>(id);
                 try
                 {
-                    outcomes[item.Index] = await grain.SyncFromCatalogueAsync(actor, item.Content, item.Input.ExternalId!);
-                    if (publish) await grain.PublishAsync(actor);
+                    var outcome = await grain.SyncFromCatalogueAsync(actor, item.Content, item.Input.ExternalId!);
+                    outcomes[item.Index] = outcome;
+                    // An unchanged row that is already on the market is left alone (publishing again would re-match it).
+                    if (publish && (outcome != SyncOutcome.Unchanged || (await grain.GetAsync(actor))?.Status != "Published"))
+                        await grain.PublishAsync(actor);
                 }
                 catch (ProblemException e)
                 {
