@@ -53,7 +53,7 @@ public sealed class CatalogueImporter(IGrainFactory grains)
             }
             catch (JsonException e)
             {
-                errors[i] = Error(lineNumber, null, [new FieldError(JsonField(e.Path), "invalid-format")]);
+                errors[i] = Error(lineNumber, null, [FieldError.BadJson(e.Path)]);
             }
             catch (ProblemException e)
             {
@@ -94,7 +94,4 @@ public sealed class CatalogueImporter(IGrainFactory grains)
             var (zh, en) = ProblemCatalog.Describe(e);
             return new ImportReason(e.Field, e.Rule, zh, en);
         })]);
-
-    // "$.trl" → "trl", "$.ipRights[0].kind" → "ipRights[0].kind"
-    static string JsonField(string? path) => string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
 }

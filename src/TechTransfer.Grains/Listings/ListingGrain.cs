@@ -10,7 +10,6 @@ namespace TechTransfer.Listings;
 /// <summary>What the shared listing machinery needs to know of an achievement's or a demand's content.</summary>
 public interface IListingContent
 {
-    string Title { get; }
     string Province { get; }
     Contact? Contact { get; }
 }

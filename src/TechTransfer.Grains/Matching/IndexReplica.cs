@@ -104,8 +104,6 @@ public sealed class IndexReplica : BackgroundService
             try
             {
                 await using var connection = await db.OpenConnectionAsync(stopping);
-                var changed = 0;
-                connection.Notification += (_, _) => Interlocked.Exchange(ref changed, 1);
                 await using (var listen = new NpgsqlCommand("LISTEN tt_listing", connection)) await listen.ExecuteNonQueryAsync(stopping);
                 await CatchUpAsync(stopping);
                 if (ready.TrySetResult()) logger.LogInformation("Search replica loaded: {Count} published listings", Index.Count);
@@ -113,7 +111,6 @@ public sealed class IndexReplica : BackgroundService
                 {
                     // Woken by NOTIFY; the timeout also sweeps up anything a lost notification left behind.
                     await connection.WaitAsync(TimeSpan.FromSeconds(1), stopping);
-                    Interlocked.Exchange(ref changed, 0);
                     await CatchUpAsync(stopping);
                 }
             }

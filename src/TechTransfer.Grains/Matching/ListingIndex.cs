@@ -18,7 +18,10 @@ public sealed record SearchFilter(
 public sealed record IndexHit(ListingDocument Document, float Score);
 
 /// <summary>Counts of matching listings by facet value.</summary>
-public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnlyDictionary<string, int> Region, IReadOnlyDictionary<string, int> Trl);
+public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnlyDictionary<string, int> Region, IReadOnlyDictionary<string, int> Trl)
+{
+    public static readonly Facets None = new(new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
+}
 
 /// <summary>
 /// The Lucene index of published listings (both kinds), owned by this type alone. One writer; readers are
@@ -136,8 +139,8 @@ public sealed class ListingIndex : IDisposable
     {
         // No text browses everything that passes the filters; text without a single searchable term
         // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
-        var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(Weigh(text, QueryTermsOf(text)), out _, KnownKeywords(text, []));
-        if (query is null) return ([], 0, new Facets(new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>()));
+        var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(QueryTermsOf(text), out _, KnownKeywords(text, []));
+        if (query is null) return ([], 0, Facets.None);
         return Run(query, filter, skip, take, withFacets: true);
     }
 
@@ -147,7 +150,7 @@ public sealed class ListingIndex : IDisposable
     /// </summary>
     public (IReadOnlyList<IndexHit> Hits, QueryShape Shape) MoreLike(ListingDocument source, SearchFilter filter, int take)
     {
-        var weighted = Weigh(source, filter.Kind);
+        var weighted = Weigh(source);
         var spotted = KnownKeywords(source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
         var query = TextQuery(weighted, out var shape, spotted);
         if (query is null) return ([], shape);
@@ -190,24 +193,18 @@ public sealed class ListingIndex : IDisposable
 
     static string Normalize(string text) => text.Trim().ToLowerInvariant();
 
-    /// <summary>The query terms for free text: every analysed word and bigram of it.</summary>
-    static Dictionary<string, Dictionary<string, int>> QueryTermsOf(string text)
+    /// <summary>The query terms for free text: every analysed word and bigram of it, each of weight 1.</summary>
+    static Dictionary<string, Dictionary<string, float>> QueryTermsOf(string text)
     {
-        var terms = new Dictionary<string, Dictionary<string, int>>();
+        var terms = new Dictionary<string, Dictionary<string, float>>();
         foreach (var (field, _) in TextFields)
-        {
-            terms[field] = Tally(Terms(field, text));
-            terms[field + Bigrams] = Tally(Terms(field + Bigrams, text));
-        }
+            foreach (var name in new[] { field, field + Bigrams })
+                terms[name] = Terms(name, text).Distinct().ToDictionary(t => t, _ => 1f);
         return terms;
     }
 
-    /// <summary>Per field, the query weight of each term of a short text: all of them count.</summary>
-    Dictionary<string, Dictionary<string, float>> Weigh(string text, Dictionary<string, Dictionary<string, int>> terms) =>
-        terms.ToDictionary(f => f.Key, f => f.Value.ToDictionary(t => t.Key, _ => 1f));
-
     /// <summary>For a whole listing: its most distinctive terms by tf·idf in the other side's documents.</summary>
-    Dictionary<string, Dictionary<string, float>> Weigh(ListingDocument source, ListingKind target)
+    Dictionary<string, Dictionary<string, float>> Weigh(ListingDocument source)
     {
         var text = string.Join('\n', source.Title, source.Title, string.Join(' ', source.Keywords), source.Body);
         var searcher = searchers.Acquire();

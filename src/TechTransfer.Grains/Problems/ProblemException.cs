@@ -16,4 +16,9 @@ public sealed class ProblemException(string code, IReadOnlyList<FieldError>? err
 
 /// <summary>One failed rule on one field of a request body, e.g. ("title", "required").</summary>
 [GenerateSerializer, Immutable, Alias("tt.FieldError")]
-public sealed record FieldError(string Field, string Rule, string? Argument = null);
+public sealed record FieldError(string Field, string Rule, string? Argument = null)
+{
+    /// <summary>A body that is not the JSON it should be: "$.ipRights[0].kind" names field "ipRights[0].kind".</summary>
+    public static FieldError BadJson(string? path) =>
+        new(string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.'), "invalid-format");
+}

@@ -67,13 +67,11 @@ public static class ProblemResults
         ProblemException problem => From(problem),
         BadHttpRequestException { StatusCode: 413 } => Create(ProblemCodes.TooLarge),
         BadHttpRequestException { InnerException: JsonException json } =>
-            Create(ProblemCodes.Validation, [new FieldError(JsonField(json.Path), "invalid-format")]),
+            Create(ProblemCodes.Validation, [FieldError.BadJson(json.Path)]),
         BadHttpRequestException => Create(ProblemCodes.BadRequest),
         NpgsqlException or TimeoutException or Orleans.Runtime.SiloUnavailableException
             or Orleans.Runtime.OrleansMessageRejectionException => Create(ProblemCodes.Unavailable),
         _ when error?.InnerException is ProblemException inner => From(inner),
         _ => null,
     };
-
-    static string JsonField(string? path) => string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
 }

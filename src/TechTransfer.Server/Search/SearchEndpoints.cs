@@ -43,8 +43,7 @@ public static class SearchEndpoints
         var (p, s) = ListingHttp.Paging(page, size);
 
         await replica.Ready;
-        var empty = new Facets(new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
-        if (!string.IsNullOrEmpty(q) && text.Length == 0) return TypedResults.Ok(new SearchResult([], 0, p, s, empty)); // only control characters
+        if (!string.IsNullOrEmpty(q) && text.Length == 0) return TypedResults.Ok(new SearchResult([], 0, p, s, Facets.None)); // only control characters
         var filter = new SearchFilter(listingKind, techField?.ToString(), NullIfEmpty(province), NullIfEmpty(region), trlMin, priceMax);
         var (hits, total, facets) = replica.Index.Search(text, filter, (p - 1) * s, s);
         var terms = ListingAnalysis.Terms(ListingAnalysis.Title, text).Distinct().ToArray();
