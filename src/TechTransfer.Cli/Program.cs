@@ -5,6 +5,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
 {
     ["migrate"] = MigrateCommand.RunAsync,
     ["import"] = ImportCommand.RunAsync,
+    ["reindex"] = ReindexCommand.RunAsync,
     ["eval"] = EvalCommand.RunAsync,
     ["bench-match"] = BenchMatchCommand.RunAsync,
 };
@@ -16,8 +17,10 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
           migrate [--connection CS]                       create the database and apply all migrations
           import FILE.jsonl [--server URL] [--account A] [--password P] [--publish]
                                                           import a catalogue of achievements through the API
+          reindex [--server URL[,URL…]] [--account A] [--password P]
+                                                          rebuild each host's search index from the database
           eval --achievements FILE --demands FILE [--k 10]  matching quality on a labelled set (last line: JSON)
-          bench-match --achievements FILE --demands FILE --scale N [--queries 300] [--peer pgtrgm]
+          bench-match --achievements FILE --demands FILE --scale N [--queries 1000] [--peer pgtrgm]
                                                           index and match speed (last line: JSON)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);

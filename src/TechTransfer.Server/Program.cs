@@ -46,6 +46,7 @@ app.MapRegions();
 app.MapOrganizations();
 app.MapImports();
 app.MapSearch();
+app.MapReindex();
 app.Run();
 
 public partial class Program;

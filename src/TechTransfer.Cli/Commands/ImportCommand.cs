@@ -51,7 +51,7 @@ public static class ImportCommand
         return errors.Count == 0 ? 0 : 1;
     }
 
-    static async Task SignInAsync(HttpClient http, string account, string password)
+    internal static async Task SignInAsync(HttpClient http, string account, string password)
     {
         var response = await http.PostAsJsonAsync("/api/auth/login", new { account, password });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();

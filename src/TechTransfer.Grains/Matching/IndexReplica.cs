@@ -21,24 +21,32 @@ public sealed class IndexReplica : BackgroundService
     const long RescanWindow = 512;
 
     readonly NpgsqlDataSource db;
+    readonly MatchingOptions options;
     readonly ILogger<IndexReplica> logger;
     readonly SemaphoreSlim gate = new(1, 1);
+    readonly Lock rebuilding = new();
     readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    (ListingIndex Index, MatchEngine Engine) current;
     long applied;
 
     public IndexReplica(NpgsqlDataSource db, IOptions<MatchingOptions> options, ILogger<IndexReplica> logger)
     {
         this.db = db;
+        this.options = options.Value;
         this.logger = logger;
-        Engine = new MatchEngine(Index, options.Value);
+        var index = new ListingIndex();
+        current = (index, new MatchEngine(index, this.options));
     }
 
-    public ListingIndex Index { get; } = ListingIndex.InTempFolder();
+    public ListingIndex Index => current.Index;
 
-    public MatchEngine Engine { get; }
+    public MatchEngine Engine => current.Engine;
 
     /// <summary>Completes when the first full load from PostgreSQL is in.</summary>
     public Task Ready => ready.Task;
+
+    /// <summary>Where a rebuild stands (this host only).</summary>
+    public RebuildStatus Rebuild { get; private set; } = RebuildStatus.None;
 
     /// <summary>Applies every change committed to tt_listing so far; safe to call from many places at once.</summary>
     public async Task CatchUpAsync(CancellationToken cancellation = default)
@@ -46,31 +54,7 @@ public sealed class IndexReplica : BackgroundService
         await gate.WaitAsync(cancellation);
         try
         {
-            int read;
-            do
-            {
-                // Phase 1: which rows changed (small: no documents). Phase 2: fetch only what the index lacks.
-                var changed = new List<string>();
-                var highest = applied;
-                read = 0;
-                await using (var command = db.CreateCommand("SELECT seq, id, version FROM tt_listing WHERE seq > $1 ORDER BY seq LIMIT $2"))
-                {
-                    command.Parameters.Add(new() { Value = Math.Max(0, applied - RescanWindow) });
-                    command.Parameters.Add(new() { Value = Batch });
-                    await using var reader = await command.ExecuteReaderAsync(cancellation);
-                    while (await reader.ReadAsync(cancellation))
-                    {
-                        read++;
-                        highest = Math.Max(highest, reader.GetInt64(0));
-                        if (Index.IsNewer(reader.GetString(1), reader.GetInt32(2))) changed.Add(reader.GetString(1));
-                    }
-                }
-                if (changed.Count > 0) await ApplyAsync(changed, cancellation);
-                var advanced = highest > applied;
-                applied = highest;
-                if (!advanced) break;
-            } while (read == Batch);
-            Index.Refresh();
+            applied = await ApplyChangesAsync(Index, applied, cancellation);
         }
         finally
         {
@@ -78,7 +62,85 @@ public sealed class IndexReplica : BackgroundService
         }
     }
 
-    async Task ApplyAsync(List<string> ids, CancellationToken cancellation)
+    /// <summary>
+    /// Builds a fresh index from tt_listing alongside the live one, which keeps answering meanwhile, then
+    /// catches it up to the moment and swaps it in. Returns false when a rebuild is already running.
+    /// </summary>
+    public bool StartRebuild(TimeProvider time)
+    {
+        lock (rebuilding)
+        {
+            if (Rebuild.Running) return false;
+            Rebuild = new RebuildStatus(true, 0, 0, time.GetUtcNow(), null, null);
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using (var count = db.CreateCommand("SELECT count(*) FROM tt_listing WHERE status = 'Published'"))
+                    Rebuild = Rebuild with { Total = (int)(long)(await count.ExecuteScalarAsync())! };
+                var fresh = new ListingIndex();
+                var position = await ApplyChangesAsync(fresh, 0, default, indexed => Rebuild = Rebuild with { Indexed = indexed });
+                await gate.WaitAsync();
+                ListingIndex old;
+                try
+                {
+                    position = await ApplyChangesAsync(fresh, position, default);
+                    old = current.Index;
+                    current = (fresh, new MatchEngine(fresh, options));
+                    applied = position;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+                Rebuild = Rebuild with { Running = false, Indexed = fresh.Count, FinishedAt = time.GetUtcNow() };
+                logger.LogInformation("Search replica rebuilt: {Count} published listings", fresh.Count);
+                // Searches that took the old index a moment ago finish first.
+                _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => old.Dispose(), TaskScheduler.Default);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Search replica rebuild failed; the current index stays in service");
+                Rebuild = Rebuild with { Running = false, FinishedAt = time.GetUtcNow(), Error = e.Message };
+            }
+        });
+        return true;
+    }
+
+    /// <summary>Applies the changes after <paramref name="from"/> to <paramref name="index"/>; returns the new position.</summary>
+    async Task<long> ApplyChangesAsync(ListingIndex index, long from, CancellationToken cancellation, Action<int>? progress = null)
+    {
+        int read;
+        do
+        {
+            // Phase 1: which rows changed (small: no documents). Phase 2: fetch only what the index lacks.
+            var changed = new List<string>();
+            var highest = from;
+            read = 0;
+            await using (var command = db.CreateCommand("SELECT seq, id, version FROM tt_listing WHERE seq > $1 ORDER BY seq LIMIT $2"))
+            {
+                command.Parameters.Add(new() { Value = Math.Max(0, from - RescanWindow) });
+                command.Parameters.Add(new() { Value = Batch });
+                await using var reader = await command.ExecuteReaderAsync(cancellation);
+                while (await reader.ReadAsync(cancellation))
+                {
+                    read++;
+                    highest = Math.Max(highest, reader.GetInt64(0));
+                    if (index.IsNewer(reader.GetString(1), reader.GetInt32(2))) changed.Add(reader.GetString(1));
+                }
+            }
+            if (changed.Count > 0) await ApplyAsync(db, index, changed, cancellation);
+            progress?.Invoke(index.Count);
+            var advanced = highest > from;
+            from = highest;
+            if (!advanced) break;
+        } while (read == Batch);
+        index.Refresh();
+        return from;
+    }
+
+    static async Task ApplyAsync(NpgsqlDataSource db, ListingIndex index, List<string> ids, CancellationToken cancellation)
     {
         await using var command = db.CreateCommand("SELECT id, kind, status, version, doc FROM tt_listing WHERE id = ANY($1)");
         command.Parameters.Add(new() { Value = ids.ToArray() });
@@ -92,9 +154,9 @@ public sealed class IndexReplica : BackgroundService
                 using var view = JsonDocument.Parse(reader.GetString(4));
                 published.Add(ListingDocument.FromView(kind, view.RootElement));
             }
-            else Index.Remove(reader.GetString(0), reader.GetInt32(3));
+            else index.Remove(kind, reader.GetString(0), reader.GetInt32(3));
         }
-        Index.UpsertMany(published);
+        index.UpsertMany(published);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -136,4 +198,10 @@ public sealed class IndexReplica : BackgroundService
         Index.Dispose();
         gate.Dispose();
     }
+}
+
+/// <summary>A replica rebuild: running or finished, how far, and how it ended.</summary>
+public sealed record RebuildStatus(bool Running, int Indexed, int Total, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    public static readonly RebuildStatus None = new(false, 0, 0, null, null, null);
 }

@@ -24,13 +24,13 @@ public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnl
 }
 
 /// <summary>
-/// The Lucene index of published listings (both kinds), owned by this type alone. One writer; readers are
+/// The Lucene index of published listings, owned by this type alone: one writer per kind; readers are
 /// near-real-time searchers refreshed after writes, so reads run concurrently with indexing.
-/// Commits are batched (never per document): the index is derived data, rebuilt from PostgreSQL at start.
+/// Held in memory and never needs committing: it is derived data, rebuilt from PostgreSQL at start.
 /// </summary>
 public sealed class ListingIndex : IDisposable
 {
-    const string IdField = "id", KindField = "kind", JsonField = "json", TrlField = "trl", PriceField = "price";
+    const string IdField = "id", JsonField = "json", TrlField = "trl", PriceField = "price";
     const string TechFieldField = "techField", RegionField = "region", ProvinceField = "province";
     const int MaxQueryTerms = 40;
 
@@ -50,48 +50,60 @@ public sealed class ListingIndex : IDisposable
         public override float Coord(int overlap, int maxOverlap) => (float)Math.Sqrt((double)overlap / maxOverlap);
     }
 
-    readonly LuceneDirectory directory;
-    readonly IndexWriter writer;
-    readonly SearcherManager searchers;
+    /// <summary>
+    /// One Lucene index per kind. Matching always asks the other kind, so the hot path needs no kind filter
+    /// (a pure disjunction can use Lucene's fast out-of-order scorer) and idf is the other side's vocabulary.
+    /// </summary>
+    sealed class Shard : IDisposable
+    {
+        public readonly LuceneDirectory Directory;
+        public readonly IndexWriter Writer;
+        public readonly SearcherManager Searchers;
+
+        public Shard(LuceneDirectory directory)
+        {
+            Directory = directory;
+            Writer = new IndexWriter(directory, new IndexWriterConfig(ListingAnalysis.Version, Analyzer)
+            {
+                OpenMode = OpenMode.CREATE,
+                Similarity = Bm25,
+                RAMBufferSizeMB = 64,
+            });
+            Searchers = new SearcherManager(Writer, applyAllDeletes: true, new Bm25SearcherFactory());
+        }
+
+        public void Dispose()
+        {
+            Searchers.Dispose();
+            Writer.Dispose();
+            Directory.Dispose();
+        }
+    }
+
+    readonly Shard achievements, demands;
     // Last version seen per id, live or removed: a replayed older write can never resurrect a withdrawn listing.
     readonly Dictionary<string, (int Version, bool Live)> versions = [];
     readonly System.Threading.Lock gate = new();
 
-    readonly string? ownedFolder;
-
-    /// <summary>An index in a fresh folder of its own (memory-mapped), deleted again on dispose.</summary>
-    public static ListingIndex InTempFolder()
+    /// <summary>
+    /// An empty index held in process memory. The index is derived data, rebuilt from PostgreSQL at start, so
+    /// durable files would buy nothing; and memory-mapped files (on disk or on tmpfs) showed 3–6× worse p99 match
+    /// latency on this VM than memory the process owns (docs/matching.md).
+    /// </summary>
+    public ListingIndex()
     {
-        var root = Path.Combine(Path.GetTempPath(), "techtransfer-index");
-        var folder = Path.Combine(root, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(folder);
-        // A host killed with -9 leaves its index behind; the next one to start clears what no live process owns.
-        foreach (var stale in System.IO.Directory.GetDirectories(root))
-            if (int.TryParse(Path.GetFileName(stale).Split('-')[0], out var pid) && !IsAlive(pid))
-                try { System.IO.Directory.Delete(stale, recursive: true); } catch (IOException) { }
-        return new ListingIndex(new MMapDirectory(new DirectoryInfo(folder)), folder);
+        achievements = new Shard(new RAMDirectory());
+        demands = new Shard(new RAMDirectory());
     }
 
-    static bool IsAlive(int pid)
-    {
-        try { return !System.Diagnostics.Process.GetProcessById(pid).HasExited; }
-        catch (ArgumentException) { return false; }
-    }
+    Shard Of(ListingKind kind) => kind == ListingKind.Achievement ? achievements : demands;
 
-    public ListingIndex(LuceneDirectory? directory = null, string? ownedFolder = null)
-    {
-        this.ownedFolder = ownedFolder;
-        this.directory = directory ?? new RAMDirectory();
-        writer = new IndexWriter(this.directory, new IndexWriterConfig(ListingAnalysis.Version, Analyzer)
-        {
-            OpenMode = OpenMode.CREATE,
-            Similarity = Bm25,
-            RAMBufferSizeMB = 64,
-        });
-        searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
-    }
+    IEnumerable<Shard> Shards => [achievements, demands];
 
-    public int Count { get { lock (gate) return versions.Values.Count(v => v.Live); } }
+    int live;
+
+    /// <summary>How many listings are searchable.</summary>
+    public int Count { get { lock (gate) return live; } }
 
     /// <summary>Adds or replaces a published listing; older versions than the one indexed are ignored.</summary>
     public void Upsert(ListingDocument listing)
@@ -100,9 +112,10 @@ public sealed class ListingIndex : IDisposable
         {
             if (versions.TryGetValue(listing.Id, out var seen) && seen.Version >= listing.Version) return;
             versions[listing.Id] = (listing.Version, true);
+            if (!seen.Live) live++;
         }
         // Analysis happens here, outside the lock: IndexWriter is thread-safe, so bulk loads can use every core.
-        writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
+        Of(listing.Kind).Writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
     }
 
     /// <summary>Whether a change at <paramref name="version"/> would be news to the index (replays are not).</summary>
@@ -112,13 +125,15 @@ public sealed class ListingIndex : IDisposable
     }
 
     /// <summary>Takes a listing off the index (withdrawn, closed, transferred, fulfilled).</summary>
-    public void Remove(string id, int version)
+    public void Remove(ListingKind kind, string id, int version)
     {
         lock (gate)
         {
             if (versions.TryGetValue(id, out var seen) && seen.Version >= version) return;
             versions[id] = (version, false);
-            if (seen.Live) writer.DeleteDocuments(new Term(IdField, id));
+            if (!seen.Live) return;
+            live--;
+            Of(kind).Writer.DeleteDocuments(new Term(IdField, id));
         }
     }
 
@@ -127,21 +142,33 @@ public sealed class ListingIndex : IDisposable
         Parallel.ForEach(listings, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Upsert);
 
     /// <summary>Makes everything written so far visible to searches (cheap when nothing changed).</summary>
-    public void Refresh() => searchers.MaybeRefreshBlocking();
+    public void Refresh()
+    {
+        foreach (var shard in Shards) shard.Searchers.MaybeRefreshBlocking();
+    }
 
-    public void Commit() => writer.Commit();
+    /// <summary>Commits and lets background segment merges finish (after a bulk load, before measuring).</summary>
+    public void Commit()
+    {
+        foreach (var shard in Shards)
+        {
+            shard.Writer.Commit();
+            shard.Writer.WaitForMerges();
+        }
+    }
 
     /// <summary>Bytes of the index files on disk (or in memory).</summary>
-    public long SizeInBytes() => directory.ListAll().Sum(file => directory.FileLength(file));
+    public long SizeInBytes() => Shards.Sum(shard => shard.Directory.ListAll().Sum(shard.Directory.FileLength));
 
     /// <summary>Free text search with filters; ranks by text relevance and returns facet counts over all hits.</summary>
     public (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Search(string text, SearchFilter filter, int skip, int take)
     {
         // No text browses everything that passes the filters; text without a single searchable term
         // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
-        var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(QueryTermsOf(text), out _, KnownKeywords(text, []));
+        var shard = Of(filter.Kind);
+        var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(QueryTermsOf(text), out _, KnownKeywords(shard, text, []));
         if (query is null) return ([], 0, Facets.None);
-        return Run(query, filter, skip, take, withFacets: true);
+        return Run(shard, query, filter, skip, take, withFacets: true);
     }
 
     /// <summary>
@@ -150,11 +177,12 @@ public sealed class ListingIndex : IDisposable
     /// </summary>
     public (IReadOnlyList<IndexHit> Hits, QueryShape Shape) MoreLike(ListingDocument source, SearchFilter filter, int take)
     {
-        var weighted = Weigh(source);
-        var spotted = KnownKeywords(source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
-        var query = TextQuery(weighted, out var shape, spotted);
+        var shard = Of(filter.Kind);
+        var (weighted, surfaces) = Weigh(shard, source);
+        var spotted = KnownKeywords(shard, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
+        var query = TextQuery(weighted, out var shape, spotted, surfaces);
         if (query is null) return ([], shape);
-        return (Run(query, filter, 0, take, withFacets: false).Hits, shape);
+        return (Run(shard, query, filter, 0, take, withFacets: false).Hits, shape);
     }
 
     const float WholeKeywordBoost = 8f;
@@ -163,11 +191,11 @@ public sealed class ListingIndex : IDisposable
     /// Keyword spotting: the known keywords (indexed as whole terms) that occur in <paramref name="text"/> as
     /// substrings, plus the source's own keywords. Segmentation-independent, so "血府逐瘀汤" is found whole.
     /// </summary>
-    HashSet<string> KnownKeywords(string text, IEnumerable<string> own)
+    static HashSet<string> KnownKeywords(Shard shard, string text, IEnumerable<string> own)
     {
         var found = new HashSet<string>(own.Select(Normalize).Where(k => k.Length > 0));
         var normalized = Normalize(text);
-        var searcher = searchers.Acquire();
+        var searcher = shard.Searchers.Acquire();
         try
         {
             var terms = MultiFields.GetTerms(searcher.IndexReader, WholeKeywordField);
@@ -187,7 +215,7 @@ public sealed class ListingIndex : IDisposable
         }
         finally
         {
-            searchers.Release(searcher);
+            shard.Searchers.Release(searcher);
         }
     }
 
@@ -196,85 +224,85 @@ public sealed class ListingIndex : IDisposable
     /// <summary>The query terms for free text: every analysed word and bigram of it, each of weight 1.</summary>
     static Dictionary<string, Dictionary<string, float>> QueryTermsOf(string text)
     {
-        var terms = new Dictionary<string, Dictionary<string, float>>();
-        foreach (var (field, _) in TextFields)
-            foreach (var name in new[] { field, field + Bigrams })
-                terms[name] = Terms(name, text).Distinct().ToDictionary(t => t, _ => 1f);
-        return terms;
+        var (words, bigrams) = (Terms(Title, text).Distinct().ToList(), Terms(Title + Bigrams, text).Distinct().ToList());
+        return TextFields.ToDictionary(f => f.Field, f => (IsBigramField(f.Field) ? bigrams : words).ToDictionary(t => t, _ => 1f));
     }
 
-    /// <summary>For a whole listing: its most distinctive terms by tf·idf in the other side's documents.</summary>
-    Dictionary<string, Dictionary<string, float>> Weigh(ListingDocument source)
+    /// <summary>For a whole listing: its most distinctive terms per field by tf·idf in the other side's documents.</summary>
+    static (Dictionary<string, Dictionary<string, float>> Weighted, Dictionary<string, string> Surfaces) Weigh(Shard shard, ListingDocument source)
     {
         var text = string.Join('\n', source.Title, source.Title, string.Join(' ', source.Keywords), source.Body);
-        var searcher = searchers.Acquire();
+        // Analysed once per analyzer, not once per field.
+        var tokens = Tokens(Title, text);
+        var (words, bigrams) = (Tally(tokens.Select(t => t.Term)), Tally(Terms(Title + Bigrams, text)));
+        var surfaces = new Dictionary<string, string>();
+        foreach (var (term, surface) in tokens) surfaces.TryAdd(term, surface);
+        var searcher = shard.Searchers.Acquire();
         try
         {
             var reader = searcher.IndexReader;
             var total = Math.Max(reader.NumDocs, 1);
             var result = new Dictionary<string, Dictionary<string, float>>();
-            foreach (var (field, _) in TextFields)
-                foreach (var name in new[] { field, field + Bigrams })
-                {
-                    var scored = Tally(Terms(name, text))
-                        .Select(t => (t.Key, Weight: t.Value * (float)Math.Log(1 + total / (1.0 + reader.DocFreq(new Term(name, t.Key))))))
-                        .OrderByDescending(t => t.Weight)
-                        .Take(MaxQueryTerms)
-                        .ToList();
-                    var top = scored.Count > 0 ? scored[0].Weight : 1f;
-                    result[name] = scored.ToDictionary(t => t.Key, t => t.Weight / top);
-                }
-            return result;
+            foreach (var (field, _, _) in TextFields)
+            {
+                var scored = (IsBigramField(field) ? bigrams : words)
+                    .Select(t => (t.Key, Weight: t.Value * (float)Math.Log(1 + total / (1.0 + reader.DocFreq(new Term(field, t.Key))))))
+                    .OrderByDescending(t => t.Weight)
+                    .Take(MaxQueryTerms)
+                    .ToList();
+                var top = scored.Count > 0 ? scored[0].Weight : 1f;
+                result[field] = scored.ToDictionary(t => t.Key, t => t.Weight / top);
+            }
+            return (result, surfaces);
         }
         finally
         {
-            searchers.Release(searcher);
+            shard.Searchers.Release(searcher);
         }
     }
 
-    /// <summary>SHOULD clauses: spotted whole keywords, then words and bigrams of each text field (boosted per field).</summary>
-    static Query? TextQuery(Dictionary<string, Dictionary<string, float>> weighted, out QueryShape shape, IReadOnlyCollection<string> keywords)
+    /// <summary>SHOULD clauses: spotted whole keywords, then the weighted terms of every text field (boosted per field).</summary>
+    static Query? TextQuery(Dictionary<string, Dictionary<string, float>> weighted, out QueryShape shape, IReadOnlyCollection<string> keywords,
+        Dictionary<string, string>? surfaces = null)
     {
         var query = new BooleanQuery();
         foreach (var keyword in keywords)
             query.Add(new TermQuery(new Term(WholeKeywordField, keyword)) { Boost = WholeKeywordBoost }, Occur.SHOULD);
         var words = new HashSet<string>();
-        foreach (var (field, boost) in TextFields)
-        {
+        foreach (var (field, _, boost) in TextFields)
             foreach (var (term, weight) in weighted[field])
             {
                 query.Add(new TermQuery(new Term(field, term)) { Boost = boost * weight }, Occur.SHOULD);
-                words.Add(term);
+                if (!IsBigramField(field)) words.Add(surfaces?.GetValueOrDefault(term) ?? term);
             }
-            foreach (var (term, weight) in weighted[field + Bigrams])
-                query.Add(new TermQuery(new Term(field + Bigrams, term)) { Boost = boost * weight }, Occur.SHOULD);
-        }
         shape = new QueryShape(words);
         return query.Clauses.Count == 0 ? null : query;
     }
 
-    (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Run(Query text, SearchFilter filter, int skip, int take, bool withFacets)
+    static (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Run(Shard shard, Query text, SearchFilter filter, int skip, int take, bool withFacets)
     {
-        var searcher = searchers.Acquire();
+        var searcher = shard.Searchers.Acquire();
         try
         {
-            var query = new FilteredQuery(text, new QueryWrapperFilter(FilterQuery(filter)));
-            var top = TopScoreDocCollector.Create(Math.Max(skip + take, 1), true);
+            var filters = FilterQuery(filter);
+            var query = filters.Clauses.Count == 0 ? text : new FilteredQuery(text, new QueryWrapperFilter(filters));
+            // Out of order: lets an unfiltered disjunction use BooleanScorer, several times faster than the heap scorer.
+            var top = TopScoreDocCollector.Create(Math.Max(skip + take, 1), docsScoredInOrder: false);
             var facets = new FacetCollector();
             searcher.Search(query, withFacets ? MultiCollector.Wrap(top, facets) : top);
             var docs = top.GetTopDocs(skip, take);
-            var hits = docs.ScoreDocs.Select(d => new IndexHit(FromLucene(searcher.Doc(d.Doc)), d.Score)).ToList();
+            var hits = docs.ScoreDocs.Select(d => new IndexHit(FromLucene(filter.Kind, searcher.Doc(d.Doc)), d.Score)).ToList();
             return (hits, docs.TotalHits, facets.Result());
         }
         finally
         {
-            searchers.Release(searcher);
+            shard.Searchers.Release(searcher);
         }
     }
 
-    static Query FilterQuery(SearchFilter filter)
+    static BooleanQuery FilterQuery(SearchFilter filter)
     {
-        var q = new BooleanQuery { { new TermQuery(new Term(KindField, Kind(filter.Kind))), Occur.MUST } };
+        var q = new BooleanQuery();
         if (filter.TechField is { } field) q.Add(new TermQuery(new Term(TechFieldField, field)), Occur.MUST);
         if (filter.Province is { } province) q.Add(new TermQuery(new Term(ProvinceField, province)), Occur.MUST);
         if (filter.RegionCode is { } region) q.Add(new TermQuery(new Term(RegionField, region)), Occur.MUST);
@@ -288,7 +316,6 @@ public sealed class ListingIndex : IDisposable
         var doc = new Document
         {
             new StringField(IdField, listing.Id, Field.Store.YES),
-            new StringField(KindField, Kind(listing.Kind), Field.Store.NO),
             new StoredField(JsonField, listing.Json),
             new StringField(TechFieldField, listing.TechField, Field.Store.NO),
             new SortedDocValuesField(TechFieldField, new BytesRef(listing.TechField)),
@@ -300,23 +327,16 @@ public sealed class ListingIndex : IDisposable
         if (listing.RegionCode is { } region) doc.Add(new StringField(RegionField, region, Field.Store.NO));
         if (listing.Price is { } price) doc.Add(new DoubleField(PriceField, (double)price, Field.Store.NO));
         foreach (var keyword in listing.Keywords) doc.Add(new StringField(WholeKeywordField, Normalize(keyword), Field.Store.NO));
-        var keywords = string.Join(' ', listing.Keywords);
-        foreach (var (field, text) in new[] { (Title, listing.Title), (Body, listing.Body), (Keywords, keywords) })
-        {
-            doc.Add(new TextField(field, text, Field.Store.NO));
-            doc.Add(new TextField(field + Bigrams, text, Field.Store.NO));
-        }
+        var texts = new Dictionary<string, string> { [Title] = listing.Title, [Body] = listing.Body, [Keywords] = string.Join(' ', listing.Keywords) };
+        foreach (var (field, source, _) in TextFields) doc.Add(new TextField(field, texts[source], Field.Store.NO));
         return doc;
     }
 
-    static ListingDocument FromLucene(Document doc)
+    static ListingDocument FromLucene(ListingKind kind, Document doc)
     {
         using var json = System.Text.Json.JsonDocument.Parse(doc.Get(JsonField));
-        var kind = json.RootElement.TryGetProperty("summary", out _) ? ListingKind.Achievement : ListingKind.Demand;
         return ListingDocument.FromView(kind, json.RootElement);
     }
-
-    static string Kind(ListingKind kind) => kind == ListingKind.Achievement ? "achievement" : "demand";
 
     static Dictionary<string, int> Tally(IEnumerable<string> terms)
     {
@@ -327,10 +347,7 @@ public sealed class ListingIndex : IDisposable
 
     public void Dispose()
     {
-        searchers.Dispose();
-        writer.Dispose();
-        directory.Dispose();
-        if (ownedFolder is not null) System.IO.Directory.Delete(ownedFolder, recursive: true);
+        foreach (var shard in Shards) shard.Dispose();
     }
 
     sealed class Bm25SearcherFactory : SearcherFactory
@@ -376,5 +393,5 @@ public sealed class ListingIndex : IDisposable
     }
 }
 
-/// <summary>The words a query was built from, to tell which of them a hit shares (for explanations).</summary>
+/// <summary>The words a query was built from, as written in the source, to tell which of them a hit shares (for explanations).</summary>
 public sealed record QueryShape(IReadOnlySet<string> Words);

@@ -75,7 +75,7 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
         }
         return scored
             .Where(m => !applyThreshold || m.Score >= options.Threshold)
-            .OrderByDescending(m => m.Score).ThenByDescending(m => m.Text)
+            .OrderByDescending(m => m.Score).ThenByDescending(m => m.Text).ThenBy(m => m.Hit.Document.Id, StringComparer.Ordinal)
             .Take(k)
             .Select(m =>
             {

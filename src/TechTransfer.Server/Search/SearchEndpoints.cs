@@ -46,7 +46,7 @@ public static class SearchEndpoints
         if (!string.IsNullOrEmpty(q) && text.Length == 0) return TypedResults.Ok(new SearchResult([], 0, p, s, Facets.None)); // only control characters
         var filter = new SearchFilter(listingKind, techField?.ToString(), NullIfEmpty(province), NullIfEmpty(region), trlMin, priceMax);
         var (hits, total, facets) = replica.Index.Search(text, filter, (p - 1) * s, s);
-        var terms = ListingAnalysis.Terms(ListingAnalysis.Title, text).Distinct().ToArray();
+        var terms = ListingAnalysis.Tokens(ListingAnalysis.Title, text).Select(t => t.Surface).Distinct().ToArray();
         return TypedResults.Ok(new SearchResult(
             [.. hits.Select(h => new SearchHit(h.Document.Id, listingKind == ListingKind.Achievement ? "achievement" : "demand", h.Document.Title,
                 MatchEngine.Highlight(h.Document.Title, terms), MatchEngine.Snippet(h.Document, terms), h.Score,

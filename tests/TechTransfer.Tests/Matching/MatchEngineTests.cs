@@ -7,7 +7,7 @@ namespace TechTransfer.Tests.Matching;
 /// <summary>The matching core without a cluster: the same index and engine production uses.</summary>
 public sealed class MatchEngineTests : IDisposable
 {
-    readonly ListingIndex index = ListingIndex.InTempFolder();
+    readonly ListingIndex index = new ListingIndex();
     readonly MatchEngine engine;
 
     public MatchEngineTests() => engine = new MatchEngine(index, new MatchingOptions { Threshold = 0, TopK = 5 });
@@ -95,7 +95,7 @@ public sealed class MatchEngineTests : IDisposable
     public void A_removed_listing_leaves_the_results_and_an_older_replay_cannot_bring_it_back()
     {
         Index(Battery);
-        index.Remove("ach-1", version: 2);
+        index.Remove(ListingKind.Achievement, "ach-1", version: 2);
         index.Upsert(Battery); // version 1, replayed late
         index.Refresh();
         Assert.Empty(engine.FindMatches(Need));

@@ -126,4 +126,30 @@ public sealed class SearchApiTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("validation", (await response.BodyAsync()).GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task Reindex_rebuilds_the_replica_from_the_database_for_national_admins_only()
+    {
+        var word = UniqueWord();
+        var university = await api.SignedInAsync("demo-university");
+        var id = await PublishAsync(university, "/api/achievements", Samples.Achievement($"{word} 重建索引后仍可检索"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await university.PostAsync("/api/admin/reindex", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.Anonymous().PostAsync("/api/admin/reindex", null)).StatusCode);
+
+        var national = await api.SignedInAsync("demo-national");
+        var started = await national.PostAsync("/api/admin/reindex", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        JsonElement status;
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(50);
+            status = await (await national.GetAsync("/api/admin/reindex")).BodyAsync();
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), status.ToString());
+        } while (status.GetProperty("running").GetBoolean());
+
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("error").ValueKind);
+        Assert.Equal(status.GetProperty("total").GetInt32(), status.GetProperty("indexed").GetInt32());
+        await WithinAsync(word, r => r.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetString() == id), Visibility);
+    }
 }
