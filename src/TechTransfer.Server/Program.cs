@@ -6,6 +6,7 @@ using TechTransfer.Demo;
 using TechTransfer.Health;
 using TechTransfer.Hosting;
 using TechTransfer.Imports;
+using TechTransfer.Network;
 using TechTransfer.Organizations;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
@@ -25,6 +26,9 @@ builder.Host.UseOrleans(_ => { }); // providers come from the "Orleans" section 
 builder.Services.AddSingleton<CatalogueImporter>();
 builder.Services.AddHostedService<DemoSeeder>();
 builder.Services.AddHostedService<AdminBootstrap>();
+builder.Services.AddSignalR().AddJsonProtocol(o => TechTransferJson.Configure(o.PayloadSerializerOptions));
+builder.Services.AddSingleton<InboxRelay>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRelay>());
 builder.Services.AddOpenApi();
 builder.Services.Configure<JsonOptions>(o => TechTransferJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so bad JSON becomes a problem, too
@@ -47,6 +51,7 @@ app.MapOrganizations();
 app.MapImports();
 app.MapSearch();
 app.MapReindex();
+app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 
 public partial class Program;

@@ -35,6 +35,7 @@ public static class GrainServices
         services.TryAddSingleton<IndexReplica>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
         services.TryAddSingleton<ListingMatcher>();
+        services.TryAddSingleton<Notifications.Notifier>();
         return services;
     }
 }

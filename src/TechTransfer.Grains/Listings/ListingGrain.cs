@@ -141,7 +141,8 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         S.Status = Published;
         S.PublishedAt = clock.GetUtcNow();
         await SaveAsync(S.Content!);
-        await RegionalCenter().ListingChangedAsync(Kind, Id, published: true);
+        var listing = PublicDocument();
+        await RegionalCenter().ListingPublishedAsync(Kind, Id, S.Version, listing.Title, listing.TechField, listing.Province);
         await MatchAsync();
         return ToView(actor);
     }
@@ -155,7 +156,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         var wasPublished = IsPublished;
         S.Status = to;
         await SaveAsync(S.Content!);
-        if (wasPublished) await RegionalCenter().ListingChangedAsync(Kind, Id, published: false);
+        if (wasPublished) await RegionalCenter().ListingRemovedAsync(Kind, Id);
         return ToView(actor);
     }
 
@@ -183,11 +184,11 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     }
 
     /// <summary>Pairs the listing, as it is now on the market, with the other side; stored in tt_match.</summary>
-    protected async Task<IReadOnlyList<MatchCandidate>> MatchAsync()
-    {
-        var view = JsonSerializer.SerializeToElement(ToView(viewer: null), TechTransferJson.Options);
-        return await matcher.MatchAsync(ListingDocument.FromView(Kind, view));
-    }
+    protected Task<IReadOnlyList<MatchCandidate>> MatchAsync() => matcher.MatchAsync(PublicDocument());
+
+    /// <summary>The listing as anyone may see it (never the contact), as search and matching see it.</summary>
+    ListingDocument PublicDocument() =>
+        ListingDocument.FromView(Kind, JsonSerializer.SerializeToElement(ToView(viewer: null), TechTransferJson.Options));
 
     IRegionalCenterGrain RegionalCenter() => GrainFactory.GetGrain<IRegionalCenterGrain>(RegionCode!);
 }

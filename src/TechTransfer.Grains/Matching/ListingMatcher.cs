@@ -18,14 +18,16 @@ public sealed record StoredMatch(
 /// host of the publishing grain, against that host's replica after catching it up, so a listing published a
 /// moment ago on another host is already a candidate.
 /// </summary>
-public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db)
+public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db, Notifications.Notifier notifier)
 {
     public async Task<IReadOnlyList<MatchCandidate>> MatchAsync(ListingDocument source, CancellationToken cancellation = default)
     {
         await replica.CatchUpAsync(cancellation);
         // Lucene work off the grain's turn: the scheduler thread stays free for other grains.
         var matches = await Task.Run(() => replica.Engine.FindMatches(source), cancellation);
-        if (matches.Count > 0) await StoreAsync(matches, cancellation);
+        if (matches.Count == 0) return matches;
+        await StoreAsync(matches, cancellation);
+        await notifier.MatchFoundAsync(matches); // after the store: a notified match can always be read
         return matches;
     }
 
@@ -41,7 +43,7 @@ public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db)
                 INSERT INTO tt_match (id, achievement_id, demand_id, score, explanation) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (achievement_id, demand_id) DO UPDATE SET score = excluded.score, explanation = excluded.explanation, updated_at = now()
                 """);
-            command.Parameters.Add(new NpgsqlParameter { Value = MatchId(m.AchievementId, m.DemandId) });
+            command.Parameters.Add(new NpgsqlParameter { Value = m.MatchId });
             command.Parameters.Add(new NpgsqlParameter { Value = m.AchievementId });
             command.Parameters.Add(new NpgsqlParameter { Value = m.DemandId });
             command.Parameters.Add(new NpgsqlParameter { Value = m.Score });

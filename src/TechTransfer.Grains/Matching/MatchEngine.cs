@@ -28,7 +28,11 @@ public sealed record MatchExplanation(
 /// <summary>A scored pairing of an achievement and a demand.</summary>
 [GenerateSerializer, Immutable, Alias("tt.MatchCandidate")]
 public sealed record MatchCandidate(
-    string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle, MatchExplanation Explanation);
+    string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle, MatchExplanation Explanation,
+    string AchievementOrganizationId, string DemandOrganizationId, string? AchievementRegion, string? DemandRegion)
+{
+    public string MatchId => ListingMatcher.MatchId(AchievementId, DemandId);
+}
 
 /// <summary>
 /// Pairs supply with demand: query-by-document against the other side of the index, then a 0–100 score that
@@ -82,7 +86,8 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
                 var text = Headline(m.Hit.Document) + "\n" + m.Hit.Document.Body;
                 var terms = sourceWords.Where(w => Contains(text, w)).OrderByDescending(w => w.Length).Take(12).ToArray();
                 return new MatchCandidate(m.Achievement.Id, m.Demand.Id, m.Score, m.Achievement.Title, m.Demand.Title,
-                    new MatchExplanation(terms, Snippet(m.Achievement, terms), Snippet(m.Demand, terms), m.Criteria, Math.Round(m.Text, 3)));
+                    new MatchExplanation(terms, Snippet(m.Achievement, terms), Snippet(m.Demand, terms), m.Criteria, Math.Round(m.Text, 3)),
+                    m.Achievement.OwnerOrganizationId, m.Demand.OwnerOrganizationId, m.Achievement.RegionCode, m.Demand.RegionCode);
             })
             .ToList();
     }

@@ -7,8 +7,11 @@ public interface IRegionalCenterGrain : IGrainWithStringKey
 {
     Task<RegionalCenterView> GetAsync();
 
-    /// <summary>A listing in this region was published (true) or left the market (false). Idempotent.</summary>
-    Task ListingChangedAsync(ListingKind kind, string listingId, bool published);
+    /// <summary>A listing in this region left the market. Idempotent.</summary>
+    Task ListingRemovedAsync(ListingKind kind, string listingId);
+
+    /// <summary>A listing in this region went on the market: counted, and announced to the center and national.</summary>
+    Task ListingPublishedAsync(ListingKind kind, string listingId, int version, string title, string techField, string province);
 
     /// <summary>Makes the account a broker (技术经纪人) of this center.</summary>
     Task AddBrokerAsync(string accountId);

@@ -6,7 +6,8 @@ namespace TechTransfer.RegionalCenters;
 public sealed class RegionalCenterGrain(
     [PersistentState("regional-center")] IPersistentState<RegionalCenterState> state,
     RegionDirectory regions,
-    ListingProjection projection) : Grain, IRegionalCenterGrain
+    ListingProjection projection,
+    Notifications.Notifier notifier) : Grain, IRegionalCenterGrain
 {
     RegionDefinition definition = null!;
 
@@ -25,12 +26,17 @@ public sealed class RegionalCenterGrain(
         definition.Code, definition.Name, definition.ShortName, definition.Provinces, [.. state.State.Brokers],
         publishedAchievements.Count, publishedDemands.Count));
 
-    public Task ListingChangedAsync(ListingKind kind, string listingId, bool published)
+    public Task ListingRemovedAsync(ListingKind kind, string listingId)
     {
-        var set = kind == ListingKind.Achievement ? publishedAchievements : publishedDemands;
-        if (published) set.Add(listingId);
-        else set.Remove(listingId);
+        (kind == ListingKind.Achievement ? publishedAchievements : publishedDemands).Remove(listingId);
         return Task.CompletedTask;
+    }
+
+    public async Task ListingPublishedAsync(ListingKind kind, string listingId, int version, string title, string techField, string province)
+    {
+        (kind == ListingKind.Achievement ? publishedAchievements : publishedDemands).Add(listingId);
+        await notifier.ListingPublishedAsync(new Notifications.ListingPublished(listingId, kind == ListingKind.Achievement ? "achievement" : "demand",
+            title, techField, province, definition.Code, publishedAchievements.Count, publishedDemands.Count), version, state.State.Brokers);
     }
 
     public async Task AddBrokerAsync(string accountId)

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Utilities;
+
+namespace TechTransfer.Notifications;
+
+public sealed class InboxGrain(NpgsqlDataSource db, ILogger<InboxGrain> logger) : Grain, IInboxGrain
+{
+    /// <summary>How many events an inbox keeps; a client away for longer resumes from the oldest kept.</summary>
+    public const int Capacity = 1000;
+
+    readonly ObserverManager<string, IInboxObserver> hosts = new(TimeSpan.FromMinutes(3), logger);
+    long last;
+
+    string Key => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellation) => last = await LastStoredAsync(cancellation);
+
+    async Task<long> LastStoredAsync(CancellationToken cancellation = default)
+    {
+        await using var command = db.CreateCommand("SELECT coalesce(max(id), 0) FROM tt_notification WHERE inbox = $1");
+        command.Parameters.Add(new() { Value = Key });
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
+    public async Task AppendAsync(NotificationDraft draft)
+    {
+        Notification? stored;
+        try
+        {
+            stored = await InsertAsync(draft, last + 1);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another activation wrote meanwhile (a silo was declared dead while still running): take up its ids.
+            last = await LastStoredAsync();
+            stored = await InsertAsync(draft, last + 1);
+        }
+        if (stored is null) return; // this event is already in the inbox
+        last = stored.Id;
+        await hosts.Notify(host => host.DeliverAsync(Key, stored));
+        if (last % 100 == 0) await TrimAsync();
+    }
+
+    async Task<Notification?> InsertAsync(NotificationDraft draft, long id)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO tt_notification (inbox, id, event_id, type, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
+            ON CONFLICT (inbox, event_id) DO NOTHING RETURNING created_at
+            """);
+        command.Parameters.Add(new() { Value = Key });
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = draft.EventId });
+        command.Parameters.Add(new() { Value = draft.Type });
+        command.Parameters.Add(new() { Value = draft.Payload });
+        return await command.ExecuteScalarAsync() is DateTime created
+            ? new Notification(id, draft.Type, draft.EventId, draft.Payload, new DateTimeOffset(created, TimeSpan.Zero))
+            : null;
+    }
+
+    async Task TrimAsync()
+    {
+        await using var command = db.CreateCommand("DELETE FROM tt_notification WHERE inbox = $1 AND id <= $2");
+        command.Parameters.Add(new() { Value = Key });
+        command.Parameters.Add(new() { Value = last - Capacity });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<Notification[]> ReadAfterAsync(long afterId, int max)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT id, type, event_id, payload::text, created_at FROM tt_notification WHERE inbox = $1 AND id > $2 ORDER BY id LIMIT $3");
+        command.Parameters.Add(new() { Value = Key });
+        command.Parameters.Add(new() { Value = afterId });
+        command.Parameters.Add(new() { Value = Math.Clamp(max, 1, Capacity) });
+        await using var reader = await command.ExecuteReaderAsync();
+        var result = new List<Notification>();
+        while (await reader.ReadAsync())
+            result.Add(new Notification(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4)));
+        return [.. result];
+    }
+
+    public Task<long> SubscribeAsync(string hostId, IInboxObserver observer)
+    {
+        hosts.Subscribe(hostId, observer);
+        return Task.FromResult(last);
+    }
+
+    public Task UnsubscribeAsync(string hostId)
+    {
+        hosts.Unsubscribe(hostId);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using TechTransfer.Matching;
+using TechTransfer.Storage;
+
+namespace TechTransfer.Notifications;
+
+/// <summary>An event as an inbox holds it: the inbox's own increasing id, and the event's payload as JSON.</summary>
+[GenerateSerializer, Immutable, Alias("tt.Notification")]
+public sealed record Notification(
+    [property: Id(0)] long Id, [property: Id(1)] string Type, [property: Id(2)] string EventId, [property: Id(3)] string Payload,
+    [property: Id(4)] DateTimeOffset CreatedAt);
+
+/// <summary>An event before it enters inboxes: <paramref name="EventId"/> makes entering twice a no-op.</summary>
+[GenerateSerializer, Immutable, Alias("tt.NotificationDraft")]
+public sealed record NotificationDraft([property: Id(0)] string Type, [property: Id(1)] string EventId, [property: Id(2)] string Payload)
+{
+    public static NotificationDraft Of<T>(string eventId, T payload) where T : INetworkEvent =>
+        new(T.Type, eventId, JsonSerializer.Serialize(payload, TechTransferJson.Options));
+}
+
+/// <summary>An event pushed to clients; its name is the client method it arrives on.</summary>
+public interface INetworkEvent
+{
+    static abstract string Type { get; }
+
+    /// <summary>The id in the recipient's inbox, filled in when sent (clients pass the last one to Resume).</summary>
+    long NotificationId { get; init; }
+}
+
+/// <summary>A new match: to both parties' organizations and the brokers of both parties' regional centers.</summary>
+public sealed record MatchFound(
+    string MatchId, string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle,
+    MatchExplanation Explanation) : INetworkEvent
+{
+    public static string Type => nameof(MatchFound);
+
+    public long NotificationId { get; init; }
+}
+
+/// <summary>A listing went on the market: to its regional center and national, with the center's live counts.</summary>
+public sealed record ListingPublished(
+    string ListingId, string Kind, string Title, string TechField, string Province, string RegionCode,
+    int RegionPublishedAchievements, int RegionPublishedDemands) : INetworkEvent
+{
+    public static string Type => nameof(ListingPublished);
+
+    public long NotificationId { get; init; }
+}

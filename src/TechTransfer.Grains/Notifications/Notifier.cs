@@ -1,0 +1,55 @@
+using TechTransfer.Matching;
+using TechTransfer.Organizations;
+using TechTransfer.RegionalCenters;
+
+namespace TechTransfer.Notifications;
+
+/// <summary>
+/// Who hears of what. Decided here, on the server: an event enters the inboxes of the organizations and centers
+/// it concerns and of every user entitled to it (members of those organizations, brokers of those centers,
+/// national administrators). A user who belongs to several audiences gets the event once.
+/// </summary>
+public sealed class Notifier(IGrainFactory grains)
+{
+    /// <summary>The organization whose members are the national level (火炬中心).</summary>
+    public const string NationalOrganization = "org-torch";
+
+    public async Task MatchFoundAsync(IEnumerable<MatchCandidate> matches)
+    {
+        foreach (var m in matches)
+        {
+            var draft = NotificationDraft.Of(m.MatchId, new MatchFound(
+                m.MatchId, m.AchievementId, m.DemandId, m.Score, m.AchievementTitle, m.DemandTitle, m.Explanation));
+            await SendAsync(draft, organizations: [m.AchievementOrganizationId, m.DemandOrganizationId],
+                regions: [.. new[] { m.AchievementRegion, m.DemandRegion }.OfType<string>()], national: false);
+        }
+    }
+
+    /// <summary>Raised by the regional center itself, which passes its brokers (it cannot be called back mid-turn).</summary>
+    public Task ListingPublishedAsync(ListingPublished published, int version, IEnumerable<string> brokers) =>
+        SendAsync(NotificationDraft.Of($"{published.ListingId}@{version}", published), organizations: [], regions: [], national: true,
+            inboxes: [Inboxes.Region(published.RegionCode)], users: brokers);
+
+    async Task SendAsync(NotificationDraft draft, string[] organizations, string[] regions, bool national,
+        IEnumerable<string>? inboxes = null, IEnumerable<string>? users = null)
+    {
+        var toInboxes = new HashSet<string>(inboxes ?? []);
+        var toUsers = new HashSet<string>(users ?? []);
+        foreach (var organization in organizations.Distinct())
+        {
+            toInboxes.Add(Inboxes.Organization(organization));
+            toUsers.UnionWith(await MembersAsync(organization));
+        }
+        foreach (var region in regions.Distinct())
+        {
+            toInboxes.Add(Inboxes.Region(region));
+            toUsers.UnionWith((await grains.GetGrain<IRegionalCenterGrain>(region).GetAsync()).Brokers);
+        }
+        if (national) toUsers.UnionWith(await MembersAsync(NationalOrganization));
+        toInboxes.UnionWith(toUsers.Select(Inboxes.User));
+        await Task.WhenAll(toInboxes.Select(inbox => grains.GetGrain<IInboxGrain>(inbox).AppendAsync(draft)));
+    }
+
+    async Task<string[]> MembersAsync(string organization) =>
+        (await grains.GetGrain<IOrganizationGrain>(organization).GetAsync())?.Members ?? [];
+}

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using TechTransfer.Notifications;
+using TechTransfer.Storage;
+
+namespace TechTransfer.Network;
+
+/// <summary>
+/// This host's link between user inboxes (grains, anywhere in the cluster) and its SignalR connections. It
+/// subscribes to the inbox of every user connected here; each connection keeps a cursor, so it gets every event
+/// exactly once and in inbox order: older or repeated ids are dropped, and a gap (an event that overtook
+/// another on the wire) is filled from the inbox before going on.
+/// </summary>
+public sealed class InboxRelay : IInboxObserver, IHostedService
+{
+    readonly IGrainFactory grains;
+    readonly IHubContext<NetworkHub, INetworkClient> hub;
+    readonly ILogger<InboxRelay> logger;
+    readonly string hostId = Guid.NewGuid().ToString("N");
+    readonly ConcurrentDictionary<string, Connection> connections = new();
+    readonly ConcurrentDictionary<string, User> users = new(); // by inbox key
+    IInboxObserver? self;
+    Timer? renewal;
+
+    public InboxRelay(IGrainFactory grains, IHubContext<NetworkHub, INetworkClient> hub, ILogger<InboxRelay> logger)
+    {
+        this.grains = grains;
+        this.hub = hub;
+        this.logger = logger;
+    }
+
+    /// <summary>One signed-in user's connections on this host; its lock orders every send to them.</summary>
+    sealed class User(string accountId)
+    {
+        public readonly string Inbox = Inboxes.User(accountId);
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public readonly List<Connection> Connections = [];
+    }
+
+    sealed class Connection(string id, User user)
+    {
+        public readonly string Id = id;
+        public readonly User User = user;
+        public long? Cursor; // null until Resume: nothing is sent before the client says where it stands
+    }
+
+    IInboxGrain Inbox(User user) => grains.GetGrain<IInboxGrain>(user.Inbox);
+
+    IInboxObserver Self => self ??= grains.CreateObjectReference<IInboxObserver>(this);
+
+    public async Task ConnectAsync(string connectionId, string accountId)
+    {
+        var user = users.GetOrAdd(Inboxes.User(accountId), _ => new User(accountId));
+        await user.Gate.WaitAsync();
+        try
+        {
+            var connection = new Connection(connectionId, user);
+            connections[connectionId] = connection;
+            user.Connections.Add(connection);
+            if (user.Connections.Count == 1) await Inbox(user).SubscribeAsync(hostId, Self);
+        }
+        finally
+        {
+            user.Gate.Release();
+        }
+    }
+
+    public async Task<long> ResumeAsync(string connectionId, long lastSeenId)
+    {
+        if (!connections.TryGetValue(connectionId, out var connection)) return lastSeenId;
+        var user = connection.User;
+        await user.Gate.WaitAsync();
+        try
+        {
+            var inbox = Inbox(user);
+            connection.Cursor = lastSeenId < 0 ? await inbox.SubscribeAsync(hostId, Self) : lastSeenId;
+            await CatchUpAsync(connection, upTo: long.MaxValue);
+            return connection.Cursor.Value;
+        }
+        finally
+        {
+            user.Gate.Release();
+        }
+    }
+
+    public async Task DisconnectAsync(string connectionId)
+    {
+        if (!connections.TryRemove(connectionId, out var connection)) return;
+        var user = connection.User;
+        await user.Gate.WaitAsync();
+        try
+        {
+            user.Connections.Remove(connection);
+            if (user.Connections.Count == 0) await Inbox(user).UnsubscribeAsync(hostId);
+        }
+        finally
+        {
+            user.Gate.Release();
+        }
+    }
+
+    /// <summary>From an inbox grain: a new event for a user connected here.</summary>
+    public async Task DeliverAsync(string inbox, Notification notification)
+    {
+        if (!users.TryGetValue(inbox, out var user)) return;
+        await user.Gate.WaitAsync();
+        try
+        {
+            foreach (var connection in user.Connections.Where(c => c.Cursor is not null))
+            {
+                if (notification.Id <= connection.Cursor) continue;                  // seen already
+                if (notification.Id > connection.Cursor + 1) await CatchUpAsync(connection, notification.Id - 1); // a gap
+                await SendAsync(connection, notification);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Delivering {Inbox} #{Id} failed; the client gets it when it resumes", inbox, notification.Id);
+        }
+        finally
+        {
+            user.Gate.Release();
+        }
+    }
+
+    async Task CatchUpAsync(Connection connection, long upTo)
+    {
+        while (connection.Cursor < upTo)
+        {
+            var missed = await Inbox(connection.User).ReadAfterAsync(connection.Cursor!.Value, 200);
+            foreach (var notification in missed.Where(n => n.Id <= upTo)) await SendAsync(connection, notification);
+            if (missed.Length < 200) return;
+        }
+    }
+
+    async Task SendAsync(Connection connection, Notification notification)
+    {
+        var client = hub.Clients.Client(connection.Id);
+        switch (notification.Type)
+        {
+            case nameof(MatchFound):
+                await client.MatchFound(Payload<MatchFound>(notification) with { NotificationId = notification.Id });
+                break;
+            case nameof(ListingPublished):
+                await client.ListingPublished(Payload<ListingPublished>(notification) with { NotificationId = notification.Id });
+                break;
+        }
+        connection.Cursor = notification.Id;
+    }
+
+    static T Payload<T>(Notification notification) => JsonSerializer.Deserialize<T>(notification.Payload, TechTransferJson.Options)!;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Inboxes forget hosts that stop renewing (3 minutes): renew every minute while users are connected here.
+        renewal = new Timer(_ => _ = RenewAsync(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        return Task.CompletedTask;
+    }
+
+    async Task RenewAsync()
+    {
+        foreach (var user in users.Values.Where(u => u.Connections.Count > 0))
+            try { await Inbox(user).SubscribeAsync(hostId, Self); }
+            catch (Exception e) { logger.LogWarning(e, "Renewing the subscription to {Inbox} failed", user.Inbox); }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        renewal?.Dispose();
+        return Task.CompletedTask;
+    }
+}

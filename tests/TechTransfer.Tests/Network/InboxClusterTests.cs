@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using TechTransfer.Notifications;
+using TechTransfer.Tests.Infrastructure;
+
+namespace TechTransfer.Tests.Network;
+
+/// <summary>Inboxes across a 2-silo cluster: what a host's relay relies on, without the web layer.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class InboxClusterTests(ClusterFixture fixture)
+{
+    sealed class Recorder : IInboxObserver
+    {
+        public readonly ConcurrentQueue<(string Inbox, Notification Notification)> Received = new();
+
+        public Task DeliverAsync(string inbox, Notification notification)
+        {
+            Received.Enqueue((inbox, notification));
+            return Task.CompletedTask;
+        }
+    }
+
+    static NotificationDraft Draft(int n) => NotificationDraft.Of($"evt-{n}", new ListingPublished(
+        $"ach-{n}", "achievement", $"第{n}项成果", "NewEnergy", "江苏", "yangtze-delta", n, 0));
+
+    [Fact]
+    public async Task Events_appended_through_one_silo_reach_an_observer_on_the_other_once_each_with_increasing_ids()
+    {
+        var siloA = fixture.GrainsOnSilo(0);
+        var siloB = fixture.GrainsOnSilo(1);
+        var recorder = new Recorder();
+        var observer = siloB.CreateObjectReference<IInboxObserver>(recorder);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var inboxes = Enumerable.Range(0, 8).Select(i => Inboxes.User($"acct-{run}-{i}")).ToArray(); // activations spread over both silos
+        foreach (var inbox in inboxes) Assert.Equal(0, await siloB.GetGrain<IInboxGrain>(inbox).SubscribeAsync("host-b", observer));
+
+        for (var n = 1; n <= 20; n++)
+            foreach (var attempt in new[] { 1, 2 }) // every event sent twice, as a retried publish would
+                await Task.WhenAll(inboxes.Select(inbox => siloA.GetGrain<IInboxGrain>(inbox).AppendAsync(Draft(n))));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (recorder.Received.Count < inboxes.Length * 20 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Task.Delay(200); // room for a duplicate to show up
+        foreach (var inbox in inboxes)
+        {
+            var ids = recorder.Received.Where(r => r.Inbox == inbox).Select(r => r.Notification.Id).Order().ToList();
+            Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), ids);
+            var stored = await siloB.GetGrain<IInboxGrain>(inbox).ReadAfterAsync(0, 100);
+            Assert.Equal(Enumerable.Range(1, 20).Select(i => $"evt-{i}"), stored.Select(s => s.EventId)); // stored in order
+        }
+    }
+
+    [Fact]
+    public async Task An_inbox_keeps_its_events_and_ids_when_its_grain_is_reactivated()
+    {
+        var inbox = Inboxes.Organization($"org-{Guid.NewGuid():N}");
+        var grain = fixture.Grains.GetGrain<IInboxGrain>(inbox);
+        for (var n = 1; n <= 3; n++) await grain.AppendAsync(Draft(n));
+        await fixture.Cluster.DeactivateAsync(grain);
+        await grain.AppendAsync(Draft(4));
+        await grain.AppendAsync(Draft(2)); // already there: ignored
+        var stored = await grain.ReadAfterAsync(0, 100);
+        Assert.Equal([1L, 2, 3, 4], stored.Select(s => s.Id));
+        Assert.Equal(["evt-1", "evt-2", "evt-3", "evt-4"], stored.Select(s => s.EventId));
+        Assert.Equal([3L, 4], (await grain.ReadAfterAsync(2, 100)).Select(s => s.Id));
+    }
+}

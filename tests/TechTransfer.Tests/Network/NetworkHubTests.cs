@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using TechTransfer.Matching;
+using TechTransfer.Notifications;
+using TechTransfer.Tests.Infrastructure;
+
+namespace TechTransfer.Tests.Network;
+
+/// <summary>The live network over real sockets: SignalR clients of the real host, events raised by grains.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
+{
+    readonly List<Listener> listeners = [];
+
+    /// <summary>A signed-in SignalR client that records every event it receives.</summary>
+    sealed class Listener(HubConnection connection) : IAsyncDisposable
+    {
+        public readonly HubConnection Connection = connection;
+        public readonly ConcurrentQueue<MatchFound> Matches = new();
+        public readonly ConcurrentQueue<ListingPublished> Published = new();
+
+        public IEnumerable<MatchFound> MatchesOf(string matchId) => Matches.Where(m => m.MatchId == matchId);
+
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+
+    async Task<Listener> ConnectAsync(string account, long resumeFrom = -1)
+    {
+        var client = await api.SignedInAsync(account);
+        var token = client.DefaultRequestHeaders.Authorization!.Parameter!;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(api.Anonymous().BaseAddress!, "/hubs/network"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .AddJsonProtocol(o => Storage.TechTransferJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        var listener = new Listener(connection);
+        connection.On<MatchFound>(nameof(MatchFound), m => listener.Matches.Enqueue(m));
+        connection.On<ListingPublished>(nameof(ListingPublished), p => listener.Published.Enqueue(p));
+        await connection.StartAsync();
+        await connection.InvokeAsync<long>("Resume", resumeFrom);
+        listeners.Add(listener);
+        return listener;
+    }
+
+    static string UniqueWord() => "zq" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + Convert.ToInt32(c.ToString(), 16))));
+
+    async Task<string> PublishAsync(string account, string path, JsonObject body)
+    {
+        var client = await api.SignedInAsync(account);
+        var created = await client.PostAsJsonAsync(path, body);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.BodyAsync()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{path}/{id}/publish", null)).StatusCode);
+        return id;
+    }
+
+    /// <summary>A demand of demo-enterprise (广东 → 粤港澳) and a fitting achievement of demo-university (江苏 → 长三角).</summary>
+    async Task<(string Demand, string Achievement, string MatchId)> PairAsync()
+    {
+        var word = UniqueWord();
+        var demand = await PublishAsync("demo-enterprise", "/api/demands",
+            Samples.Demand($"寻求{word}极片缺陷检测技术").With("keywords", new JsonArray(word, "极片")));
+        var achievement = await PublishAsync("demo-university", "/api/achievements",
+            Samples.Achievement($"{word} 锂电池极片缺陷在线检测方法").With("keywords", new JsonArray(word, "极片", "缺陷检测")));
+        return (demand, achievement, ListingMatcher.MatchId(achievement, demand));
+    }
+
+    static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_without_a_token_is_refused()
+    {
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(api.Anonymous().BaseAddress!, "/hubs/network")).Build();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_match_reaches_both_parties_and_both_centers_brokers_once_and_nobody_else()
+    {
+        var enterprise = await ConnectAsync("demo-enterprise");
+        var university = await ConnectAsync("demo-university");
+        var brokerOfUniversity = await ConnectAsync("demo-broker");               // 长三角
+        var brokerOfEnterprise = await ConnectAsync("demo-broker-greater-bay");   // 粤港澳
+        var otherBroker = await ConnectAsync("demo-broker-southwest"); // (demo-broker-northeast is locked out by the lockout test)
+        var national = await ConnectAsync("demo-national");
+
+        var (demand, achievement, matchId) = await PairAsync();
+        var entitled = new[] { enterprise, university, brokerOfUniversity, brokerOfEnterprise };
+        await EventuallyAsync(() => entitled.All(l => l.MatchesOf(matchId).Any()), "MatchFound at every entitled connection");
+
+        var match = enterprise.MatchesOf(matchId).Single();
+        Assert.Equal((achievement, demand), (match.AchievementId, match.DemandId));
+        Assert.InRange(match.Score, 0, 100);
+        Assert.NotEmpty(match.Explanation.MatchedTerms);
+        Assert.True(match.NotificationId > 0);
+
+        // A retried publish matches again; nobody hears of the same match twice.
+        var client = await api.SignedInAsync("demo-university");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/achievements/{achievement}/publish", null)).StatusCode);
+        await EventuallyAsync(() => national.Published.Any(p => p.ListingId == achievement), "ListingPublished at national");
+        await Task.Delay(300);
+        Assert.All(entitled, l => Assert.Single(l.MatchesOf(matchId)));
+        Assert.Empty(otherBroker.MatchesOf(matchId));
+        Assert.Empty(national.MatchesOf(matchId)); // national hears of listings, not of private matches
+
+        // ListingPublished goes to the listing's center and national, with the center's live count.
+        Assert.Contains(brokerOfUniversity.Published, p => p.ListingId == achievement && p.RegionCode == "yangtze-delta" && p.RegionPublishedAchievements > 0);
+        Assert.DoesNotContain(otherBroker.Published, p => p.ListingId == achievement);
+        Assert.DoesNotContain(enterprise.Published, p => p.ListingId == achievement);
+    }
+
+    [Fact]
+    public async Task Events_missed_while_offline_arrive_on_resume_in_order_then_live_ones()
+    {
+        var first = await ConnectAsync("demo-enterprise");
+        var (_, _, before) = await PairAsync();
+        await EventuallyAsync(() => first.MatchesOf(before).Any(), "the first match");
+        var lastSeen = first.Matches.Max(m => m.NotificationId);
+        await first.Connection.StopAsync();
+
+        var (_, _, missed1) = await PairAsync();
+        var (_, _, missed2) = await PairAsync();
+
+        var again = await ConnectAsync("demo-enterprise", resumeFrom: lastSeen);
+        await EventuallyAsync(() => again.MatchesOf(missed1).Any() && again.MatchesOf(missed2).Any(), "the missed matches");
+        var (_, _, live) = await PairAsync();
+        await EventuallyAsync(() => again.MatchesOf(live).Any(), "the live match");
+
+        var ids = again.Matches.Select(m => m.NotificationId).ToList();
+        Assert.Equal(ids.Order(), ids);          // in inbox order
+        Assert.Equal(ids.Distinct(), ids);       // each once
+        Assert.All(ids, id => Assert.True(id > lastSeen));
+        Assert.Empty(again.MatchesOf(before));   // acknowledged before, not sent again
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var listener in listeners) await listener.DisposeAsync();
+    }
+}
