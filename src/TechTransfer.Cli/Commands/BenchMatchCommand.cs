@@ -33,8 +33,9 @@ public static class BenchMatchCommand
             index.UpsertMany(chunk);
             progress.Report(index.Count);
         }
-        index.Commit();
-        index.Refresh();
+        index.Refresh();       // flushes the last buffered documents
+        index.WaitForMerges(); // the merges that flush set off are part of indexing
+        index.Refresh();       // searches see the merged segments
         var indexSeconds = clock.Elapsed.TotalSeconds;
         progress.Done();
 

@@ -143,7 +143,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         await SaveAsync(S.Content!);
         var listing = PublicDocument();
         await RegionalCenter().ListingPublishedAsync(Kind, Id, S.Version, listing.Title, listing.TechField, listing.Province);
-        await MatchAsync();
+        await matcher.MatchAsync(listing);
         return ToView(actor);
     }
 

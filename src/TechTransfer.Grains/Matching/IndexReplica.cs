@@ -130,7 +130,7 @@ public sealed class IndexReplica : BackgroundService
                     if (index.IsNewer(reader.GetString(1), reader.GetInt32(2))) changed.Add(reader.GetString(1));
                 }
             }
-            if (changed.Count > 0) await ApplyAsync(db, index, changed, cancellation);
+            if (changed.Count > 0) await ApplyAsync(index, changed, cancellation);
             progress?.Invoke(index.Count);
             var advanced = highest > from;
             from = highest;
@@ -140,7 +140,7 @@ public sealed class IndexReplica : BackgroundService
         return from;
     }
 
-    static async Task ApplyAsync(NpgsqlDataSource db, ListingIndex index, List<string> ids, CancellationToken cancellation)
+    async Task ApplyAsync(ListingIndex index, List<string> ids, CancellationToken cancellation)
     {
         await using var command = db.CreateCommand("SELECT id, kind, status, version, doc FROM tt_listing WHERE id = ANY($1)");
         command.Parameters.Add(new() { Value = ids.ToArray() });

@@ -147,14 +147,10 @@ public sealed class ListingIndex : IDisposable
         foreach (var shard in Shards) shard.Searchers.MaybeRefreshBlocking();
     }
 
-    /// <summary>Commits and lets background segment merges finish (after a bulk load, before measuring).</summary>
-    public void Commit()
+    /// <summary>Lets background segment merges finish (after a bulk load, before measuring).</summary>
+    public void WaitForMerges()
     {
-        foreach (var shard in Shards)
-        {
-            shard.Writer.Commit();
-            shard.Writer.WaitForMerges();
-        }
+        foreach (var shard in Shards) shard.Writer.WaitForMerges();
     }
 
     /// <summary>Bytes of the index files on disk (or in memory).</summary>

@@ -98,4 +98,14 @@ public static class Json
 
     public static async Task<JsonElement> BodyAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Options);
+
+    /// <summary>Creates a listing through the API and publishes it; returns its id.</summary>
+    public static async Task<string> CreatePublishedAsync(this HttpClient client, string path, object body)
+    {
+        var created = await client.PostAsJsonAsync(path, body);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.BodyAsync()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{path}/{id}/publish", null)).StatusCode);
+        return id;
+    }
 }

@@ -5,6 +5,9 @@ namespace TechTransfer.Tests.Infrastructure;
 /// <summary>Valid create bodies, as JSON objects so a test can break exactly one field.</summary>
 public static class Samples
 {
+    /// <summary>A word no other test uses: lower-case letters, which the analyzer keeps as one term.</summary>
+    public static string UniqueWord() => "zz" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + Convert.ToInt32(c.ToString(), 16))));
+
     public static JsonObject Achievement(string title = "一种锂电池极片缺陷在线检测方法") => new()
     {
         ["title"] = title,

@@ -45,25 +45,13 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         return listener;
     }
 
-    static string UniqueWord() => "zq" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + Convert.ToInt32(c.ToString(), 16))));
-
-    async Task<string> PublishAsync(string account, string path, JsonObject body)
-    {
-        var client = await api.SignedInAsync(account);
-        var created = await client.PostAsJsonAsync(path, body);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await created.BodyAsync()).GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{path}/{id}/publish", null)).StatusCode);
-        return id;
-    }
-
     /// <summary>A demand of demo-enterprise (广东 → 粤港澳) and a fitting achievement of demo-university (江苏 → 长三角).</summary>
     async Task<(string Demand, string Achievement, string MatchId)> PairAsync()
     {
-        var word = UniqueWord();
-        var demand = await PublishAsync("demo-enterprise", "/api/demands",
+        var word = Samples.UniqueWord();
+        var demand = await (await api.SignedInAsync("demo-enterprise")).CreatePublishedAsync("/api/demands",
             Samples.Demand($"寻求{word}极片缺陷检测技术").With("keywords", new JsonArray(word, "极片")));
-        var achievement = await PublishAsync("demo-university", "/api/achievements",
+        var achievement = await (await api.SignedInAsync("demo-university")).CreatePublishedAsync("/api/achievements",
             Samples.Achievement($"{word} 锂电池极片缺陷在线检测方法").With("keywords", new JsonArray(word, "极片", "缺陷检测")));
         return (demand, achievement, ListingMatcher.MatchId(achievement, demand));
     }
