@@ -54,6 +54,8 @@ public static class ProblemCatalog
         ["invalid-format"] = ("{0}格式不正确", "{0} has an invalid format"),
         ["control-characters"] = ("{0}含有不允许的控制字符", "{0} contains control characters"),
         ["duplicate"] = ("{0}重复：{1}", "{0} is a duplicate: {1}"),
+        ["length"] = ("{0}长度须为 {1} 个字符", "{0} must be {1} characters long"),
+        ["not-allowed"] = ("{0}不能是“{1}”", "{0} may not be \"{1}\" here"),
     };
 
     static readonly Dictionary<string, string> FieldNamesZh = new()
@@ -64,6 +66,7 @@ public static class ProblemCatalog
         ["ipRights"] = "知识产权", ["budgetMin"] = "预算下限", ["budgetMax"] = "预算上限", ["deadline"] = "截止日期",
         ["contact"] = "联系方式", ["contact.name"] = "联系人", ["contact.phone"] = "联系电话", ["contact.email"] = "电子邮箱",
         ["externalId"] = "外部编号", ["account"] = "账号", ["password"] = "密码", ["body"] = "请求内容",
+        ["id"] = "编号", ["name"] = "名称", ["kind"] = "机构类型", ["displayName"] = "姓名", ["role"] = "角色",
     };
 
     public static Entry Describe(string code) =>
