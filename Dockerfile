@@ -1,6 +1,8 @@
 # One image for the host (silo + API + hub + portal) and the techtransfer CLI (used for migrations).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+# the build installs the portal's front-end packages with npm (see TechTransfer.Server.csproj)
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN dotnet publish src/TechTransfer.Server/TechTransfer.Server.csproj -c Release -o /app/server \
  && dotnet publish src/TechTransfer.Cli/TechTransfer.Cli.csproj -c Release -o /app/cli

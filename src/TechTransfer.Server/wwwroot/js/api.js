@@ -1,0 +1,42 @@
+// The portal's only way to the server: same-origin fetch with the sign-in cookie; errors are RFC 7807 problems.
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.titleZh ?? problem?.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem ?? {};
+  }
+
+  /** Per-field messages in Chinese, e.g. { "title": ["标题不能为空"], "contact.phone": [...] }. */
+  get fieldErrors() {
+    const byField = {};
+    for (const e of this.problem.errors ?? []) (byField[e.field] ??= []).push(e.zh);
+    return byField;
+  }
+}
+
+export async function api(path, { method = "GET", body, version } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (version !== undefined) headers["If-Match"] = `"${version}"`;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
+  } catch {
+    throw new ApiError(0, { titleZh: "无法连接服务器，请检查网络后重试" });
+  }
+  if (response.status === 204) return null;
+  const data = (response.headers.get("Content-Type") ?? "").includes("json") ? await response.json() : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+/** The signed-in account, or null. */
+export async function me() {
+  try {
+    return await api("/api/auth/me");
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}

@@ -1,0 +1,84 @@
+// The portal: a hash-routed page per task; every view renders into <main> and may return a cleanup function.
+import { api, me as fetchMe } from "./api.js";
+import { h } from "./dom.js";
+import { roles } from "./labels.js";
+import { onEvent, startLive, stopLive, unreadMatches } from "./live.js";
+import { may, session } from "./session.js";
+import { home } from "./views/home.js";
+import { login } from "./views/login.js";
+import { search } from "./views/search.js";
+import { detail } from "./views/detail.js";
+import { editor } from "./views/editor.js";
+import { mine } from "./views/mine.js";
+import { feed } from "./views/feed.js";
+import { center } from "./views/center.js";
+import { national } from "./views/national.js";
+
+const routes = [
+  [/^\/$/, home],
+  [/^\/login$/, login],
+  [/^\/search$/, search],
+  [/^\/(achievements|demands)\/new$/, editor],
+  [/^\/(achievements|demands)\/([\w-]+)\/edit$/, editor],
+  [/^\/(achievements|demands)\/([\w-]+)$/, detail],
+  [/^\/mine$/, mine],
+  [/^\/feed$/, feed],
+  [/^\/center$/, center],
+  [/^\/national$/, national],
+];
+
+let cleanup = null;
+
+async function route() {
+  const [path, query = ""] = (location.hash.slice(1) || "/").split("?");
+  const params = new URLSearchParams(query);
+  const view = document.getElementById("view");
+  if (typeof cleanup === "function") cleanup();
+  cleanup = null;
+  renderNav(path);
+  for (const [pattern, render] of routes) {
+    const m = path.match(pattern);
+    if (!m) continue;
+    view.replaceChildren(h("p", { class: "muted" }, "加载中…"));
+    try {
+      cleanup = await render({ view, match: m, params, me: session.me });
+    } catch (e) {
+      view.replaceChildren(h("h1", { tabindex: -1 }, "出错了"), h("p", { role: "alert" }, e.message ?? String(e)));
+    }
+    if (!view.contains(document.activeElement)) view.querySelector("h1")?.focus({ preventScroll: true });
+    return;
+  }
+  view.replaceChildren(h("h1", { tabindex: -1 }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回首页")));
+}
+
+function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
+  const me = session.me;
+  const items = [["#/", "首页"], ["#/search", "搜索"]];
+  if (me) items.push(["#/feed", "实时匹配"]);
+  if (may.postAchievements(me)) items.push(["#/mine", "我的发布"], ["#/achievements/new", "发布成果"]);
+  if (may.postDemands(me)) items.push(["#/demands/new", "发布需求"]);
+  if (may.broker(me)) items.push(["#/center", "区域工作台"]);
+  if (may.national(me)) items.push(["#/national", "全国看板"]);
+  const unread = me ? unreadMatches() : 0;
+  document.getElementById("nav").replaceChildren(...items.map(([href, text]) =>
+    h("li", {}, h("a", { href, "aria-current": href.slice(1) === path ? "page" : null }, text,
+      href === "#/feed" && unread > 0 ? h("span", { class: "badge", "aria-label": `${unread} 条未读` }, String(unread)) : null))));
+  document.getElementById("who").replaceChildren(...(me
+    ? [h("span", { class: "me" }, `${me.displayName}（${roles[me.role] ?? me.role}）`), h("button", { type: "button", class: "link", onclick: signOut }, "退出")]
+    : [h("a", { href: "#/login" }, "登录")]));
+}
+
+async function signOut() {
+  await api("/api/auth/logout", { method: "POST" }).catch(() => {});
+  session.me = null;
+  await stopLive();
+  location.hash = "#/";
+  renderNav();
+}
+
+onEvent(() => renderNav());
+window.addEventListener("hashchange", route);
+
+session.me = await fetchMe().catch(() => null);
+if (session.me) startLive(session.me); // connects in the background; the page does not wait for it
+route();

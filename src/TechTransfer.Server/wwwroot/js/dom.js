@@ -1,0 +1,65 @@
+// Builds DOM without ever parsing user text as HTML: strings become text nodes.
+
+/** h("a", {href: "#/", class: "x", onclick: fn}, "text", child, [more]) */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key in el && typeof value !== "string") el[key] = value;
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/**
+ * The server's highlights are HTML-escaped text with <em> around matched terms. Parse them inertly and keep
+ * only text and <em>: anything else a listing might contain stays text.
+ */
+export function highlighted(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html ?? "";
+  const out = document.createDocumentFragment();
+  for (const node of template.content.childNodes) {
+    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "EM") out.append(h("em", {}, node.textContent));
+    else out.append(document.createTextNode(node.textContent));
+  }
+  return out;
+}
+
+/** Marks every occurrence of the given terms in plain text (for a detail page opened from a search). */
+export function marked(text, terms) {
+  const wanted = (terms ?? []).filter((t) => t && t.length > 0);
+  if (wanted.length === 0) return document.createTextNode(text ?? "");
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(${wanted.map(escape).join("|")})`, "gi");
+  const out = document.createDocumentFragment();
+  (text ?? "").split(pattern).forEach((part, i) => out.append(i % 2 === 1 ? h("mark", {}, part) : document.createTextNode(part)));
+  return out;
+}
+
+export function time(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
+}
+
+export function amount(value) {
+  return value === null || value === undefined ? "面议" : `${Number(value).toLocaleString("zh-CN")} 万元`;
+}
+
+export function toast(text, kind = "info") {
+  const note = h("div", { class: `toast ${kind}` }, text);
+  document.getElementById("toasts").append(note);
+  setTimeout(() => note.remove(), 5000);
+}

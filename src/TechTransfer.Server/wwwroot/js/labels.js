@@ -1,0 +1,58 @@
+// zh-CN names of the API's codes (../shared/GLOSSARY.md).
+
+export const techFields = {
+  ElectronicInformation: "电子信息",
+  BioMedicine: "生物与新医药",
+  Aerospace: "航空航天",
+  NewMaterials: "新材料",
+  HighTechServices: "高技术服务",
+  NewEnergy: "新能源与节能",
+  ResourcesEnvironment: "资源与环境",
+  AdvancedManufacturing: "先进制造与自动化",
+};
+
+export const transferModes = {
+  Assignment: "转让",
+  License: "许可",
+  JointImplementation: "合作实施",
+  EquityInvestment: "作价投资",
+  SelfImplementation: "自行实施",
+  Other: "其他",
+};
+
+export const ipRightKinds = {
+  InventionPatent: "发明专利",
+  UtilityModel: "实用新型",
+  Design: "外观设计",
+  SoftwareCopyright: "软件著作权",
+  IcLayout: "集成电路布图设计",
+  PlantVariety: "植物新品种",
+  TradeSecret: "技术秘密",
+};
+
+export const statuses = {
+  Draft: "草稿",
+  Published: "已发布",
+  Withdrawn: "已撤回",
+  Transferred: "已转化",
+  Closed: "已关闭",
+  Fulfilled: "已满足",
+};
+
+export const roles = {
+  Member: "成员",
+  OrganizationAdmin: "机构管理员",
+  Broker: "技术经纪人",
+  CenterAdmin: "中心管理员",
+  NationalAdmin: "火炬中心管理员",
+};
+
+export const kinds = { achievement: "科技成果", demand: "技术需求" };
+
+export const provinces = [
+  "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西", "山东",
+  "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
+  "香港", "澳门", "台湾",
+];
+
+export const label = (map, code) => map[code] ?? code;

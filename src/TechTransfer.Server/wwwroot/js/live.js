@@ -1,0 +1,105 @@
+// The live connection to /hubs/network (official @microsoft/signalr client, signed in by the portal cookie).
+// The server decides what this user hears; the portal only keeps its place in the user's inbox: on every
+// (re)connect it calls Resume with the last id it has, so nothing sent while offline is missed or shown twice.
+import { toast } from "./dom.js";
+
+const History = 100; // how many already-seen events to show again after a reload
+const listeners = new Set();
+const seen = new Set();
+let connection = null;
+let account = null;
+let lastId = 0;
+let replaying = false;
+
+/** Everything received in this page, newest first. */
+export const events = [];
+
+export function onEvent(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Ids up to this one were looked at on the feed page. */
+export const readMark = {
+  get: () => Number(localStorage.getItem(`tt.read.${account}`) ?? 0),
+  set: (id) => localStorage.setItem(`tt.read.${account}`, String(id)),
+};
+
+export function unreadMatches() {
+  const read = readMark.get();
+  return events.filter((e) => e.type === "MatchFound" && e.notificationId > read).length;
+}
+
+export async function startLive(me) {
+  if (connection) return;
+  account = me.accountId;
+  const stored = Number(localStorage.getItem(`tt.seen.${account}`) ?? 0);
+  lastId = Math.max(0, stored - History);
+  connection = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/network")
+    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 20000, 30000])
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+  connection.on("MatchFound", (e) => receive("MatchFound", e));
+  connection.on("ListingPublished", (e) => receive("ListingPublished", e));
+  connection.onreconnecting(() => setStatus("reconnecting"));
+  connection.onreconnected(() => resume());
+  connection.onclose(() => {
+    setStatus("offline");
+    if (connection) setTimeout(connect, 5000); // automatic reconnect gave up: keep trying, slowly
+  });
+  await connect();
+}
+
+export async function stopLive() {
+  const c = connection;
+  connection = null;
+  events.length = 0;
+  seen.clear();
+  setStatus(null);
+  if (c) await c.stop();
+}
+
+async function connect() {
+  if (!connection) return;
+  try {
+    setStatus("connecting");
+    await connection.start();
+    await resume();
+  } catch {
+    setStatus("offline");
+    setTimeout(connect, 5000);
+  }
+}
+
+async function resume() {
+  replaying = true;
+  try {
+    lastId = await connection.invoke("Resume", lastId);
+  } finally {
+    replaying = false;
+  }
+  setStatus("online");
+}
+
+function receive(type, event) {
+  if (seen.has(event.notificationId)) return;
+  seen.add(event.notificationId);
+  lastId = Math.max(lastId, event.notificationId);
+  localStorage.setItem(`tt.seen.${account}`, String(lastId));
+  const entry = { type, ...event, receivedAt: new Date().toISOString(), live: !replaying };
+  const at = events.findIndex((e) => e.notificationId < entry.notificationId);
+  events.splice(at === -1 ? events.length : at, 0, entry);
+  if (events.length > 500) events.length = 500;
+  if (entry.live && type === "MatchFound") toast(`新匹配（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match");
+  for (const listener of listeners) listener(entry);
+}
+
+const statusText = { connecting: "实时连接中…", online: "● 实时已连接", reconnecting: "实时连接中断，正在重连…", offline: "○ 实时未连接" };
+
+function setStatus(status) {
+  const el = document.getElementById("live");
+  el.hidden = status === null;
+  el.textContent = statusText[status] ?? "";
+  el.dataset.status = status ?? "";
+}

@@ -1,0 +1,56 @@
+// Pieces several views share: listing cards, match cards, status badges.
+import { amount, h, highlighted, time } from "../dom.js";
+import { label, statuses, techFields } from "../labels.js";
+
+export const pathOf = (kind) => (kind === "achievement" || kind === "Achievement" ? "achievements" : "demands");
+
+export function statusBadge(status) {
+  return h("span", { class: `status status-${status}` }, label(statuses, status));
+}
+
+/** A listing as lists show it: linked title, field, province, TRL and price or budget. */
+export function listingItem(listing, kind) {
+  const isAchievement = kind === "achievement";
+  const price = isAchievement ? amount(listing.askingPrice)
+    : listing.budgetMax ? `预算 ${listing.budgetMin ?? 0}–${listing.budgetMax} 万元` : "预算面议";
+  return h("li", { class: "card" },
+    h("a", { class: "title", href: `#/${pathOf(kind)}/${listing.id}` }, listing.title),
+    h("div", { class: "meta" },
+      listing.status !== "Published" ? statusBadge(listing.status) : null,
+      h("span", {}, label(techFields, listing.techField)),
+      h("span", {}, listing.province),
+      h("span", {}, isAchievement ? `TRL ${listing.trl}` : `TRL ≥ ${listing.minTrl}`),
+      h("span", {}, price),
+      h("span", { class: "muted" }, time(listing.updatedAt))));
+}
+
+/** A match with its score and why: shared terms, both sides highlighted, each criterion. */
+export function matchCard(m, { live = false } = {}) {
+  const e = m.explanation ?? {};
+  return h("article", { class: `card match${live ? " fresh" : ""}`, "aria-label": `匹配 ${m.score} 分` },
+    h("div", { class: "match-head" },
+      h("span", { class: "score", title: "匹配度（0–100）" }, String(m.score), h("small", {}, " 分")),
+      h("div", {},
+        h("div", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${m.achievementId}` }, m.achievementTitle)),
+        h("div", {}, h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${m.demandId}` }, m.demandTitle)))),
+    e.matchedTerms?.length ? h("p", { class: "terms" }, "共同关键词：", e.matchedTerms.map((t) => h("mark", {}, t))) : null,
+    h("details", {},
+      h("summary", {}, "匹配依据"),
+      h("p", { class: "snippet" }, h("strong", {}, "成果："), highlighted(e.achievementSnippet)),
+      h("p", { class: "snippet" }, h("strong", {}, "需求："), highlighted(e.demandSnippet)),
+      h("ul", { class: "criteria" }, (e.criteria ?? []).map((c) =>
+        h("li", { class: c.held === true ? "held" : c.held === false ? "failed" : "na" },
+          c.held === true ? "✓ " : c.held === false ? "✗ " : "— ", c.zh)))),
+    m.receivedAt || m.createdAt ? h("p", { class: "muted small" }, time(m.receivedAt ?? m.createdAt)) : null);
+}
+
+export function field(labelText, control, hint) {
+  return h("label", { class: "field" }, h("span", {}, labelText), control, hint ? h("small", { class: "muted" }, hint) : null);
+}
+
+export function options(map, selected, emptyText) {
+  return [
+    emptyText !== undefined ? h("option", { value: "" }, emptyText) : null,
+    ...Object.entries(map).map(([value, text]) => h("option", { value, selected: value === String(selected ?? "") }, text)),
+  ];
+}

@@ -1,0 +1,74 @@
+import { api, ApiError } from "../api.js";
+import { amount, h, marked, time, toast } from "../dom.js";
+import { ipRightKinds, label, techFields, transferModes } from "../labels.js";
+import { onEvent } from "../live.js";
+import { session } from "../session.js";
+import { matchCard, statusBadge } from "./common.js";
+
+/** One listing: everything public, the contact when the server shows it, its matches, and the owner's actions. */
+export async function detail({ view, match, params }) {
+  const [, path, id] = match;
+  const isAchievement = path === "achievements";
+  let listing;
+  try {
+    listing = await api(`/api/${path}/${id}`);
+  } catch (e) {
+    if (e.status === 404) {
+      view.replaceChildren(h("h1", { tabindex: -1 }, "未找到"), h("p", {}, "该成果或需求不存在，或尚未公开。"));
+      return;
+    }
+    throw e;
+  }
+  const terms = (params.get("hl") ?? "").split(/\s+/).filter((t) => t.length > 1);
+  const me = session.me;
+  const owner = me && (me.organizationId === listing.ownerOrganizationId || me.role === "NationalAdmin");
+
+  const act = async (action, confirmText) => {
+    if (confirmText && !confirm(confirmText)) return;
+    try {
+      await api(`/api/${path}/${id}/${action}`, { method: "POST" });
+      toast(action === "publish" ? "已发布，正在匹配…" : "已下架");
+      await detail({ view, match, params });
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : String(e), "error");
+    }
+  };
+
+  const facts = isAchievement
+    ? [["技术领域", label(techFields, listing.techField)], ["技术成熟度", `TRL ${listing.trl}`], ["转化方式", listing.transferModes.map((m) => label(transferModes, m)).join("、")],
+      ["挂牌价", amount(listing.askingPrice)], ["所在省份", listing.province],
+      ["知识产权", listing.ipRights.length ? listing.ipRights.map((r) => `${label(ipRightKinds, r.kind)} ${r.number}`).join("；") : "—"]]
+    : [["技术领域", label(techFields, listing.techField)], ["最低技术成熟度", `TRL ${listing.minTrl}`],
+      ["预算", listing.budgetMax ? `${listing.budgetMin ?? 0}–${listing.budgetMax} 万元` : "面议"], ["所在省份", listing.province], ["截止日期", listing.deadline]];
+  facts.push(["发布时间", time(listing.publishedAt) || "未发布"], ["更新时间", time(listing.updatedAt)]);
+
+  const matches = h("div", { id: "matches", "aria-live": "polite" });
+  const loadMatches = async () => {
+    const found = await api(`/api/${path}/${id}/matches`);
+    matches.replaceChildren(...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? "暂无匹配。新的匹配出现时会自动显示。" : "发布后开始匹配。")]));
+  };
+
+  view.replaceChildren(
+    h("p", { class: "crumbs" }, h("a", { href: "#/search" }, "搜索"), " › ", isAchievement ? "科技成果" : "技术需求"),
+    h("h1", { tabindex: -1 }, marked(listing.title, terms), " ", statusBadge(listing.status)),
+    owner ? h("div", { class: "actions" },
+      h("a", { class: "button", href: `#/${path}/${id}/edit` }, "编辑"),
+      listing.status === "Draft" ? h("button", { type: "button", class: "primary", onclick: () => act("publish") }, "发布") : null,
+      listing.status === "Published" ? h("button", { type: "button", onclick: () => act(isAchievement ? "withdraw" : "close", "确定下架？下架后不再参与匹配。") }, isAchievement ? "撤回" : "关闭需求") : null) : null,
+    h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    h("section", { "aria-labelledby": "body-title" },
+      h("h2", { id: "body-title" }, isAchievement ? "成果简介" : "需求描述"),
+      h("p", { class: "prose" }, marked(isAchievement ? listing.summary : listing.description, terms)),
+      h("p", { class: "chips-inline" }, "关键词：", listing.keywords.map((k) => h("span", { class: "chip" }, marked(k, terms))))),
+    h("section", { "aria-labelledby": "contact-title" },
+      h("h2", { id: "contact-title" }, "联系方式"),
+      listing.contact
+        ? h("p", {}, `${listing.contact.name}　${listing.contact.phone ?? ""}　${listing.contact.email ?? ""}`)
+        : h("p", { class: "muted" }, "联系方式仅在双方均表达意向后可见。")),
+    h("section", { "aria-labelledby": "matches-title" }, h("h2", { id: "matches-title" }, "匹配结果"), matches));
+  await loadMatches();
+  // A new match for this listing appears without reload.
+  return onEvent((e) => {
+    if (e.type === "MatchFound" && (e.achievementId === id || e.demandId === id)) loadMatches();
+  });
+}

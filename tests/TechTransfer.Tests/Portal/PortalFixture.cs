@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using TechTransfer.Demo;
+using TechTransfer.Tests.Infrastructure;
+
+namespace TechTransfer.Tests.Portal;
+
+/// <summary>
+/// The real host on its own database (demo accounts, empty market) and Debian's Chromium driven by Playwright.
+/// The browser is never downloaded: CHROMIUM_PATH, or /usr/bin/chromium (installed by .ci/run).
+/// </summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = null!;
+
+    public ApiFixture.HostFactory Host { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Uncaught script errors and console errors of every page: a test fails if its pages had any.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<string> ScriptErrors { get; } = [];
+
+    /// <summary>Where screenshots go: TT_ARTIFACTS, or artifacts/screenshots at the repository root.</summary>
+    public static string Screenshots { get; } = Environment.GetEnvironmentVariable("TT_ARTIFACTS") ?? Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync("portal");
+        Host = new ApiFixture.HostFactory(Database.ConnectionString, demoListings: false);
+        Host.StartServer();
+        await Host.WaitUntilSeededAsync();
+        BaseAddress = Host.CreateClient().BaseAddress!;
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>A fresh browser profile (its own cookies) at the given window size, zh-CN.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1366, int height = 768)
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = BaseAddress.ToString(),
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+            ViewportSize = new() { Width = width, Height = height },
+            IsMobile = width < 500,
+            HasTouch = width < 500,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(10_000);
+        page.PageError += (_, error) => ScriptErrors.Add($"{page.Url}: {error}");
+        page.Console += (_, message) =>
+        {
+            // A refused request (401 from "who am I" when signed out) is the API's answer, not a script error.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) ScriptErrors.Add($"{page.Url}: {message.Text}");
+        };
+        return page;
+    }
+
+    /// <summary>Signs in through the login form, as a person would, and waits for the live connection.</summary>
+    public async Task<IPage> SignedInPageAsync(string account, string route = "#/feed", int width = 1366, int height = 768)
+    {
+        var page = await NewPageAsync(width, height);
+        await page.GotoAsync($"/#/login?next={Uri.EscapeDataString(route)}");
+        await page.GetByLabel("账号").FillAsync(account);
+        await page.GetByLabel("密码").FillAsync(DemoSeeder.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#live")).ToHaveAttributeAsync("data-status", "online");
+        return page;
+    }
+
+    /// <summary>An API client signed in as a demo account (Bearer token), for setting the scene quickly.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string account)
+    {
+        var client = Host.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { account, password = DemoSeeder.Password });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", body.GetProperty("token").GetString());
+        return client;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        await Host.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "TechTransfer.sln"))) return dir.FullName;
+        return AppContext.BaseDirectory;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalCollection : ICollectionFixture<PortalFixture>
+{
+    public const string Name = "portal";
+}
