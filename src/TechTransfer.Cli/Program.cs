@@ -8,6 +8,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
     ["reindex"] = ReindexCommand.RunAsync,
     ["eval"] = EvalCommand.RunAsync,
     ["bench-match"] = BenchMatchCommand.RunAsync,
+    ["bench-push"] = BenchPushCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
@@ -22,6 +23,9 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
           eval --achievements FILE --demands FILE [--k 10]  matching quality on a labelled set (last line: JSON)
           bench-match --achievements FILE --demands FILE --scale N [--queries 1000] [--peer pgtrgm]
                                                           index and match speed (last line: JSON)
+          bench-push [--clients 1000] [--rate 50] [--seconds 60] [--listings 100000] [--users N] [--server URL] [--no-build]
+                                                          publish → MatchFound latency over K SignalR clients; --rate 0 holds
+                                                          idle connections (last line: JSON)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);
     return 2;

@@ -34,4 +34,4 @@ public sealed class CommandLine
         Option(name) is { } text ? int.TryParse(text, out var value) ? value : throw new CommandException($"--{name} takes a number") : fallback;
 }
 
-public sealed class CommandException(string message) : Exception(message);
+public class CommandException(string message) : Exception(message);

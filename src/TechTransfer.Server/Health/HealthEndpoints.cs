@@ -1,32 +1,36 @@
 using Npgsql;
 using Orleans.Runtime;
 using TechTransfer.Matching;
+using TechTransfer.Network;
 
 namespace TechTransfer.Health;
 
 public static class HealthEndpoints
 {
+    /// <summary>WorkingSetBytes and Connections (SignalR connections on this host) are for operators and bench-push.</summary>
     public sealed record HealthReport(string Status, bool Live, bool Database, int ActiveSilos, string Silo, bool SearchReady, int IndexedListings,
-        string? Error = null);
+        long WorkingSetBytes, int Connections, string? Error = null);
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", ReportAsync).WithTags("Health");
         app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
-        app.MapGet("/health/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, CancellationToken c) =>
+        app.MapGet("/health/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, InboxRelay relay, CancellationToken c) =>
         {
-            var report = await CheckAsync(db, membership, silo, replica, c);
+            var report = await CheckAsync(db, membership, silo, replica, relay, c);
             return report.Status == "ready" ? Results.Ok(report) : Results.Json(report, statusCode: 503);
         }).WithTags("Health");
     }
 
-    static async Task<IResult> ReportAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, CancellationToken c)
+    static async Task<IResult> ReportAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
+        InboxRelay relay, CancellationToken c)
     {
-        var report = await CheckAsync(db, membership, silo, replica, c);
+        var report = await CheckAsync(db, membership, silo, replica, relay, c);
         return report.Database ? Results.Ok(report) : Results.Json(report, statusCode: 503);
     }
 
-    static async Task<HealthReport> CheckAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, CancellationToken c)
+    static async Task<HealthReport> CheckAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
+        InboxRelay relay, CancellationToken c)
     {
         var active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
         try
@@ -37,12 +41,12 @@ public static class HealthEndpoints
             await command.ExecuteScalarAsync(timeout.Token);
             var ready = active > 0 && replica.Ready.IsCompleted;
             return new HealthReport(ready ? "ready" : "starting", true, true, active, silo.SiloAddress.ToString(),
-                replica.Ready.IsCompleted, replica.Index.Count);
+                replica.Ready.IsCompleted, replica.Index.Count, Environment.WorkingSet, relay.ConnectionCount);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
             return new HealthReport("degraded", true, false, active, silo.SiloAddress.ToString(), replica.Ready.IsCompleted,
-                replica.Index.Count, e.Message);
+                replica.Index.Count, Environment.WorkingSet, relay.ConnectionCount, e.Message);
         }
     }
 }

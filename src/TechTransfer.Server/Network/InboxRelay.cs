@@ -45,6 +45,9 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         public long? Cursor; // null until Resume: nothing is sent before the client says where it stands
     }
 
+    /// <summary>SignalR connections on this host (reported by /health).</summary>
+    public int ConnectionCount => connections.Count;
+
     IInboxGrain Inbox(User user) => grains.GetGrain<IInboxGrain>(user.Inbox);
 
     IInboxObserver Self => self ??= grains.CreateObjectReference<IInboxObserver>(this);

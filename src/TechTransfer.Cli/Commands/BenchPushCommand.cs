@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using TechTransfer.Database;
+using TechTransfer.Matching;
+using TechTransfer.PushBench;
+using TechTransfer.RegionalCenters;
+
+namespace TechTransfer.Commands;
+
+/// <summary>
+/// techtransfer bench-push: the live network end to end. Starts a host of its own (or targets --server), with N
+/// background listings in its market, connects K real SignalR clients for U bench users, and publishes R
+/// achievements a second for S seconds on an open-loop schedule, each made to match one bench enterprise's open
+/// demand. Measures publish → MatchFound at every entitled client, checks that every client got every match it
+/// is entitled to exactly once, and samples the host's working set. With --rate 0 it only holds the connections.
+/// Progress on stderr; one JSON object on the last line of stdout.
+/// </summary>
+public static class BenchPushCommand
+{
+    public static async Task<int> RunAsync(CommandLine args)
+    {
+        var clientCount = args.Int("clients", 1000);
+        var rate = args.Int("rate", 50);
+        var seconds = args.Int("seconds", 60);
+        var listings = args.Int("listings", 100_000);
+        var userCount = args.Int("users", Math.Min(clientCount, 1000));
+        var grace = TimeSpan.FromSeconds(args.Int("grace", 10));
+        if (clientCount < 1 || rate < 0 || seconds < 1 || listings < 0 || userCount < 2 || userCount > clientCount)
+            throw new CommandException("need --clients ≥ 1, --rate ≥ 0, --seconds ≥ 1, --listings ≥ 0 and 2 ≤ --users ≤ --clients");
+
+        var root = BenchHost.RepositoryRoot();
+        var corpus = Corpus.Load(root);
+        var regions = RegionDirectory.Load(Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json"));
+        BenchHost? host = null;
+        Uri server;
+        if (args.Option("server") is { } url)
+        {
+            server = new Uri(url);
+            // Loading into a running host's database works too: its replica follows the change feed.
+            if (args.Option("connection") is { } target) await BackgroundListings.EnsureAsync(target, listings, corpus, regions);
+        }
+        else
+        {
+            var database = BenchHost.BenchDatabase(args.Required("connection", "ConnectionStrings__techtransfer"), args.Option("database") ?? "techtransfer_bench");
+            await Migrator.MigrateAsync(database);
+            await BackgroundListings.EnsureAsync(database, listings, corpus, regions);
+            host = await BenchHost.StartAsync(database, build: !args.Flag("no-build"), readyWithin: TimeSpan.FromMinutes(15));
+            server = host.Url;
+        }
+
+        PushClients? clients = null;
+        HostSampler? sampler = null;
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
+            var network = await BenchNetwork.PrepareAsync(http, args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin,
+                args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password, userCount, withDemands: rate > 0, corpus);
+            sampler = await HostSampler.StartAsync(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(10) });
+            var before = await sampler.ReadNowAsync();
+            sampler.ResetPeak();
+            clients = await PushClients.ConnectAsync(server, network.Users, clientCount);
+            Console.Error.WriteLine($"bench-push: {clientCount} clients connected for {userCount} users; host {Mb(sampler.Latest.WorkingSetBytes)} MB, " +
+                $"{before.IndexedListings} listings indexed");
+
+            var result = new Dictionary<string, object?>
+            {
+                ["clients"] = clientCount,
+                ["users"] = userCount,
+                ["rate"] = rate,
+                ["seconds"] = seconds,
+                ["listings"] = before.IndexedListings,
+            };
+            if (rate == 0) await HoldAsync(clients, sampler, TimeSpan.FromSeconds(seconds));
+            else
+            {
+                var run = await PublishAsync(network, corpus, rate, seconds, clients, sampler);
+                Console.Error.WriteLine($"bench-push: all publishes answered; waiting {grace.TotalSeconds:F0} s for the last deliveries");
+                await Task.Delay(grace);
+                foreach (var (key, value) in await ScoreAsync(network, clients, run)) result[key] = value;
+            }
+            var end = await sampler.ReadNowAsync();
+            result["disconnects"] = clients.Disconnects;
+            result["hostConnections"] = new { peak = sampler.PeakConnections, end = end.Connections };
+            result["hostWorkingSetMb"] = new { before = Mb(before.WorkingSetBytes), peak = Mb(sampler.PeakWorkingSetBytes), end = Mb(end.WorkingSetBytes) };
+            result["machine"] = Machine();
+            Console.WriteLine(JsonSerializer.Serialize(result));
+            return 0;
+        }
+        finally
+        {
+            if (sampler is not null) await sampler.DisposeAsync();
+            if (clients is not null) await clients.DisposeAsync();
+            if (host is not null) await host.DisposeAsync();
+        }
+    }
+
+    static async Task HoldAsync(PushClients clients, HostSampler sampler, TimeSpan duration)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5) < duration - clock.Elapsed ? TimeSpan.FromSeconds(5) : duration - clock.Elapsed);
+            var s = sampler.Latest;
+            Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds,4:F0} s  host {Mb(s.WorkingSetBytes)} MB, {s.Connections} connections, {clients.Disconnects} dropped");
+        }
+    }
+
+    /// <summary>One publish: the moment just before its POST, and who published what to fit which demand.</summary>
+    sealed record Published(string AchievementId, long StartedAt, BenchNetwork.Organization University, BenchNetwork.Demand Demand);
+
+    sealed record Run(IReadOnlyCollection<Published> Publishes, List<double> PublishHttpMs, int Errors, double MaxScheduleLagMs);
+
+    /// <summary>
+    /// Open loop: publish i is due at i/R seconds whatever happened to the ones before (a slow server gets more
+    /// concurrent requests, not fewer). Each slot creates its achievement, then times the publish.
+    /// </summary>
+    static async Task<Run> PublishAsync(BenchNetwork network, Corpus corpus, int rate, int seconds, PushClients clients, HostSampler sampler)
+    {
+        var total = rate * seconds;
+        var universities = network.Universities.ToList();
+        var demands = network.Demands;
+        var slots = Enumerable.Range(0, total).Select(i =>
+        {
+            var demand = demands[i % demands.Count];
+            var university = universities[(i + i / demands.Count) % universities.Count];
+            return (University: university, Demand: demand, Body: BenchNetwork.AchievementFor(university, demand, corpus, seed: 1_000_000 + i));
+        }).ToArray();
+
+        var published = new ConcurrentBag<Published>();
+        var publishMs = new ConcurrentBag<double>();
+        var errors = 0;
+        var maxLag = 0.0;
+        var inFlight = new List<Task>(total);
+        var started = Stopwatch.GetTimestamp();
+        var lastReport = 0L;
+        for (var i = 0; i < total; i++)
+        {
+            var due = started + i * Stopwatch.Frequency / rate;
+            var wait = due - Stopwatch.GetTimestamp();
+            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
+            else maxLag = Math.Max(maxLag, -wait * 1000.0 / Stopwatch.Frequency);
+            var slot = slots[i];
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var token = slot.University.Admin.Token;
+                    var id = (await network.SendAsync(HttpMethod.Post, "/api/achievements", token, slot.Body)).GetProperty("id").GetString()!;
+                    var startedAt = Stopwatch.GetTimestamp();
+                    await network.SendAsync(HttpMethod.Post, $"/api/achievements/{id}/publish", token);
+                    publishMs.Add(Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
+                    published.Add(new Published(id, startedAt, slot.University, slot.Demand));
+                }
+                catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException)
+                {
+                    if (Interlocked.Increment(ref errors) <= 5) Console.Error.WriteLine($"bench-push: publish failed: {e.Message}");
+                }
+            }));
+            var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (elapsed >= lastReport + 5)
+            {
+                lastReport = elapsed;
+                Console.Error.WriteLine($"  {elapsed,4} s  {i + 1}/{total} publishes started, {publishMs.Count} answered, {clients.Receipts.Count} MatchFound received, " +
+                    $"host {Mb(sampler.Latest.WorkingSetBytes)} MB");
+            }
+        }
+        await Task.WhenAll(inFlight);
+        return new Run(published, [.. publishMs], errors, maxLag);
+    }
+
+    /// <summary>
+    /// What each client was entitled to: every stored match of every published achievement, for each client of
+    /// a user of either party's organization (the bench connects no brokers). Compared with what arrived.
+    /// </summary>
+    static async Task<Dictionary<string, object?>> ScoreAsync(BenchNetwork network, PushClients clients, Run run)
+    {
+        var clientsOf = Enumerable.Range(0, clients.UserOf.Count).GroupBy(i => clients.UserOf[i].Organization.Id)
+            .ToDictionary(g => g.Key, g => g.ToArray());
+        var benchDemands = network.Demands.ToDictionary(d => d.Id);
+        var startedAt = run.Publishes.ToDictionary(p => p.AchievementId, p => p.StartedAt);
+        var expected = new HashSet<(int Client, string MatchId)>();
+        var matches = 0;
+        var knownMissing = 0;
+        var lockObject = new Lock();
+        await Parallel.ForEachAsync(run.Publishes, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, _) =>
+        {
+            var stored = await network.SendAsync(HttpMethod.Get, $"/api/achievements/{p.AchievementId}/matches", p.University.Admin.Token);
+            lock (lockObject)
+            {
+                var known = ListingMatcher.MatchId(p.AchievementId, p.Demand.Id);
+                if (!stored.EnumerateArray().Any(m => m.GetProperty("id").GetString() == known)) knownMissing++;
+                foreach (var m in stored.EnumerateArray())
+                {
+                    matches++;
+                    var matchId = m.GetProperty("id").GetString()!;
+                    var parties = new List<string> { p.University.Id };
+                    if (benchDemands.TryGetValue(m.GetProperty("demandId").GetString()!, out var demand)) parties.Add(demand.Owner.Id);
+                    foreach (var client in parties.SelectMany(o => clientsOf.GetValueOrDefault(o) ?? []))
+                        expected.Add((client, matchId));
+                }
+            }
+        });
+
+        var received = clients.Receipts.ToList();
+        var firstArrival = new Dictionary<(int, string), PushClients.Receipt>();
+        foreach (var r in received) firstArrival.TryAdd((r.Client, r.MatchId), r);
+        var delivered = firstArrival.Keys.Count(expected.Contains);
+        var latencies = firstArrival.Where(a => expected.Contains(a.Key) && startedAt.ContainsKey(a.Value.AchievementId))
+            .Select(a => (a.Value.At - startedAt[a.Value.AchievementId]) * 1000.0 / Stopwatch.Frequency)
+            .Order().ToList();
+        return new Dictionary<string, object?>
+        {
+            ["published"] = run.Publishes.Count,
+            ["publishErrors"] = run.Errors,
+            ["latencyMs"] = latencies.Count == 0 ? null : new { p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99), max = Math.Round(latencies[^1], 1) },
+            ["publishHttpMs"] = run.PublishHttpMs.Count == 0 ? null
+                : new { p50 = Percentile([.. run.PublishHttpMs.Order()], 0.50), p99 = Percentile([.. run.PublishHttpMs.Order()], 0.99) },
+            ["maxScheduleLagMs"] = Math.Round(run.MaxScheduleLagMs, 1),
+            ["matches"] = matches,
+            ["knownMatchMissing"] = knownMissing,
+            ["expected"] = expected.Count,
+            ["delivered"] = delivered,
+            ["lost"] = expected.Count - delivered,
+            ["duplicates"] = received.Count - firstArrival.Count,
+            ["unexpected"] = firstArrival.Count - delivered, // a MatchFound at a client not entitled to it: must be 0
+        };
+    }
+
+    static double Percentile(List<double> sorted, double p) =>
+        Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 1);
+
+    static long Mb(long bytes) => bytes / (1024 * 1024);
+
+    static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+        return $"{Environment.ProcessorCount} vCPU {cpu ?? "?"}, {memory:F0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using TechTransfer.Commands;
+
+namespace TechTransfer.PushBench;
+
+/// <summary>
+/// A host of its own for the benchmark: the Release build of TechTransfer.Server as a child process in local
+/// demo mode (demo accounts, no demo listings) on its own database and ports, so it neither touches nor collides
+/// with a network started by scripts/start. Stopped (SIGTERM, then kill) when disposed.
+/// </summary>
+public sealed class BenchHost : IAsyncDisposable
+{
+    public const int HttpPort = 5190, SiloPort = 11190, GatewayPort = 30190;
+
+    readonly Process process;
+    readonly StreamWriter log;
+
+    BenchHost(Process process, StreamWriter log, Uri url)
+    {
+        this.process = process;
+        this.log = log;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>The directory holding TechTransfer.sln (the CLI runs from the repository, as `dotnet run --project` does).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "TechTransfer.sln"))) return dir.FullName;
+        throw new CommandException("run bench-push from inside the repository (no TechTransfer.sln above the current directory)");
+    }
+
+    /// <summary>The connection string with the benchmark's own database name.</summary>
+    public static string BenchDatabase(string connectionString, string database) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+
+    public static async Task<BenchHost> StartAsync(string connectionString, bool build, TimeSpan readyWithin)
+    {
+        var root = RepositoryRoot();
+        var project = Path.Combine(root, "src", "TechTransfer.Server");
+        if (build)
+        {
+            Console.Error.WriteLine("bench-push: building the host (Release)…");
+            using var builder = Process.Start(new ProcessStartInfo("dotnet",
+                ["build", Path.Combine(project, "TechTransfer.Server.csproj"), "-c", "Release", "-v", "quiet", "-nologo", "-clp:ErrorsOnly"])
+            { RedirectStandardOutput = true })!;
+            var output = await builder.StandardOutput.ReadToEndAsync();
+            await builder.WaitForExitAsync();
+            if (builder.ExitCode != 0) throw new CommandException("building the host failed:\n" + output);
+        }
+        var dll = Path.Combine(project, "bin", "Release", "net10.0", "TechTransfer.Server.dll");
+        if (!File.Exists(dll)) throw new CommandException($"no host build at {dll} (drop --no-build)");
+        if (await AnswersAsync(new Uri($"http://127.0.0.1:{HttpPort}/health/live")))
+            throw new CommandException($"port {HttpPort} is taken: a bench host is still running? (or pass --server URL)");
+
+        var url = new Uri($"http://127.0.0.1:{HttpPort}");
+        var start = new ProcessStartInfo("dotnet", [dll, "--contentRoot", project, "--mode", "local"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        start.Environment["ConnectionStrings__techtransfer"] = connectionString;
+        start.Environment["TechTransfer__DemoListings"] = "false";
+        start.Environment["TechTransfer__Urls"] = url.ToString().TrimEnd('/');
+        start.Environment["Orleans__ClusterId"] = "techtransfer-bench";
+        start.Environment["Orleans__Endpoints__SiloPort"] = SiloPort.ToString();
+        start.Environment["Orleans__Endpoints__GatewayPort"] = GatewayPort.ToString();
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var logPath = Path.Combine(root, ".data", "logs", "bench-host.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new CommandException("could not start the host");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new BenchHost(process, log, url);
+        Console.Error.WriteLine($"bench-push: host pid {process.Id} on {url} (log: {logPath}); waiting for its search replica…");
+        try
+        {
+            await host.WaitUntilReadyAsync(readyWithin);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    /// <summary>Ready: the replica has loaded every published listing, and the demo accounts are seeded.</summary>
+    async Task WaitUntilReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (process.HasExited) throw new CommandException($"the host exited with code {process.ExitCode}; see .data/logs/bench-host.log");
+            try
+            {
+                var health = await http.GetFromJsonAsync<JsonElement>("/health");
+                var login = await http.PostAsJsonAsync("/api/auth/login", new { account = "demo-broker-beibu-gulf", password = Demo.Password });
+                if (health.GetProperty("searchReady").GetBoolean() && login.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+            {
+            }
+            await Task.Delay(500);
+        }
+        throw new CommandException($"the host was not ready within {within.TotalSeconds:F0} s; see .data/logs/bench-host.log");
+    }
+
+    static async Task<bool> AnswersAsync(Uri url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            await http.GetAsync(url);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            // A graceful stop lets the silo leave the membership table; a kill only if it hangs.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term.WaitForExitAsync();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try { await process.WaitForExitAsync(grace.Token); }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        process.Dispose();
+        lock (log) log.Dispose();
+    }
+}
+
+/// <summary>The well-known password of local demo mode (src/TechTransfer.Server/Demo/DemoSeeder.cs).</summary>
+static class Demo
+{
+    public const string Password = "TechTransfer#2026";
+    public const string NationalAdmin = "demo-national";
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TechTransfer.Commands;
+using TechTransfer.Storage;
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.PushBench;
+
+/// <summary>
+/// The benchmark's participants, set up through the public API like any operator would: bench universities and
+/// enterprises registered by the national admin, their admins created by the national level and their colleagues
+/// by those admins, five accounts per organization; each bench enterprise keeps one open demand carrying a word
+/// of its own, so an achievement carrying that word is a known match for it. Idempotent: a rerun reuses all of it.
+/// </summary>
+public sealed class BenchNetwork
+{
+    public const string Password = "bench-push-2026";
+    const int MembersPerOrganization = 5;
+    const int Concurrency = 8;
+
+    public sealed record User(int Index, string Account, Organization Organization)
+    {
+        public string Token { get; set; } = "";
+    }
+
+    public sealed record Organization(string Id, int Number, bool Enterprise, string Province)
+    {
+        public List<User> Members { get; } = [];
+        public User Admin => Members[0];
+    }
+
+    /// <summary>An enterprise's open need: <paramref name="Word"/> appears in it and nowhere else on the demand side.</summary>
+    public sealed record Demand(string Id, Organization Owner, string Word, string[] Keywords, string TechField, int MinTrl, decimal BudgetMax);
+
+    readonly HttpClient http;
+
+    BenchNetwork(HttpClient http, List<User> users)
+    {
+        this.http = http;
+        Users = users;
+        Organizations = [.. users.Select(u => u.Organization).Distinct()];
+    }
+
+    public IReadOnlyList<User> Users { get; }
+
+    public IReadOnlyList<Organization> Organizations { get; }
+
+    public IReadOnlyList<Demand> Demands { get; private set; } = [];
+
+    public IEnumerable<Organization> Universities => Organizations.Where(o => !o.Enterprise);
+
+    /// <summary>
+    /// Users alternate between the enterprise and the university side; on each side they fill organizations of
+    /// five in order, so a run with fewer users uses a prefix of a bigger run's network.
+    /// </summary>
+    public static async Task<BenchNetwork> PrepareAsync(HttpClient http, string adminAccount, string adminPassword, int userCount, bool withDemands, Corpus corpus)
+    {
+        var organizations = new Dictionary<string, Organization>();
+        var users = new List<User>();
+        for (var i = 0; i < userCount; i++)
+        {
+            var enterprise = i % 2 == 0;
+            var number = i / 2 / MembersPerOrganization;
+            var id = $"org-bench-{(enterprise ? "ent" : "uni")}-{number:D4}";
+            if (!organizations.TryGetValue(id, out var organization))
+                organizations[id] = organization = new Organization(id, number, enterprise, ProvinceOf(number, enterprise));
+            var user = new User(i, $"bench-{(enterprise ? "ent" : "uni")}-{number:D4}-{organization.Members.Count}", organization);
+            organization.Members.Add(user);
+            users.Add(user);
+        }
+        var network = new BenchNetwork(http, users);
+        var national = await network.SignInAsync(adminAccount, adminPassword);
+
+        Console.Error.WriteLine($"bench-push: {organizations.Count} bench organizations, {users.Count} accounts…");
+        await ForEachAsync(network.Organizations, o => network.RegisterAsync(national, o));
+        var existing = new HashSet<string>();
+        await ForEachAsync(network.Organizations, async o =>
+        {
+            var members = (await network.SendAsync(HttpMethod.Get, $"/api/organizations/{o.Id}", national)).GetProperty("members");
+            lock (existing) existing.UnionWith(members.EnumerateArray().Select(m => m.GetString()!));
+        });
+        bool Missing(User u) => !existing.Contains("acct-" + u.Account);
+        // The national level creates each organization's admin; the admin adds the colleagues.
+        await ForEachAsync(network.Organizations.Where(o => Missing(o.Admin)), o => network.CreateAccountAsync(national, o.Admin, "OrganizationAdmin"));
+        await ForEachAsync(network.Organizations, async o => o.Admin.Token = await network.SignInAsync(o.Admin.Account, Password));
+        await ForEachAsync(users.Where(u => u != u.Organization.Admin && Missing(u)), u => network.CreateAccountAsync(u.Organization.Admin.Token, u, "Member"));
+        await ForEachAsync(users.Where(u => u != u.Organization.Admin), async u => u.Token = await network.SignInAsync(u.Account, Password));
+        if (withDemands) network.Demands = await network.EnsureDemandsAsync(corpus);
+        return network;
+    }
+
+    /// <summary>Bench organizations spread over the provinces (and so over every regional center).</summary>
+    static string ProvinceOf(int number, bool enterprise) => Provinces.All[(number * 7 + (enterprise ? 0 : 3)) % (Provinces.All.Count - 3)];
+
+    /// <summary>The word that ties achievements to enterprise <paramref name="number"/>'s demand: "zzq" + five letters.</summary>
+    static string WordOf(int number)
+    {
+        var letters = new char[5];
+        for (var i = 4; i >= 0; i--, number /= 26) letters[i] = (char)('a' + number % 26);
+        return "zzq" + new string(letters);
+    }
+
+    async Task RegisterAsync(string token, Organization o)
+    {
+        var name = o.Enterprise ? $"压测科技有限公司{o.Number:D4}" : $"压测大学{o.Number:D4}";
+        await SendAsync(HttpMethod.Post, "/api/organizations", token,
+            new { id = o.Id, name, kind = o.Enterprise ? "Enterprise" : "University", province = o.Province });
+    }
+
+    async Task CreateAccountAsync(string token, User u, string role)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Post, $"/api/organizations/{u.Organization.Id}/accounts", token,
+                new { account = u.Account, displayName = $"压测用户{u.Index}", role, password = Password });
+        }
+        catch (ApiException e) when (e.Status == HttpStatusCode.Conflict)
+        {
+            // created by an earlier run that stopped half-way
+        }
+    }
+
+    async Task<IReadOnlyList<Demand>> EnsureDemandsAsync(Corpus corpus)
+    {
+        var demands = new List<Demand>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await ForEachAsync(Organizations.Where(o => o.Enterprise), async o =>
+        {
+            var word = WordOf(o.Number);
+            var page = await SendAsync(HttpMethod.Get, $"/api/demands?owner={o.Id}&status=Published&size=100", o.Admin.Token);
+            var found = page.GetProperty("items").EnumerateArray()
+                .FirstOrDefault(d => d.GetProperty("keywords").EnumerateArray().Any(k => k.GetString() == word));
+            if (found.ValueKind != JsonValueKind.Object)
+            {
+                var text = corpus.Demand(new Random(o.Number));
+                var body = new
+                {
+                    title = $"{text.Title}（{word}）",
+                    description = text.Body,
+                    keywords = (string[])[word, .. text.Keywords],
+                    techField = text.TechField,
+                    minTrl = 4,
+                    budgetMin = 100,
+                    budgetMax = 800,
+                    province = o.Province,
+                    deadline = today.AddYears(3).ToString("yyyy-MM-dd"),
+                    contact = new { name = "压测联系人", phone = "010-12345678" },
+                };
+                var id = (await SendAsync(HttpMethod.Post, "/api/demands", o.Admin.Token, body)).GetProperty("id").GetString()!;
+                await SendAsync(HttpMethod.Post, $"/api/demands/{id}/publish", o.Admin.Token);
+                found = await SendAsync(HttpMethod.Get, $"/api/demands/{id}", o.Admin.Token);
+            }
+            var demand = new Demand(found.GetProperty("id").GetString()!, o, word,
+                [.. found.GetProperty("keywords").EnumerateArray().Select(k => k.GetString()!)], found.GetProperty("techField").GetString()!,
+                found.GetProperty("minTrl").GetInt32(), found.GetProperty("budgetMax").GetDecimal());
+            lock (demands) demands.Add(demand);
+        });
+        return [.. demands.OrderBy(d => d.Owner.Number)];
+    }
+
+    /// <summary>The create body of an achievement of <paramref name="university"/> made to fit <paramref name="demand"/>.</summary>
+    public static object AchievementFor(Organization university, Demand demand, Corpus corpus, int seed)
+    {
+        var text = corpus.Achievement(new Random(seed));
+        return new
+        {
+            title = $"{demand.Word} {text.Title}",
+            summary = text.Body,
+            keywords = demand.Keywords.Concat(text.Keywords).Distinct().Take(8).ToArray(),
+            techField = demand.TechField,
+            trl = Math.Max(demand.MinTrl, 7),
+            transferModes = new[] { "License" },
+            askingPrice = demand.BudgetMax,
+            province = university.Province,
+            ipRights = Array.Empty<object>(),
+            contact = new { name = "成果转化办公室", phone = "010-87654321" },
+        };
+    }
+
+    public async Task<string> SignInAsync(string account, string password) =>
+        (await SendAsync(HttpMethod.Post, "/api/auth/login", null, new { account, password })).GetProperty("token").GetString()!;
+
+    /// <summary>One API call as <paramref name="token"/>; a problem response becomes an <see cref="ApiException"/>.</summary>
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string? token, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: TechTransferJson.Options);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new ApiException(response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    static Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> work) =>
+        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (item, _) => await work(item));
+}
+
+public sealed class ApiException(HttpStatusCode status, string message) : CommandException(message)
+{
+    public HttpStatusCode Status => status;
+}
