@@ -1,6 +1,6 @@
 // The portal: a hash-routed page per task; every view renders into <main> and may return a cleanup function.
 import { api, me as fetchMe } from "./api.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { roles } from "./labels.js";
 import { onEvent, startLive, stopLive, unreadMatches } from "./live.js";
 import { may, session } from "./session.js";
@@ -39,16 +39,16 @@ async function route() {
   for (const [pattern, render] of routes) {
     const m = path.match(pattern);
     if (!m) continue;
-    view.replaceChildren(h("p", { class: "muted" }, "加载中…"));
+    fill(view, h("p", { class: "muted" }, "加载中…"));
     try {
       cleanup = await render({ view, match: m, params, me: session.me });
     } catch (e) {
-      view.replaceChildren(h("h1", { tabindex: -1 }, "出错了"), h("p", { role: "alert" }, e.message ?? String(e)));
+      fill(view, h("h1", { tabindex: -1 }, "出错了"), h("p", { role: "alert" }, e.message ?? String(e)));
     }
     if (!view.contains(document.activeElement)) view.querySelector("h1")?.focus({ preventScroll: true });
     return;
   }
-  view.replaceChildren(h("h1", { tabindex: -1 }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回首页")));
+  fill(view, h("h1", { tabindex: -1 }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回首页")));
 }
 
 function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
@@ -60,10 +60,10 @@ function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);
   if (may.national(me)) items.push(["#/national", "全国看板"]);
   const unread = me ? unreadMatches() : 0;
-  document.getElementById("nav").replaceChildren(...items.map(([href, text]) =>
+  fill(document.getElementById("nav"), ...items.map(([href, text]) =>
     h("li", {}, h("a", { href, "aria-current": href.slice(1) === path ? "page" : null }, text,
       href === "#/feed" && unread > 0 ? h("span", { class: "badge", "aria-label": `${unread} 条未读` }, String(unread)) : null))));
-  document.getElementById("who").replaceChildren(...(me
+  fill(document.getElementById("who"), ...(me
     ? [h("span", { class: "me" }, `${me.displayName}（${roles[me.role] ?? me.role}）`), h("button", { type: "button", class: "link", onclick: signOut }, "退出")]
     : [h("a", { href: "#/login" }, "登录")]));
 }

@@ -63,3 +63,10 @@ export function toast(text, kind = "info") {
   document.getElementById("toasts").append(note);
   setTimeout(() => note.remove(), 5000);
 }
+
+/** Replaces an element's content; like h(), skips null/false children and flattens arrays. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { label, techFields } from "../labels.js";
 import { events, onEvent } from "../live.js";
 import { may } from "../session.js";
@@ -9,7 +9,7 @@ import { eventCard } from "./feed.js";
 /** A regional center's broker dashboard: its live counts, and live feeds of its region's matches and new listings. */
 export async function center({ view, me }) {
   if (!may.broker(me)) {
-    view.replaceChildren(h("h1", { tabindex: -1 }, "区域工作台"), h("p", {}, "仅区域服务中心的技术经纪人可以使用。"));
+    fill(view, h("h1", { tabindex: -1 }, "区域工作台"), h("p", {}, "仅区域服务中心的技术经纪人可以使用。"));
     return;
   }
   const code = me.regionCode;
@@ -25,7 +25,7 @@ export async function center({ view, me }) {
   const byField = { achievement: { ...achievements.facets.techField }, demand: { ...demands.facets.techField } };
   const chartEl = h("div", { class: "chart", role: "img", "aria-label": "本区域各技术领域的成果与需求数量" });
 
-  view.replaceChildren(
+  fill(view,
     h("h1", { tabindex: -1 }, `${region.name} · 经纪人工作台`),
     h("p", { class: "muted" }, `服务省份：${region.provinces.join("、")}`),
     h("div", { class: "stats" }, counter("achievements", "在架成果"), counter("demands", "在架需求"), counter("matches", "本区域匹配（本次）")),

@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { amount, h, marked, time, toast } from "../dom.js";
+import { amount, fill, h, marked, time, toast } from "../dom.js";
 import { ipRightKinds, label, techFields, transferModes } from "../labels.js";
 import { onEvent } from "../live.js";
 import { session } from "../session.js";
@@ -14,7 +14,7 @@ export async function detail({ view, match, params }) {
     listing = await api(`/api/${path}/${id}`);
   } catch (e) {
     if (e.status === 404) {
-      view.replaceChildren(h("h1", { tabindex: -1 }, "未找到"), h("p", {}, "该成果或需求不存在，或尚未公开。"));
+      fill(view, h("h1", { tabindex: -1 }, "未找到"), h("p", {}, "该成果或需求不存在，或尚未公开。"));
       return;
     }
     throw e;
@@ -45,10 +45,10 @@ export async function detail({ view, match, params }) {
   const matches = h("div", { id: "matches", "aria-live": "polite" });
   const loadMatches = async () => {
     const found = await api(`/api/${path}/${id}/matches`);
-    matches.replaceChildren(...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? "暂无匹配。新的匹配出现时会自动显示。" : "发布后开始匹配。")]));
+    fill(matches, ...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? "暂无匹配。新的匹配出现时会自动显示。" : "发布后开始匹配。")]));
   };
 
-  view.replaceChildren(
+  fill(view,
     h("p", { class: "crumbs" }, h("a", { href: "#/search" }, "搜索"), " › ", isAchievement ? "科技成果" : "技术需求"),
     h("h1", { tabindex: -1 }, marked(listing.title, terms), " ", statusBadge(listing.status)),
     owner ? h("div", { class: "actions" },

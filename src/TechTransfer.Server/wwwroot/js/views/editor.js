@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { h, toast } from "../dom.js";
+import { fill, h, toast } from "../dom.js";
 import { ipRightKinds, provinces, techFields, transferModes } from "../labels.js";
 import { may, session } from "../session.js";
 import { options } from "./common.js";
@@ -19,7 +19,7 @@ export async function editor({ view, match }) {
     return;
   }
   if (!(isAchievement ? may.postAchievements(me) : may.postDemands(me))) {
-    view.replaceChildren(h("h1", { tabindex: -1 }, "无权发布"), h("p", {}, isAchievement ? "只有高校、院所和企业可以发布科技成果。" : "只有企业可以发布技术需求。"));
+    fill(view, h("h1", { tabindex: -1 }, "无权发布"), h("p", {}, isAchievement ? "只有高校、院所和企业可以发布科技成果。" : "只有企业可以发布技术需求。"));
     return;
   }
   const existing = id ? await api(`/api/${path}/${id}`) : null;
@@ -114,7 +114,7 @@ export async function editor({ view, match }) {
     }
   });
 
-  view.replaceChildren(h("h1", { tabindex: -1 }, existing ? `编辑${what}` : `发布${what}`), form);
+  fill(view, h("h1", { tabindex: -1 }, existing ? `编辑${what}` : `发布${what}`), form);
 }
 
 const list = (value) => (value ?? "").split(/[,，、;；\n]+/).map((s) => s.trim()).filter(Boolean);
@@ -166,7 +166,8 @@ function showErrors(form, summary, byField, general) {
   }
   const count = Object.keys(byField).length;
   summary.hidden = count === 0 && !general;
-  summary.replaceChildren(...(count || general ? [h("strong", {}, general ?? `有 ${count} 处需要修改`), unplaced.length ? h("p", {}, unplaced.join("；")) : null] : []));
+  fill(summary, ...(count || general ? [h("strong", {}, general ?? `有 ${count} 处需要修改`)] : []),
+    ...(unplaced.length ? [h("p", {}, unplaced.join("；"))] : []));
   if (first) first.focus();
   else if (!summary.hidden) summary.focus();
 }

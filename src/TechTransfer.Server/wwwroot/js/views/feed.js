@@ -1,4 +1,4 @@
-import { h, time } from "../dom.js";
+import { fill, h, time } from "../dom.js";
 import { label, techFields } from "../labels.js";
 import { events, onEvent, readMark } from "../live.js";
 import { matchCard } from "./common.js";
@@ -12,12 +12,12 @@ export async function feed({ view, me }) {
   const list = h("div", { id: "feed", class: "feed", "aria-live": "polite", "aria-relevant": "additions" });
   const empty = h("p", { class: "muted", id: "feed-empty" }, "暂无动态。新的匹配出现时会立即显示在这里，无需刷新。");
   const render = () => {
-    list.replaceChildren(...events.map((e) => eventCard(e)));
+    fill(list, ...events.map((e) => eventCard(e)));
     empty.hidden = events.length > 0;
     const newest = events[0]?.notificationId ?? 0;
     if (newest > readMark.get()) readMark.set(newest);
   };
-  view.replaceChildren(h("h1", { tabindex: -1 }, "实时匹配"),
+  fill(view, h("h1", { tabindex: -1 }, "实时匹配"),
     h("p", { class: "lead" }, "发布即匹配：本机构成果与需求的新匹配，以及所在区域的动态，都会实时推送到这里。"), empty, list);
   render();
   return onEvent((e) => {

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { listingItem } from "./common.js";
 
 export async function home({ view }) {
@@ -15,7 +15,7 @@ export async function home({ view }) {
   h("label", { for: "home-q", class: "sr-only" }, "搜索科技成果与技术需求"),
   h("input", { id: "home-q", name: "q", type: "search", placeholder: "搜索科技成果、技术需求，例如：锂电池 缺陷检测" }),
   h("button", {}, "搜索"));
-  view.replaceChildren(
+  fill(view,
     h("h1", { tabindex: -1 }, "科技成果转化“一张网”"),
     h("p", { class: "lead" }, "高校院所发布科技成果，企业发布技术需求；发布即匹配，匹配即推送，区域服务中心全程撮合。"),
     searchForm,

@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { h } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { signedIn } from "../session.js";
 
 export async function login({ view, params }) {
@@ -21,6 +21,6 @@ export async function login({ view, params }) {
   h("label", { class: "field" }, h("span", {}, "密码"), h("input", { name: "password", type: "password", autocomplete: "current-password", required: true, maxlength: 128 })),
   error,
   h("button", { class: "primary" }, "登录"));
-  view.replaceChildren(h("h1", { tabindex: -1 }, "登录"), form);
+  fill(view, h("h1", { tabindex: -1 }, "登录"), form);
   form.elements.account.focus();
 }

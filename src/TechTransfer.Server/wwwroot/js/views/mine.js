@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { may } from "../session.js";
 import { listingItem } from "./common.js";
 
@@ -17,7 +17,7 @@ export async function mine({ view, me }) {
   const section = (id, title, page, kind, newHref) => h("section", { "aria-labelledby": id },
     h("h2", { id }, `${title}（${page.total}）`, " ", h("a", { class: "button small", href: newHref }, "＋ 新建")),
     page.items.length ? h("ol", { class: "cards" }, page.items.map((l) => listingItem(l, kind))) : h("p", { class: "muted" }, "还没有内容。"));
-  view.replaceChildren(
+  fill(view,
     h("h1", { tabindex: -1 }, "我的发布"),
     h("div", { class: "columns" },
       section("mine-a", "科技成果", achievements, "achievement", "#/achievements/new"),

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { techFields } from "../labels.js";
 import { events, onEvent } from "../live.js";
 import { may } from "../session.js";
@@ -9,7 +9,7 @@ import { eventCard } from "./feed.js";
 /** The national dashboard (火炬中心): live counts per center and per field, and the pace of new listings. */
 export async function national({ view, me }) {
   if (!may.national(me)) {
-    view.replaceChildren(h("h1", { tabindex: -1 }, "全国看板"), h("p", {}, "仅火炬中心用户可以使用。"));
+    fill(view, h("h1", { tabindex: -1 }, "全国看板"), h("p", {}, "仅火炬中心用户可以使用。"));
     return;
   }
   const [regions, achievements, demands] = await Promise.all([
@@ -27,7 +27,7 @@ export async function national({ view, me }) {
   const latest = h("div", { class: "feed", id: "national-latest", "aria-live": "polite" });
   let publishedLive = 0;
 
-  view.replaceChildren(
+  fill(view,
     h("h1", { tabindex: -1 }, "全国科技成果转化看板"),
     h("div", { class: "stats" },
       stat("stat-achievements", "全国在架成果", total("publishedAchievements")),

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { amount, h, highlighted } from "../dom.js";
+import { amount, fill, h, highlighted } from "../dom.js";
 import { kinds, label, techFields } from "../labels.js";
 import { field, options, pathOf } from "./common.js";
 
@@ -52,7 +52,7 @@ export async function search({ view, params }) {
       h("span", {}, hit.kind === "achievement" ? amount(hit.price) : hit.price ? `预算至 ${hit.price} 万元` : "预算面议"))));
 
   const pages = Math.max(1, Math.ceil(result.total / PageSize));
-  view.replaceChildren(
+  fill(view,
     h("h1", { tabindex: -1 }, "搜索科技成果与技术需求"),
     form,
     h("div", { class: "search-layout" },
