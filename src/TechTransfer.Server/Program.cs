@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using TechTransfer.Achievements;
 using TechTransfer.Database;
+using TechTransfer.Deals;
 using TechTransfer.Demands;
 using TechTransfer.Demo;
 using TechTransfer.Health;
@@ -51,6 +52,7 @@ app.MapOrganizations();
 app.MapImports();
 app.MapSearch();
 app.MapReindex();
+app.MapDeals();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 

@@ -36,6 +36,13 @@ public static class GrainServices
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
         services.TryAddSingleton<ListingMatcher>();
         services.TryAddSingleton<Notifications.Notifier>();
+        services.TryAddSingleton<Deals.DealProjection>();
+        var deals = configuration.GetSection("TechTransfer:Deals");
+        services.Configure<Deals.DealOptions>(deals);
+        // Production checks deals every few hours; a test may check every second, below Orleans' one-minute floor.
+        var checkEvery = deals.GetValue<TimeSpan?>("StaleCheckEvery");
+        if (checkEvery is { } every && every < TimeSpan.FromMinutes(1))
+            services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = every);
         return services;
     }
 }

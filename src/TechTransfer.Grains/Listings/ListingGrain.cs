@@ -33,6 +33,12 @@ public interface IListingGrain<TContent, TView> : IGrainWithStringKey
     Task<TView> UpdateAsync(Actor actor, TContent content, int expectedVersion);
 
     Task<TView> PublishAsync(Actor actor);
+
+    /// <summary>
+    /// The private contact, for the deal of a lead to show to its parties and responsible brokers. No viewer is
+    /// passed because the deal grain has already decided who sees it; no endpoint calls this.
+    /// </summary>
+    Task<Contact?> GetContactForLeadAsync();
 }
 
 /// <summary>Stored listing state. Property names are the stored JSON contract. Status 0 is Draft.</summary>
@@ -111,6 +117,8 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         await SaveAsync(content);
         return ToView(actor);
     }
+
+    public Task<Contact?> GetContactForLeadAsync() => Task.FromResult(S.Content?.Contact);
 
     public Task<TView?> GetAsync(Actor? viewer)
     {

@@ -46,3 +46,33 @@ public sealed record ListingPublished(
 
     public long NotificationId { get; init; }
 }
+
+/// <summary>A deal moved (interest, lead, claim, stage): to both parties, both centers and national. Never a contact.</summary>
+public sealed record DealUpdated(
+    string DealId, string AchievementId, string DemandId, string AchievementTitle, string DemandTitle, string Stage,
+    bool AchievementInterest, bool DemandInterest, string? ClaimedBy, string? LeadingRegion, string? AchievementRegion,
+    string? DemandRegion, string Action, int Version) : INetworkEvent
+{
+    public static string Type => nameof(DealUpdated);
+
+    public long NotificationId { get; init; }
+}
+
+/// <summary>A deal saw no activity for the configured time: to its broker (or, unclaimed, its centers' brokers).</summary>
+public sealed record DealStale(
+    string DealId, string AchievementTitle, string DemandTitle, string Stage, DateTimeOffset LastActivityAt, string? ClaimedBy) : INetworkEvent
+{
+    public static string Type => nameof(DealStale);
+
+    public long NotificationId { get; init; }
+}
+
+/// <summary>A technology contract was registered: to both parties, both centers and national (the trading index moved).</summary>
+public sealed record ContractRegistered(
+    string ContractNumber, string DealId, string TechField, string RegionCode, decimal ContractAmount, decimal TechTransactionAmount,
+    string SigningDate) : INetworkEvent
+{
+    public static string Type => nameof(ContractRegistered);
+
+    public long NotificationId { get; init; }
+}

@@ -30,6 +30,20 @@ public sealed class Notifier(IGrainFactory grains)
         SendAsync(NotificationDraft.Of($"{published.ListingId}@{version}", published), organizations: [], regions: [], national: true,
             inboxes: [Inboxes.Region(published.RegionCode)], users: brokers);
 
+    /// <summary>A deal moved: its parties, both centers (inbox and brokers) and national.</summary>
+    public Task DealUpdatedAsync(DealUpdated update, Deals.DealFacts facts) =>
+        SendAsync(NotificationDraft.Of($"{update.DealId}@{update.Version}", update),
+            organizations: [facts.AchievementOrganizationId, facts.DemandOrganizationId], regions: [.. facts.Regions], national: true);
+
+    /// <summary>A stale deal: only to the brokers who should act on it.</summary>
+    public Task DealStaleAsync(DealStale stale, IEnumerable<string> brokers) =>
+        SendAsync(NotificationDraft.Of($"{stale.DealId}:stale@{stale.LastActivityAt.UtcTicks}", stale), organizations: [], regions: [],
+            national: false, users: brokers);
+
+    public Task ContractRegisteredAsync(ContractRegistered registered, Deals.DealFacts facts) =>
+        SendAsync(NotificationDraft.Of($"contract:{registered.ContractNumber}", registered),
+            organizations: [facts.AchievementOrganizationId, facts.DemandOrganizationId], regions: [.. facts.Regions], national: true);
+
     async Task SendAsync(NotificationDraft draft, string[] organizations, string[] regions, bool national,
         IEnumerable<string>? inboxes = null, IEnumerable<string>? users = null)
     {

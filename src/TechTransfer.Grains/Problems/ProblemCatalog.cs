@@ -11,6 +11,7 @@ public static class ProblemCodes
     public const string NotFound = "not-found";
     public const string AlreadyExists = "already-exists";
     public const string InvalidTransition = "invalid-transition";
+    public const string AlreadyClaimed = "already-claimed";
     public const string VersionMismatch = "version-mismatch";
     public const string VersionRequired = "version-required";
     public const string TooLarge = "too-large";
@@ -34,6 +35,7 @@ public static class ProblemCatalog
         [ProblemCodes.NotFound] = new(404, "未找到该资源", "Not found"),
         [ProblemCodes.AlreadyExists] = new(409, "该资源已存在", "It already exists"),
         [ProblemCodes.InvalidTransition] = new(409, "当前状态下不能执行此操作", "This is not possible in the current status"),
+        [ProblemCodes.AlreadyClaimed] = new(409, "该线索已由其他经纪人认领", "Another broker has already claimed this lead"),
         [ProblemCodes.VersionMismatch] = new(412, "内容已被他人修改，请刷新后重试", "It was changed by someone else; reload and try again"),
         [ProblemCodes.VersionRequired] = new(428, "修改时须提供 If-Match 版本号", "An If-Match version is required to change it"),
         [ProblemCodes.TooLarge] = new(413, "请求内容过大", "The request body is too large"),
@@ -67,6 +69,7 @@ public static class ProblemCatalog
         ["contact"] = "联系方式", ["contact.name"] = "联系人", ["contact.phone"] = "联系电话", ["contact.email"] = "电子邮箱",
         ["externalId"] = "外部编号", ["account"] = "账号", ["password"] = "密码", ["body"] = "请求内容",
         ["id"] = "编号", ["name"] = "名称", ["kind"] = "机构类型", ["displayName"] = "姓名", ["role"] = "角色",
+        ["note"] = "备注", ["reason"] = "终止原因", ["stage"] = "阶段",
     };
 
     public static Entry Describe(string code) =>

@@ -148,6 +148,15 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
             case nameof(ListingPublished):
                 await client.ListingPublished(Payload<ListingPublished>(notification) with { NotificationId = notification.Id });
                 break;
+            case nameof(DealUpdated):
+                await client.DealUpdated(Payload<DealUpdated>(notification) with { NotificationId = notification.Id });
+                break;
+            case nameof(DealStale):
+                await client.DealStale(Payload<DealStale>(notification) with { NotificationId = notification.Id });
+                break;
+            case nameof(ContractRegistered):
+                await client.ContractRegistered(Payload<ContractRegistered>(notification) with { NotificationId = notification.Id });
+                break;
         }
         connection.Cursor = notification.Id;
     }

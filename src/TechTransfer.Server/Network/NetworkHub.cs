@@ -11,6 +11,12 @@ public interface INetworkClient
     Task MatchFound(MatchFound message);
 
     Task ListingPublished(ListingPublished message);
+
+    Task DealUpdated(DealUpdated message);
+
+    Task DealStale(DealStale message);
+
+    Task ContractRegistered(ContractRegistered message);
 }
 
 /// <summary>

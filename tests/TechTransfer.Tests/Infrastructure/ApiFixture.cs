@@ -48,7 +48,8 @@ public sealed class ApiFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    public sealed class HostFactory(string connectionString, bool demoListings) : WebApplicationFactory<Program>
+    public sealed class HostFactory(string connectionString, bool demoListings, IReadOnlyDictionary<string, string>? settings = null)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -61,6 +62,7 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Orleans:Endpoints:GatewayPort", FreePort().ToString());
             builder.UseSetting("TechTransfer:Demo", "true");
             builder.UseSetting("TechTransfer:DemoListings", demoListings ? "true" : "false");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         }
 
         /// <summary>The seeder runs right after start; a sign-in succeeds once the last demo account exists.</summary>

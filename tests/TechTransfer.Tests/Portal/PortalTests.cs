@@ -174,6 +174,39 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.ScreenshotAsync(national, "national-dashboard");
     }
 
+    [Fact]
+    public async Task The_broker_dashboard_shows_the_lead_live_when_the_second_party_expresses_interest()
+    {
+        var broker = await SignedInAsync("demo-broker", "#/center");
+        var deal = await Deals.DealApiTests.MatchAsync(portal.SignedInClientAsync);
+        var lead = broker.Locator($"#lead-queue [data-deal='{deal}']");
+
+        var enterprise = await SignedInAsync("demo-enterprise", $"#/deals/{deal}");
+        await Expect(enterprise.Locator("#deal-contacts + p")).ToContainTextAsync("双方均表达意向后");
+        await enterprise.GetByRole(AriaRole.Button, new() { Name = "表达意向" }).ClickAsync();
+        await Expect(enterprise.GetByRole(AriaRole.Button, new() { Name = "撤回意向" })).ToBeVisibleAsync();
+        await Expect(lead).ToHaveCountAsync(0); // one side's interest is not yet a lead
+
+        var university = await SignedInAsync("demo-university", $"#/deals/{deal}");
+        await broker.EvaluateAsync("window.__sameDocument = true");
+        await university.GetByRole(AriaRole.Button, new() { Name = "表达意向" }).ClickAsync();
+        await Expect(lead).ToBeVisibleAsync();
+        await Expect(lead).ToContainTextAsync("待认领线索");
+        Assert.True(await broker.EvaluateAsync<bool>("window.__sameDocument === true"), "the dashboard was reloaded");
+        await Expect(university.Locator("#deal-contacts + dl")).ToContainTextAsync("李工");
+        await Expect(enterprise.Locator("#deal-contacts + dl")).ToContainTextAsync("王老师"); // the party's page moved live, too
+        await PortalFixture.ScreenshotAsync(broker, "broker-lead-queue");
+
+        await lead.GetByRole(AriaRole.Button, new() { Name = "认领" }).ClickAsync();
+        await Expect(broker).ToHaveURLAsync(new Regex($"#/deals/{deal}"));
+        await Expect(broker.Locator(".stages .current")).ToHaveTextAsync("对接");
+        await Expect(broker.Locator("#deal-contacts + dl")).ToContainTextAsync("王老师");
+        await broker.GetByRole(AriaRole.Button, new() { Name = "推进到“洽谈”" }).ClickAsync();
+        await Expect(broker.Locator(".stages .current")).ToHaveTextAsync("洽谈");
+        await Expect(enterprise.GetByRole(AriaRole.Button, new() { Name = "推进到“签约”" })).ToHaveCountAsync(0); // parties never move stages
+        await PortalFixture.ScreenshotAsync(broker, "deal-detail-broker");
+    }
+
     [Theory]
     [InlineData(1366, 768)]
     [InlineData(390, 844)]

@@ -13,6 +13,7 @@ import { mine } from "./views/mine.js";
 import { feed } from "./views/feed.js";
 import { center } from "./views/center.js";
 import { national } from "./views/national.js";
+import { deal } from "./views/deal.js";
 
 const routes = [
   [/^\/$/, home],
@@ -25,6 +26,7 @@ const routes = [
   [/^\/feed$/, feed],
   [/^\/center$/, center],
   [/^\/national$/, national],
+  [/^\/deals\/(mat-[0-9a-f]+)$/, deal],
 ];
 
 let cleanup = null;

@@ -56,3 +56,35 @@ export const provinces = [
 ];
 
 export const label = (map, code) => map[code] ?? code;
+
+export const dealStages = {
+  Matched: "待表达意向",
+  Lead: "待认领线索",
+  Introduced: "对接",
+  Negotiating: "洽谈",
+  ContractSigned: "签约",
+  Registered: "登记",
+  Closed: "终止",
+};
+
+export const dealActions = {
+  "interest:achievement": "成果方表达意向",
+  "interest:demand": "需求方表达意向",
+  "withdraw-interest:achievement": "成果方撤回意向",
+  "withdraw-interest:demand": "需求方撤回意向",
+  lead: "双方均有意向，形成线索",
+  claim: "经纪人认领",
+  stage: "推进阶段",
+  close: "终止",
+  register: "合同登记",
+  stale: "超期提醒",
+};
+
+export const contractTypes = {
+  DevelopmentCommissioned: "技术开发（委托）",
+  DevelopmentCooperative: "技术开发（合作）",
+  Transfer: "技术转让",
+  License: "技术许可",
+  Consulting: "技术咨询",
+  Service: "技术服务",
+};

@@ -41,7 +41,7 @@ export async function startLive(me) {
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on("MatchFound", (e) => receive("MatchFound", e));
-  connection.on("ListingPublished", (e) => receive("ListingPublished", e));
+  for (const type of ["ListingPublished", "DealUpdated", "DealStale", "ContractRegistered"]) connection.on(type, (e) => receive(type, e));
   connection.onreconnecting(() => setStatus("reconnecting"));
   connection.onreconnected(() => resume());
   connection.onclose(() => {
@@ -92,6 +92,7 @@ function receive(type, event) {
   events.splice(at === -1 ? events.length : at, 0, entry);
   if (events.length > 500) events.length = 500;
   if (entry.live && type === "MatchFound") toast(`新匹配（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match");
+  if (entry.live && type === "DealStale") toast(`对接超过期限无进展：${event.achievementTitle} ↔ ${event.demandTitle}`, "error");
   for (const listener of listeners) listener(entry);
 }
 

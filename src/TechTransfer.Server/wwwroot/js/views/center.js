@@ -1,6 +1,6 @@
-import { api } from "../api.js";
-import { fill, h } from "../dom.js";
-import { label, techFields } from "../labels.js";
+import { api, ApiError } from "../api.js";
+import { fill, h, time, toast } from "../dom.js";
+import { dealStages, label, techFields } from "../labels.js";
 import { events, onEvent } from "../live.js";
 import { may } from "../session.js";
 import { bars, chart } from "./charts.js";
@@ -25,10 +25,30 @@ export async function center({ view, me }) {
   const byField = { achievement: { ...achievements.facets.techField }, demand: { ...demands.facets.techField } };
   const chartEl = h("div", { class: "chart", role: "img", "aria-label": "本区域各技术领域的成果与需求数量" });
 
+  const queue = h("ol", { class: "cards", id: "lead-queue", "aria-live": "polite" });
+  const loadQueue = async () => {
+    const rows = await api(`/api/regions/${code}/leads`);
+    fill(queue, rows.length ? rows.map((d) => h("li", { class: `card${d.stale ? " stale" : ""}`, dataset: { deal: d.id } },
+      h("a", { class: "title", href: `#/deals/${d.id}` }, `${d.achievementTitle} ↔ ${d.demandTitle}`),
+      h("div", { class: "meta" }, h("span", {}, label(dealStages, d.stage)), h("span", {}, `${d.score} 分`),
+        h("span", {}, d.claimedBy ? `牵头：${d.claimedBy.replace(/^acct-/, "")}` : "未认领"),
+        d.stale ? h("span", { class: "error" }, "超期无进展") : null, h("span", { class: "muted" }, time(d.lastActivityAt))),
+      d.stage === "Lead" && !d.claimedBy ? h("button", { type: "button", class: "primary small", onclick: async () => {
+        try {
+          await api(`/api/deals/${d.id}/claim`, { method: "POST", body: {} });
+          location.hash = `#/deals/${d.id}`;
+        } catch (e) {
+          toast(e instanceof ApiError ? e.message : String(e), "error");
+          loadQueue();
+        }
+      } }, "认领") : null)) : [h("li", { class: "muted" }, "暂无线索。双方均表达意向的匹配会实时出现在这里。")]);
+  };
+
   fill(view,
     h("h1", { tabindex: -1 }, `${region.name} · 经纪人工作台`),
     h("p", { class: "muted" }, `服务省份：${region.provinces.join("、")}`),
     h("div", { class: "stats" }, counter("achievements", "在架成果"), counter("demands", "在架需求"), counter("matches", "本区域匹配（本次）")),
+    h("section", { "aria-labelledby": "cq" }, h("h2", { id: "cq" }, "线索队列"), queue),
     h("div", { class: "columns" },
       h("section", { "aria-labelledby": "cm" }, h("h2", { id: "cm" }, "区域新匹配"), matches),
       h("section", { "aria-labelledby": "cl" }, h("h2", { id: "cl" }, "区域新发布"), listings)),
@@ -42,6 +62,7 @@ export async function center({ view, me }) {
   draw();
 
   const show = (e, live) => {
+    if (live && (e.type === "DealUpdated" || e.type === "DealStale")) loadQueue();
     if (e.type === "MatchFound") {
       counts.matches++;
       (live ? matches.prepend : matches.append).call(matches, eventCard(e));
@@ -56,6 +77,7 @@ export async function center({ view, me }) {
     }
     for (const key of Object.keys(counts)) view.querySelector(`#stat-${key}`).textContent = String(counts[key]);
   };
+  await loadQueue();
   [...events].forEach((e) => show(e, false));
   const off = onEvent((e) => show(e, true));
   return () => {

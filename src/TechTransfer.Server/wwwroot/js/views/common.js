@@ -41,7 +41,8 @@ export function matchCard(m, { live = false } = {}) {
       h("ul", { class: "criteria" }, (e.criteria ?? []).map((c) =>
         h("li", { class: c.held === true ? "held" : c.held === false ? "failed" : "na" },
           c.held === true ? "✓ " : c.held === false ? "✗ " : "— ", c.zh)))),
-    m.receivedAt || m.createdAt ? h("p", { class: "muted small" }, time(m.receivedAt ?? m.createdAt)) : null);
+    h("p", { class: "muted small match-foot" }, time(m.receivedAt ?? m.createdAt),
+      " · ", h("a", { href: `#/deals/${m.matchId ?? m.id}` }, "对接进度与意向 →")));
 }
 
 export function field(labelText, control, hint) {

@@ -1,5 +1,5 @@
 import { fill, h, time } from "../dom.js";
-import { label, techFields } from "../labels.js";
+import { dealActions, dealStages, label, techFields } from "../labels.js";
 import { events, onEvent, readMark } from "../live.js";
 import { matchCard } from "./common.js";
 
@@ -29,8 +29,21 @@ export async function feed({ view, me }) {
 
 export function eventCard(e) {
   if (e.type === "MatchFound") return matchCard(e, { live: e.live });
+  if (e.type === "DealUpdated" || e.type === "DealStale") return dealCard(e);
+  if (e.type === "ContractRegistered") {
+    return h("article", { class: `card${e.live ? " fresh" : ""}` }, h("span", { class: "tag" }, "合同登记"), " ",
+      `登记号 ${e.contractNumber} · 技术交易额 ${e.techTransactionAmount} 万元`, " ", h("a", { href: `#/deals/${e.dealId}` }, "查看"));
+  }
   return h("article", { class: `card published${e.live ? " fresh" : ""}` },
     h("span", { class: `tag${e.kind === "demand" ? " demand" : ""}` }, e.kind === "demand" ? "新需求" : "新成果"), " ",
     h("a", { href: `#/${e.kind === "demand" ? "demands" : "achievements"}/${e.listingId}` }, e.title),
     h("div", { class: "meta" }, h("span", {}, label(techFields, e.techField)), h("span", {}, e.province), h("span", { class: "muted" }, time(e.receivedAt))));
+}
+
+export function dealCard(e) {
+  const stale = e.type === "DealStale";
+  return h("article", { class: `card deal${e.live ? " fresh" : ""}${stale ? " stale" : ""}`, dataset: { deal: e.dealId } },
+    h("span", { class: "tag deal" }, stale ? "超期提醒" : label(dealActions, e.action)), " ",
+    h("a", { href: `#/deals/${e.dealId}` }, `${e.achievementTitle} ↔ ${e.demandTitle}`),
+    h("div", { class: "meta" }, h("span", {}, `阶段：${label(dealStages, e.stage)}`), h("span", { class: "muted" }, time(e.receivedAt))));
 }

@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Options;
+using TechTransfer.Accounts;
+using TechTransfer.Achievements;
+using TechTransfer.Demands;
+using TechTransfer.Notifications;
+using TechTransfer.Problems;
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.Deals;
+
+/// <summary>
+/// The single writer of one deal. Being one grain is what makes "exactly one claim wins" true without locks:
+/// claims are handled one at a time, and the first that finds the lead unclaimed takes it. Every change is
+/// written (state, then tt_deal) before it is acknowledged or announced.
+/// </summary>
+public sealed class DealGrain(
+    [PersistentState("deal")] IPersistentState<DealState> state,
+    DealProjection projection,
+    Notifier notifier,
+    IOptions<DealOptions> options,
+    TimeProvider clock) : Grain, IDealGrain, IRemindable
+{
+    const string StaleReminder = "stale";
+
+    DealState S => state.State;
+
+    string Id => this.GetPrimaryKeyString();
+
+    bool Stale => S.StaleFlaggedAt is { } flagged && flagged >= S.LastActivityAt;
+
+    static bool IsOpen(DealStage stage) => stage is not (DealStage.Registered or DealStage.Closed);
+
+    public async Task<DealView?> GetAsync(Actor viewer)
+    {
+        if (!await LoadAsync() || !MaySee(viewer)) return null;
+        return await ViewAsync(viewer);
+    }
+
+    public async Task<DealView> SetInterestAsync(Actor actor, bool interested, string? note)
+    {
+        await RequireAsync(actor);
+        var facts = S.Facts!;
+        var side = actor.OrganizationId == facts.AchievementOrganizationId ? "achievement"
+            : actor.OrganizationId == facts.DemandOrganizationId ? "demand"
+            : throw new ProblemException(ProblemCodes.Forbidden); // brokers and national see deals, but only parties are interested
+        var current = side == "achievement" ? S.AchievementInterest : S.DemandInterest;
+        if (current == interested) return await ViewAsync(actor); // repeating is harmless
+        if (S.Stage != DealStage.Matched) throw new ProblemException(ProblemCodes.InvalidTransition); // a lead's interest is settled
+
+        if (side == "achievement") S.AchievementInterest = interested;
+        else S.DemandInterest = interested;
+        var action = interested ? $"interest:{side}" : $"withdraw-interest:{side}";
+        if (S.AchievementInterest && S.DemandInterest)
+        {
+            S.Stage = DealStage.Lead;
+            S.LeadAt = clock.GetUtcNow();
+            action = "lead";
+            await this.RegisterOrUpdateReminder(StaleReminder, options.Value.StaleCheckEvery, options.Value.StaleCheckEvery);
+        }
+        await CommitAsync(actor, action, DealStage.Matched, S.Stage, note);
+        return await ViewAsync(actor);
+    }
+
+    public async Task<DealView> ClaimAsync(Actor actor, string? note)
+    {
+        await RequireAsync(actor);
+        if (!IsBrokerOfEither(actor)) throw new ProblemException(ProblemCodes.Forbidden);
+        if (S.ClaimedBy is not null) throw new ProblemException(ProblemCodes.AlreadyClaimed);
+        if (S.Stage != DealStage.Lead) throw new ProblemException(ProblemCodes.InvalidTransition);
+        S.ClaimedBy = actor.AccountId;
+        S.LeadingRegion = actor.RegionCode;
+        S.Stage = DealStage.Introduced;
+        await CommitAsync(actor, "claim", DealStage.Lead, DealStage.Introduced, note);
+        return await ViewAsync(actor);
+    }
+
+    public async Task<DealView> AdvanceAsync(Actor actor, DealStage to, string? note)
+    {
+        await RequireLeadingBrokerAsync(actor);
+        var next = S.Stage switch
+        {
+            DealStage.Introduced => DealStage.Negotiating,
+            DealStage.Negotiating => DealStage.ContractSigned,
+            _ => (DealStage?)null, // Registered only through the contract; Closed through CloseAsync
+        };
+        if (next != to) throw new ProblemException(ProblemCodes.InvalidTransition);
+        var from = S.Stage;
+        S.Stage = to;
+        await CommitAsync(actor, "stage", from, to, note);
+        return await ViewAsync(actor);
+    }
+
+    public async Task<DealView> CloseAsync(Actor actor, string reason)
+    {
+        await RequireLeadingBrokerAsync(actor);
+        if (!IsOpen(S.Stage)) throw new ProblemException(ProblemCodes.InvalidTransition);
+        var from = S.Stage;
+        S.Stage = DealStage.Closed;
+        S.CloseReason = reason;
+        await CommitAsync(actor, "close", from, DealStage.Closed, reason);
+        await StopReminderAsync();
+        return await ViewAsync(actor);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != StaleReminder || !await LoadAsync()) return;
+        if (!IsOpen(S.Stage))
+        {
+            await StopReminderAsync();
+            return;
+        }
+        var now = clock.GetUtcNow();
+        if (Stale || now - S.LastActivityAt < options.Value.StaleAfter) return;
+        S.StaleFlaggedAt = now;
+        S.Trail.Add(new DealEntry(now, "system", "stale", S.Stage.ToString(), S.Stage.ToString(),
+            $"超过 {options.Value.StaleAfter.TotalDays:0.##} 天无进展"));
+        S.Version++;
+        await state.WriteStateAsync();
+        await projection.WriteAsync(Id, S, stale: true);
+        string[] brokers = S.ClaimedBy is { } broker ? [broker] : await BrokersOfAsync(S.Facts!.Regions);
+        await notifier.DealStaleAsync(new DealStale(Id, S.Facts!.AchievementTitle, S.Facts.DemandTitle, S.Stage.ToString(),
+            S.LastActivityAt, S.ClaimedBy), brokers);
+    }
+
+    async Task<string[]> BrokersOfAsync(IEnumerable<string> regions)
+    {
+        var views = await Task.WhenAll(regions.Select(r => GrainFactory.GetGrain<RegionalCenters.IRegionalCenterGrain>(r).GetAsync()));
+        return [.. views.SelectMany(v => v.Brokers).Distinct()];
+    }
+
+    async Task StopReminderAsync()
+    {
+        if (await this.GetReminder(StaleReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    /// <summary>Appends the trail entry, counts it as activity, and writes state, projection and event in that order.</summary>
+    async Task CommitAsync(Actor actor, string action, DealStage from, DealStage to, string? note)
+    {
+        var now = clock.GetUtcNow();
+        S.Trail.Add(new DealEntry(now, actor.AccountId, action, from.ToString(), to.ToString(), note));
+        S.LastActivityAt = now;
+        S.Version++;
+        await state.WriteStateAsync();
+        await projection.WriteAsync(Id, S, stale: false);
+        var f = S.Facts!;
+        await notifier.DealUpdatedAsync(new DealUpdated(Id, f.AchievementId, f.DemandId, f.AchievementTitle, f.DemandTitle, S.Stage.ToString(),
+            S.AchievementInterest, S.DemandInterest, S.ClaimedBy, S.LeadingRegion, f.AchievementRegion, f.DemandRegion, action, S.Version), f);
+    }
+
+    /// <summary>Loads the match's facts the first time the deal is touched; false when there is no such match.</summary>
+    async Task<bool> LoadAsync()
+    {
+        if (S.Facts is not null) return true;
+        if (!Id.StartsWith("mat-", StringComparison.Ordinal)) return false;
+        var facts = await projection.LoadFactsAsync(Id);
+        if (facts is null) return false;
+        S.Facts = facts;
+        S.LastActivityAt = clock.GetUtcNow();
+        return true; // written with the first change; reading a deal writes nothing
+    }
+
+    async Task RequireAsync(Actor actor)
+    {
+        if (!await LoadAsync() || !MaySee(actor)) throw new ProblemException(ProblemCodes.NotFound);
+    }
+
+    async Task RequireLeadingBrokerAsync(Actor actor)
+    {
+        await RequireAsync(actor);
+        var leads = actor.AccountId == S.ClaimedBy
+            || (actor.Role == Role.CenterAdmin && actor.RegionCode is not null && actor.RegionCode == S.LeadingRegion);
+        if (!leads) throw new ProblemException(ProblemCodes.Forbidden);
+    }
+
+    bool IsParty(Actor actor) =>
+        actor.OrganizationId == S.Facts!.AchievementOrganizationId || actor.OrganizationId == S.Facts.DemandOrganizationId;
+
+    bool IsBrokerOfEither(Actor actor) =>
+        actor.Role is Role.Broker or Role.CenterAdmin && actor.RegionCode is { } region && S.Facts!.Regions.Contains(region);
+
+    bool MaySee(Actor actor) => IsParty(actor) || IsBrokerOfEither(actor) || actor.IsNationalAdmin;
+
+    /// <summary>Contacts only once both parties are interested, and only to the parties and the responsible brokers.</summary>
+    async Task<DealView> ViewAsync(Actor viewer)
+    {
+        var f = S.Facts!;
+        DealContacts? contacts = null;
+        if (S.LeadAt is not null && S.Stage != DealStage.Matched && (IsParty(viewer) || IsBrokerOfEither(viewer)))
+            contacts = new DealContacts(
+                await GrainFactory.GetGrain<IAchievementGrain>(f.AchievementId).GetContactForLeadAsync(),
+                await GrainFactory.GetGrain<IDemandGrain>(f.DemandId).GetContactForLeadAsync());
+        return new DealView(Id, f, S.Stage.ToString(), S.AchievementInterest, S.DemandInterest, S.ClaimedBy, S.LeadingRegion,
+            S.CloseReason, S.ContractNumber, S.LeadAt, S.LastActivityAt, Stale, [.. S.Trail], contacts, S.Version);
+    }
+}

@@ -1,0 +1,56 @@
+using TechTransfer.Accounts;
+using TechTransfer.Listings;
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.Deals;
+
+/// <summary>
+/// One per match (key = match id, "mat-…"): the parties' interest, the broker's claim and stages, the audit trail
+/// and the contract. The only place that decides who may see the parties' contacts of a match.
+/// </summary>
+public interface IDealGrain : IGrainWithStringKey
+{
+    /// <summary>The deal as <paramref name="viewer"/> may see it; null when it is not theirs to see (or no such match).</summary>
+    Task<DealView?> GetAsync(Actor viewer);
+
+    /// <summary>A party says it wants to talk (or no longer does). When both have, the match becomes a lead.</summary>
+    Task<DealView> SetInterestAsync(Actor actor, bool interested, string? note);
+
+    /// <summary>A broker of either party's center takes the lead. Exactly one claim wins.</summary>
+    Task<DealView> ClaimAsync(Actor actor, string? note);
+
+    /// <summary>The leading broker moves the deal one stage on (Introduced → Negotiating → ContractSigned).</summary>
+    Task<DealView> AdvanceAsync(Actor actor, DealStage to, string? note);
+
+    /// <summary>The leading broker ends the deal (终止) with a reason.</summary>
+    Task<DealView> CloseAsync(Actor actor, string reason);
+}
+
+/// <summary>What the match says about the two sides; loaded once from tt_match and tt_listing.</summary>
+[GenerateSerializer, Immutable, Alias("tt.DealFacts")]
+public sealed record DealFacts(
+    [property: Id(0)] string AchievementId, [property: Id(1)] string DemandId, [property: Id(2)] int Score,
+    [property: Id(3)] string AchievementTitle, [property: Id(4)] string DemandTitle,
+    [property: Id(5)] string AchievementOrganizationId, [property: Id(6)] string DemandOrganizationId,
+    [property: Id(7)] string? AchievementRegion, [property: Id(8)] string? DemandRegion, [property: Id(9)] string TechField)
+{
+    public IEnumerable<string> Regions => new[] { AchievementRegion, DemandRegion }.OfType<string>().Distinct();
+}
+
+/// <summary>One line of the append-only audit trail: who did what, when, and why.</summary>
+[GenerateSerializer, Immutable, Alias("tt.DealEntry")]
+public sealed record DealEntry(
+    [property: Id(0)] DateTimeOffset At, [property: Id(1)] string Actor, [property: Id(2)] string Action,
+    [property: Id(3)] string? From, [property: Id(4)] string? To, [property: Id(5)] string? Note);
+
+/// <summary>Both parties' contacts: present only in a lead's view for its parties and responsible brokers.</summary>
+[GenerateSerializer, Immutable, Alias("tt.DealContacts")]
+public sealed record DealContacts([property: Id(0)] Contact? Achievement, [property: Id(1)] Contact? Demand);
+
+[GenerateSerializer, Immutable, Alias("tt.DealView")]
+public sealed record DealView(
+    [property: Id(0)] string Id, [property: Id(1)] DealFacts Facts, [property: Id(2)] string Stage,
+    [property: Id(3)] bool AchievementInterest, [property: Id(4)] bool DemandInterest, [property: Id(5)] string? ClaimedBy,
+    [property: Id(6)] string? LeadingRegion, [property: Id(7)] string? CloseReason, [property: Id(8)] string? ContractNumber,
+    [property: Id(9)] DateTimeOffset? LeadAt, [property: Id(10)] DateTimeOffset LastActivityAt, [property: Id(11)] bool Stale,
+    [property: Id(12)] DealEntry[] Trail, [property: Id(13)] DealContacts? Contacts, [property: Id(14)] int Version);

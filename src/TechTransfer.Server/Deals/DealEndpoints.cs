@@ -1,0 +1,84 @@
+using TechTransfer.Problems;
+using TechTransfer.RegionalCenters;
+using TechTransfer.Security;
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.Deals;
+
+/// <summary>
+/// /api/deals/{matchId}: interest, claim, stages, close and contract registration; /api/regions/{code}/leads: a
+/// center's queue; /api/deals: my organization's deals. Every permission is decided by the deal grain.
+/// </summary>
+public static class DealEndpoints
+{
+    public sealed record InterestRequest(string? Note);
+
+    public sealed record ClaimRequest(string? Note);
+
+    public sealed record StageRequest(string? Stage, string? Note);
+
+    public sealed record CloseRequest(string? Reason);
+
+    public static void MapDeals(this IEndpointRouteBuilder app)
+    {
+        var deals = app.MapGroup("/api/deals").WithTags("Deals").RequireAuthorization();
+
+        deals.MapGet("/", async (HttpContext http, DealProjection projection, CancellationToken cancellation) =>
+            TypedResults.Ok(await projection.OfOrganizationAsync(http.User.RequiredActor().OrganizationId, 100, cancellation)));
+
+        deals.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await Deal(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound)));
+
+        deals.MapPost("/{id}/interest", async (string id, InterestRequest? body, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await Deal(grains, id).SetInterestAsync(http.User.RequiredActor(), true, Note(body?.Note))));
+
+        deals.MapDelete("/{id}/interest", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await Deal(grains, id).SetInterestAsync(http.User.RequiredActor(), false, null)));
+
+        deals.MapPost("/{id}/claim", async (string id, ClaimRequest? body, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await Deal(grains, id).ClaimAsync(http.User.RequiredActor(), Note(body?.Note))));
+
+        deals.MapPost("/{id}/stage", async (string id, StageRequest body, HttpContext http, IGrainFactory grains) =>
+        {
+            var v = new Validation();
+            var stage = v.Enum<DealStage>("stage", body.Stage);
+            var note = v.Text("note", body.Note, 500, required: false, multiline: true);
+            v.ThrowIfInvalid();
+            return TypedResults.Ok(await Deal(grains, id).AdvanceAsync(http.User.RequiredActor(), stage!.Value, note));
+        });
+
+        deals.MapPost("/{id}/close", async (string id, CloseRequest body, HttpContext http, IGrainFactory grains) =>
+        {
+            var v = new Validation();
+            var reason = v.Text("reason", body.Reason, 500, multiline: true);
+            v.ThrowIfInvalid();
+            return TypedResults.Ok(await Deal(grains, id).CloseAsync(http.User.RequiredActor(), reason!));
+        });
+
+        app.MapGet("/api/regions/{code}/leads", async (string code, string? stage, HttpContext http, RegionDirectory regions,
+            DealProjection projection, CancellationToken cancellation) =>
+        {
+            var actor = http.User.RequiredActor();
+            if (regions.Find(code) is null) throw new ProblemException(ProblemCodes.NotFound);
+            // A center's queue is for its own brokers and the national level.
+            if (!(actor.IsNationalAdmin || (actor.Role is Role.Broker or Role.CenterAdmin && actor.RegionCode == code)))
+                throw new ProblemException(ProblemCodes.Forbidden);
+            var v = new Validation();
+            var filter = string.IsNullOrEmpty(stage) ? null : v.Enum<DealStage>("stage", stage);
+            v.ThrowIfInvalid();
+            return TypedResults.Ok(await projection.RegionQueueAsync(code, filter, 200, cancellation));
+        }).WithTags("Deals").RequireAuthorization();
+    }
+
+    static string? Note(string? note)
+    {
+        var v = new Validation();
+        var text = v.Text("note", note, 500, required: false, multiline: true);
+        v.ThrowIfInvalid();
+        return text;
+    }
+
+    // Malformed ids never reach a grain.
+    static IDealGrain Deal(IGrainFactory grains, string id) =>
+        id.StartsWith("mat-", StringComparison.Ordinal) && id.Length <= 64 ? grains.GetGrain<IDealGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
+}

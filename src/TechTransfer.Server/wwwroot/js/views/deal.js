@@ -1,0 +1,116 @@
+import { api, ApiError } from "../api.js";
+import { fill, h, time, toast } from "../dom.js";
+import { contractTypes, dealActions, dealStages, label } from "../labels.js";
+import { onEvent } from "../live.js";
+import { may } from "../session.js";
+import { options } from "./common.js";
+
+const flow = ["Matched", "Lead", "Introduced", "Negotiating", "ContractSigned", "Registered"];
+
+/**
+ * One match's way to a contract: both parties' interest, the contacts once both agree, the broker's claim and
+ * stages, the contract, and the audit trail. The page offers what the viewer's role allows; the server decides.
+ */
+export async function deal({ view, match, me }) {
+  if (!me) {
+    location.hash = `#/login?next=${encodeURIComponent(location.hash)}`;
+    return;
+  }
+  const id = match[1];
+  const render = async () => {
+    let d;
+    try {
+      d = await api(`/api/deals/${id}`);
+    } catch (e) {
+      if (e.status !== 404) throw e;
+      fill(view, h("h1", { tabindex: -1 }, "未找到"), h("p", {}, "该对接不存在，或您无权查看。"));
+      return;
+    }
+    const f = d.facts;
+    const side = me.organizationId === f.achievementOrganizationId ? "achievement" : me.organizationId === f.demandOrganizationId ? "demand" : null;
+    const leads = d.claimedBy === me.accountId || (me.role === "CenterAdmin" && me.regionCode === d.leadingRegion);
+    const broker = may.broker(me) && [f.achievementRegion, f.demandRegion].includes(me.regionCode);
+    const act = (path, body, method = "POST") => async () => {
+      try {
+        await api(`/api/deals/${id}/${path}`, { method, body });
+        await render();
+      } catch (e) {
+        toast(e instanceof ApiError ? e.message : String(e), "error");
+      }
+    };
+    const mine = side === "achievement" ? d.achievementInterest : d.demandInterest;
+    const next = { Introduced: "Negotiating", Negotiating: "ContractSigned" }[d.stage];
+    const open = !["Registered", "Closed"].includes(d.stage);
+
+    fill(view,
+      h("h1", { tabindex: -1 }, "对接详情"),
+      h("p", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${f.achievementId}` }, f.achievementTitle), "　",
+        h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${f.demandId}` }, f.demandTitle), "　匹配度 ", String(f.score), " 分"),
+      h("ol", { class: "stages", "aria-label": "对接阶段" }, flow.map((s) =>
+        h("li", { class: s === d.stage ? "current" : flow.indexOf(s) < flow.indexOf(d.stage) ? "done" : "", "aria-current": s === d.stage ? "step" : null }, label(dealStages, s))),
+        d.stage === "Closed" ? h("li", { class: "current", "aria-current": "step" }, `终止：${d.closeReason}`) : null),
+      d.stale ? h("p", { class: "error", role: "status" }, "该对接已超过期限无进展。") : null,
+      h("dl", { class: "facts" },
+        h("dt", {}, "成果方意向"), h("dd", {}, d.achievementInterest ? "✓ 已表达" : "尚未表达"),
+        h("dt", {}, "需求方意向"), h("dd", {}, d.demandInterest ? "✓ 已表达" : "尚未表达"),
+        h("dt", {}, "牵头经纪人"), h("dd", {}, d.claimedBy ? `${d.claimedBy.replace(/^acct-/, "")}（${d.leadingRegion}）` : "尚未认领"),
+        d.contractNumber ? [h("dt", {}, "合同登记号"), h("dd", {}, d.contractNumber)] : null),
+      h("div", { class: "actions" },
+        side && d.stage === "Matched" ? h("button", { type: "button", class: mine ? "" : "primary", onclick: mine ? act("interest", undefined, "DELETE") : act("interest", {}) },
+          mine ? "撤回意向" : "表达意向") : null,
+        broker && d.stage === "Lead" && !d.claimedBy ? h("button", { type: "button", class: "primary", onclick: act("claim", {}) }, "认领线索") : null,
+        leads && next ? h("button", { type: "button", class: "primary", onclick: act("stage", { stage: next }) }, `推进到“${label(dealStages, next)}”`) : null,
+        leads && open && d.stage !== "Matched" ? h("button", { type: "button", onclick: async () => {
+          const reason = prompt("终止原因");
+          if (reason) await act("close", { reason })();
+        } }, "终止对接") : null),
+      leads && d.stage === "ContractSigned" ? contractForm(id, render) : null,
+      h("section", { "aria-labelledby": "deal-contacts" }, h("h2", { id: "deal-contacts" }, "联系方式"),
+        d.contacts
+          ? h("dl", { class: "facts" },
+            h("dt", {}, "成果方"), h("dd", {}, contactText(d.contacts.achievement)),
+            h("dt", {}, "需求方"), h("dd", {}, contactText(d.contacts.demand)))
+          : h("p", { class: "muted" }, "双方均表达意向后，联系方式对双方及负责的经纪人可见。")),
+      h("section", { "aria-labelledby": "deal-trail" }, h("h2", { id: "deal-trail" }, "过程记录"),
+        h("ol", { class: "trail" }, d.trail.map((e) => h("li", {}, h("span", { class: "muted" }, time(e.at)), " ",
+          e.actor.replace(/^acct-/, ""), "：", label(dealActions, e.action), e.to && e.action === "stage" ? `（${label(dealStages, e.to)}）` : "",
+          e.note ? ` — ${e.note}` : "")))));
+  };
+  await render();
+  return onEvent((e) => {
+    if ((e.type === "DealUpdated" || e.type === "DealStale") && e.dealId === id) render();
+  });
+}
+
+const contactText = (c) => (c ? [c.name, c.phone, c.email].filter(Boolean).join("　") : "—");
+
+/** 技术合同认定登记: the server validates; its messages appear under the fields. */
+function contractForm(id, done) {
+  const errors = h("p", { class: "error", role: "alert" });
+  const form = h("form", { class: "panel editor", novalidate: true, "aria-labelledby": "contract-title", onsubmit: async (e) => {
+    e.preventDefault();
+    const data = Object.fromEntries(new FormData(form));
+    const number = (v) => (v === "" ? null : Number(v));
+    try {
+      await api(`/api/deals/${id}/contract`, { method: "POST", body: {
+        type: data.type || null, contractAmount: number(data.contractAmount), techTransactionAmount: number(data.techTransactionAmount),
+        seller: data.seller, buyer: data.buyer, signingDate: data.signingDate || null, note: data.note || null,
+      } });
+      toast("合同已登记");
+      await done();
+    } catch (err) {
+      errors.textContent = err instanceof ApiError ? err.problem.detailZh ?? err.message : String(err);
+    }
+  } },
+  h("h2", { id: "contract-title" }, "技术合同认定登记"),
+  h("label", { class: "field" }, h("span", {}, "合同类型"), h("select", { name: "type" }, options(contractTypes, "", "请选择"))),
+  h("label", { class: "field" }, h("span", {}, "合同金额（万元）"), h("input", { name: "contractAmount", type: "number", min: 0, step: "any" })),
+  h("label", { class: "field" }, h("span", {}, "其中技术交易额（万元）"), h("input", { name: "techTransactionAmount", type: "number", min: 0, step: "any" })),
+  h("label", { class: "field" }, h("span", {}, "卖方（技术提供方）"), h("input", { name: "seller", maxlength: 100 })),
+  h("label", { class: "field" }, h("span", {}, "买方（技术受让方）"), h("input", { name: "buyer", maxlength: 100 })),
+  h("label", { class: "field" }, h("span", {}, "签订日期"), h("input", { name: "signingDate", type: "date" })),
+  h("label", { class: "field" }, h("span", {}, "备注"), h("input", { name: "note", maxlength: 500 })),
+  errors,
+  h("button", { class: "primary" }, "登记合同"));
+  return form;
+}
