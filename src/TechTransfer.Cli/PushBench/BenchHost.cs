@@ -13,19 +13,24 @@ namespace TechTransfer.PushBench;
 /// </summary>
 public sealed class BenchHost : IAsyncDisposable
 {
-    public const int HttpPort = 5190, SiloPort = 11190, GatewayPort = 30190;
+    /// <summary>The default HTTP port; the silo listens on it + 6000 (11190), the gateway on it + 25000 (30190).</summary>
+    public const int HttpPort = 5190;
 
     readonly Process process;
     readonly StreamWriter log;
 
-    BenchHost(Process process, StreamWriter log, Uri url)
+    BenchHost(Process process, StreamWriter log, string logPath, Uri url)
     {
         this.process = process;
         this.log = log;
+        LogPath = logPath;
         Url = url;
     }
 
     public Uri Url { get; }
+
+    /// <summary>The host's console output: .data/logs/bench-host-PORT.log.</summary>
+    public string LogPath { get; }
 
     /// <summary>The directory holding TechTransfer.sln (the CLI runs from the repository, as `dotnet run --project` does).</summary>
     public static string RepositoryRoot()
@@ -39,7 +44,7 @@ public sealed class BenchHost : IAsyncDisposable
     public static string BenchDatabase(string connectionString, string database) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
 
-    public static async Task<BenchHost> StartAsync(string connectionString, bool build, TimeSpan readyWithin)
+    public static async Task<BenchHost> StartAsync(string connectionString, bool build, TimeSpan readyWithin, int httpPort = HttpPort)
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "src", "TechTransfer.Server");
@@ -55,10 +60,10 @@ public sealed class BenchHost : IAsyncDisposable
         }
         var dll = Path.Combine(project, "bin", "Release", "net10.0", "TechTransfer.Server.dll");
         if (!File.Exists(dll)) throw new CommandException($"no host build at {dll} (drop --no-build)");
-        if (await AnswersAsync(new Uri($"http://127.0.0.1:{HttpPort}/health/live")))
-            throw new CommandException($"port {HttpPort} is taken: a bench host is still running? (or pass --server URL)");
+        if (await AnswersAsync(new Uri($"http://127.0.0.1:{httpPort}/health/live")))
+            throw new CommandException($"port {httpPort} is taken: a bench host is still running? (or pass --port N or --server URL)");
 
-        var url = new Uri($"http://127.0.0.1:{HttpPort}");
+        var url = new Uri($"http://127.0.0.1:{httpPort}");
         var start = new ProcessStartInfo("dotnet", [dll, "--contentRoot", project, "--mode", "local"])
         {
             RedirectStandardOutput = true,
@@ -69,10 +74,10 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["TechTransfer__DemoListings"] = "false";
         start.Environment["TechTransfer__Urls"] = url.ToString().TrimEnd('/');
         start.Environment["Orleans__ClusterId"] = "techtransfer-bench";
-        start.Environment["Orleans__Endpoints__SiloPort"] = SiloPort.ToString();
-        start.Environment["Orleans__Endpoints__GatewayPort"] = GatewayPort.ToString();
+        start.Environment["Orleans__Endpoints__SiloPort"] = (httpPort + 6000).ToString();
+        start.Environment["Orleans__Endpoints__GatewayPort"] = (httpPort + 25000).ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var logPath = Path.Combine(root, ".data", "logs", "bench-host.log");
+        var logPath = Path.Combine(root, ".data", "logs", $"bench-host-{httpPort}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new CommandException("could not start the host");
@@ -80,7 +85,7 @@ public sealed class BenchHost : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new BenchHost(process, log, url);
+        var host = new BenchHost(process, log, logPath, url);
         Console.Error.WriteLine($"bench-push: host pid {process.Id} on {url} (log: {logPath}); waiting for its search replica…");
         try
         {
@@ -101,7 +106,7 @@ public sealed class BenchHost : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < within)
         {
-            if (process.HasExited) throw new CommandException($"the host exited with code {process.ExitCode}; see .data/logs/bench-host.log");
+            if (process.HasExited) throw new CommandException($"the host exited with code {process.ExitCode}; see {LogPath}");
             try
             {
                 var health = await http.GetFromJsonAsync<JsonElement>("/health");
@@ -113,7 +118,7 @@ public sealed class BenchHost : IAsyncDisposable
             }
             await Task.Delay(500);
         }
-        throw new CommandException($"the host was not ready within {within.TotalSeconds:F0} s; see .data/logs/bench-host.log");
+        throw new CommandException($"the host was not ready within {within.TotalSeconds:F0} s; see {LogPath}");
     }
 
     static async Task<bool> AnswersAsync(Uri url)
