@@ -9,6 +9,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
     ["eval"] = EvalCommand.RunAsync,
     ["bench-match"] = BenchMatchCommand.RunAsync,
     ["bench-push"] = BenchPushCommand.RunAsync,
+    ["bench-claim"] = BenchClaimCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
@@ -26,6 +27,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
           bench-push [--clients 1000] [--rate 50] [--seconds 60] [--listings 100000] [--users N] [--server URL] [--no-build]
                                                           publish → MatchFound latency over K SignalR clients; --rate 0 holds
                                                           idle connections (last line: JSON)
+          bench-claim [--brokers 100] [--leads 50] [--server URL] [--no-build]
+                                                          lead-claim latency with every broker claiming each lead at once (last line: JSON)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);
     return 2;

@@ -14,6 +14,8 @@ public sealed class Notifier(IGrainFactory grains)
     /// <summary>The organization whose members are the national level (火炬中心).</summary>
     public const string NationalOrganization = "org-torch";
 
+    const int MaxParallelAppends = 16;
+
     public async Task MatchFoundAsync(IEnumerable<MatchCandidate> matches)
     {
         foreach (var m in matches)
@@ -61,7 +63,10 @@ public sealed class Notifier(IGrainFactory grains)
         }
         if (national) toUsers.UnionWith(await MembersAsync(NationalOrganization));
         toInboxes.UnionWith(toUsers.Select(Inboxes.User));
-        await Task.WhenAll(toInboxes.Select(inbox => grains.GetGrain<IInboxGrain>(inbox).AppendAsync(draft)));
+        // Each append is a PostgreSQL insert: a bounded number at a time, so a center with hundreds of brokers
+        // cannot take every pooled connection at once.
+        foreach (var chunk in toInboxes.Chunk(MaxParallelAppends))
+            await Task.WhenAll(chunk.Select(inbox => grains.GetGrain<IInboxGrain>(inbox).AppendAsync(draft)));
     }
 
     async Task<string[]> MembersAsync(string organization) =>
