@@ -58,6 +58,13 @@ public static class ProblemCatalog
         ["duplicate"] = ("{0}重复：{1}", "{0} is a duplicate: {1}"),
         ["length"] = ("{0}长度须为 {1} 个字符", "{0} must be {1} characters long"),
         ["not-allowed"] = ("{0}不能是“{1}”", "{0} may not be \"{1}\" here"),
+        ["positive"] = ("{0}须大于 0", "{0} must be greater than 0"),
+        ["exceeds-contract-amount"] = ("{0}不能超过合同金额", "{0} must not exceed contractAmount"),
+        ["in-future"] = ("{0}不能晚于今天", "{0} must not be in the future"),
+        ["too-early"] = ("{0}不能早于 {1}", "{0} must not be before {1}"),
+        ["unchanged"] = ("{0}与当前值相同", "{0} is the same as the current value"),
+        ["after-to"] = ("{0}不能晚于结束月份", "{0} must not be after to"),
+        ["max-months"] = ("{0}：时间跨度不能超过 {1} 个月", "{0}: the range must not exceed {1} months"),
     };
 
     static readonly Dictionary<string, string> FieldNamesZh = new()
@@ -69,7 +76,10 @@ public static class ProblemCatalog
         ["contact"] = "联系方式", ["contact.name"] = "联系人", ["contact.phone"] = "联系电话", ["contact.email"] = "电子邮箱",
         ["externalId"] = "外部编号", ["account"] = "账号", ["password"] = "密码", ["body"] = "请求内容",
         ["id"] = "编号", ["name"] = "名称", ["kind"] = "机构类型", ["displayName"] = "姓名", ["role"] = "角色",
-        ["note"] = "备注", ["reason"] = "终止原因", ["stage"] = "阶段",
+        ["note"] = "备注", ["reason"] = "原因", ["stage"] = "阶段",
+        ["type"] = "合同类型", ["contractAmount"] = "合同金额", ["techTransactionAmount"] = "技术交易额",
+        ["seller"] = "卖方", ["buyer"] = "买方", ["signingDate"] = "签订日期", ["field"] = "修正项", ["value"] = "修正值",
+        ["from"] = "起始月份", ["to"] = "结束月份", ["base"] = "基期月份",
     };
 
     public static Entry Describe(string code) =>
