@@ -241,8 +241,18 @@ public sealed class ListingIndex : IDisposable
             var result = new Dictionary<string, Dictionary<string, float>>();
             foreach (var (field, _, _) in TextFields)
             {
+                // reader.DocFreq per term would open a fresh terms enumerator in every segment for every term
+                // (hundreds of terms per listing): one enumerator per segment and field, reused, counts the same.
+                var segments = reader.Leaves.Select(leaf => leaf.AtomicReader.GetTerms(field)?.GetEnumerator()).OfType<TermsEnum>().ToArray();
+                int DocFreq(string term)
+                {
+                    var bytes = new BytesRef(term);
+                    var count = 0;
+                    foreach (var segment in segments) if (segment.SeekExact(bytes)) count += segment.DocFreq;
+                    return count;
+                }
                 var scored = (IsBigramField(field) ? bigrams : words)
-                    .Select(t => (t.Key, Weight: t.Value * (float)Math.Log(1 + total / (1.0 + reader.DocFreq(new Term(field, t.Key))))))
+                    .Select(t => (t.Key, Weight: t.Value * (float)Math.Log(1 + total / (1.0 + DocFreq(t.Key)))))
                     .OrderByDescending(t => t.Weight)
                     .Take(MaxQueryTerms)
                     .ToList();
