@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using TechTransfer.Achievements;
+using TechTransfer.Contracts;
 using TechTransfer.Database;
 using TechTransfer.Deals;
 using TechTransfer.Demands;
@@ -52,6 +53,7 @@ app.MapOrganizations();
 app.MapImports();
 app.MapSearch();
 app.MapReindex();
+app.MapContracts();
 app.MapDeals();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
