@@ -36,6 +36,7 @@ public static class GrainServices
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
         services.TryAddSingleton<ListingMatcher>();
         services.TryAddSingleton<Notifications.Notifier>();
+        services.TryAddSingleton<Notifications.NotificationLog>();
         services.TryAddSingleton<Deals.DealProjection>();
         var deals = configuration.GetSection("TechTransfer:Deals");
         services.Configure<Deals.DealOptions>(deals);

@@ -4,7 +4,7 @@ using Orleans.Utilities;
 
 namespace TechTransfer.Notifications;
 
-public sealed class InboxGrain(NpgsqlDataSource db, ILogger<InboxGrain> logger) : Grain, IInboxGrain
+public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger<InboxGrain> logger) : Grain, IInboxGrain
 {
     /// <summary>How many events an inbox keeps; a client away for longer resumes from the oldest kept.</summary>
     public const int Capacity = 1000;
@@ -42,21 +42,11 @@ public sealed class InboxGrain(NpgsqlDataSource db, ILogger<InboxGrain> logger) 
         if (last % 100 == 0) await TrimAsync();
     }
 
-    async Task<Notification?> InsertAsync(NotificationDraft draft, long id)
-    {
-        await using var command = db.CreateCommand("""
-            INSERT INTO tt_notification (inbox, id, event_id, type, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
-            ON CONFLICT (inbox, event_id) DO NOTHING RETURNING created_at
-            """);
-        command.Parameters.Add(new() { Value = Key });
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = draft.EventId });
-        command.Parameters.Add(new() { Value = draft.Type });
-        command.Parameters.Add(new() { Value = draft.Payload });
-        return await command.ExecuteScalarAsync() is DateTime created
-            ? new Notification(id, draft.Type, draft.EventId, draft.Payload, new DateTimeOffset(created, TimeSpan.Zero))
+    // Group-committed with other inboxes' rows (NotificationLog); this grain still waits for its own row.
+    async Task<Notification?> InsertAsync(NotificationDraft draft, long id) =>
+        await log.InsertAsync(Key, id, draft) is { } created
+            ? new Notification(id, draft.Type, draft.EventId, draft.Payload, created)
             : null;
-    }
 
     async Task TrimAsync()
     {

@@ -63,4 +63,24 @@ public sealed class InboxClusterTests(ClusterFixture fixture)
         Assert.Equal(["evt-1", "evt-2", "evt-3", "evt-4"], stored.Select(s => s.EventId));
         Assert.Equal([3L, 4], (await grain.ReadAfterAsync(2, 100)).Select(s => s.Id));
     }
+
+    [Fact]
+    public async Task Rows_written_together_keep_their_own_outcomes_a_taken_number_fails_only_its_own_row()
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        using var log = new NotificationLog(db);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (a, b) = ($"user:acct-{run}-a", $"user:acct-{run}-b");
+
+        // Handed in at once, so they share batches: 50 inboxes, one row each.
+        var many = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => log.InsertAsync($"{a}-{i}", 1, Draft(1))));
+        Assert.All(many, stored => Assert.NotNull(stored));
+
+        Assert.NotNull(await log.InsertAsync(a, 1, Draft(1)));
+        var attempts = new[] { log.InsertAsync(a, 1, Draft(2)), log.InsertAsync(b, 1, Draft(1)), log.InsertAsync(a, 2, Draft(1)) };
+        var taken = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => attempts[0]);   // number 1 of inbox a is taken
+        Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, taken.SqlState);
+        Assert.NotNull(await attempts[1]);                                                    // another inbox: stored
+        Assert.Null(await attempts[2]);                                                       // evt-1 is in inbox a already
+    }
 }

@@ -1,0 +1,105 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace TechTransfer.Notifications;
+
+/// <summary>
+/// Writes inbox events to tt_notification with group commit: the rows that inbox grains hand in while a write
+/// is in flight go together in the next one (one statement, one transaction). A match fans out to a dozen or
+/// more inboxes, so under load this turns thousands of single-row transactions a second into a few hundred.
+/// Nothing about an inbox changes: its grain numbers its events, hands in one row at a time and awaits that
+/// row's commit before pushing it (stored before pushed); a batch only shares the round trip and the commit.
+/// With little traffic a row goes alone, as soon as it arrives.
+/// </summary>
+public sealed class NotificationLog : IDisposable
+{
+    const int MaxBatch = 256;
+    const int Writers = 2; // one batch commits while the next one fills
+
+    readonly NpgsqlDataSource db;
+    readonly Channel<Row> queue = Channel.CreateUnbounded<Row>();
+
+    public NotificationLog(NpgsqlDataSource db)
+    {
+        this.db = db;
+        for (var i = 0; i < Writers; i++) _ = Task.Run(WriteLoopAsync);
+    }
+
+    sealed record Row(string Inbox, long Id, NotificationDraft Draft)
+    {
+        public readonly TaskCompletionSource<DateTimeOffset?> Stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// Stores event <paramref name="draft"/> as number <paramref name="id"/> of <paramref name="inbox"/>; returns when
+    /// it is committed, or null when that inbox already holds the event. Fails like a single INSERT would (a
+    /// unique violation when the number is taken).
+    /// </summary>
+    public Task<DateTimeOffset?> InsertAsync(string inbox, long id, NotificationDraft draft)
+    {
+        var row = new Row(inbox, id, draft);
+        if (!queue.Writer.TryWrite(row)) throw new ObjectDisposedException(nameof(NotificationLog));
+        return row.Stored.Task;
+    }
+
+    async Task WriteLoopAsync()
+    {
+        var batch = new List<Row>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var row)) batch.Add(row);
+            if (batch.Count == 0) continue;
+            try
+            {
+                var stored = await InsertBatchAsync(batch);
+                foreach (var row in batch) row.Stored.TrySetResult(stored.TryGetValue((row.Inbox, row.Id), out var at) ? at : null);
+            }
+            catch (PostgresException e) when (batch.Count > 1 && e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // A number already taken (two activations of one inbox for a moment): each row on its own, so only
+                // the inbox concerned hears of it and retries.
+                foreach (var row in batch) await InsertOneAsync(row);
+            }
+            catch (Exception e)
+            {
+                foreach (var row in batch) row.Stored.TrySetException(e);
+            }
+        }
+    }
+
+    async Task InsertOneAsync(Row row)
+    {
+        try
+        {
+            var stored = await InsertBatchAsync([row]);
+            row.Stored.TrySetResult(stored.TryGetValue((row.Inbox, row.Id), out var at) ? at : null);
+        }
+        catch (Exception e)
+        {
+            row.Stored.TrySetException(e);
+        }
+    }
+
+    async Task<Dictionary<(string, long), DateTimeOffset>> InsertBatchAsync(IReadOnlyList<Row> rows)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO tt_notification (inbox, id, event_id, type, payload)
+            SELECT inbox, id, event_id, type, payload::jsonb FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+                AS row (inbox, id, event_id, type, payload)
+            ON CONFLICT (inbox, event_id) DO NOTHING
+            RETURNING inbox, id, created_at
+            """);
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Inbox).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Id).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Draft.EventId).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Draft.Type).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Draft.Payload).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync();
+        var stored = new Dictionary<(string, long), DateTimeOffset>(rows.Count);
+        while (await reader.ReadAsync()) stored[(reader.GetString(0), reader.GetInt64(1))] = reader.GetFieldValue<DateTimeOffset>(2);
+        return stored;
+    }
+
+    public void Dispose() => queue.Writer.TryComplete();
+}
