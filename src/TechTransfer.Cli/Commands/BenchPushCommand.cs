@@ -29,6 +29,7 @@ public static class BenchPushCommand
         if (clientCount < 1 || rate < 0 || seconds < 1 || listings < 0 || userCount < 2 || userCount > clientCount)
             throw new CommandException("need --clients ≥ 1, --rate ≥ 0, --seconds ≥ 1, --listings ≥ 0 and 2 ≤ --users ≤ --clients");
 
+        var loadBefore = LoadAverage();
         var root = BenchHost.RepositoryRoot();
         var corpus = Corpus.Load(root);
         var regions = RegionDirectory.Load(Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json"));
@@ -85,6 +86,8 @@ public static class BenchPushCommand
             result["hostConnections"] = new { peak = sampler.PeakConnections, end = end.Connections };
             result["hostWorkingSetMb"] = new { before = Mb(before.WorkingSetBytes), peak = Mb(sampler.PeakWorkingSetBytes), end = Mb(end.WorkingSetBytes) };
             result["machine"] = Machine();
+            // Whatever else ran on the machine meanwhile shows here (the host, this client and PostgreSQL share it).
+            result["loadAverage"] = new { before = loadBefore, end = LoadAverage() };
             Console.WriteLine(JsonSerializer.Serialize(result));
             return 0;
         }
@@ -234,6 +237,8 @@ public static class BenchPushCommand
         Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 1);
 
     static long Mb(long bytes) => bytes / (1024 * 1024);
+
+    static string? LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 
     static string Machine()
     {

@@ -65,8 +65,21 @@ public sealed class PushClients : IAsyncDisposable
                 Interlocked.Increment(ref clients.disconnects);
                 return Task.CompletedTask;
             };
-            await connection.StartAsync(cancel);
-            await connection.InvokeAsync<long>("Resume", -1L, cancel);
+            // A refused start (a host busy activating inboxes, a full PostgreSQL) is retried; the count stays K.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await connection.StartAsync(cancel);
+                    await connection.InvokeAsync<long>("Resume", -1L, cancel);
+                    break;
+                }
+                catch (Exception e) when (attempt < 5 && e is Microsoft.AspNetCore.SignalR.HubException or HttpRequestException or System.Net.WebSockets.WebSocketException or TimeoutException)
+                {
+                    if (connection.State != HubConnectionState.Disconnected) await connection.StopAsync(cancel);
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancel);
+                }
+            }
             built[i] = connection;
             progress.Report(Interlocked.Increment(ref connected));
         });
