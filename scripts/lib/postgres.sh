@@ -3,18 +3,23 @@
 #  - If ConnectionStrings__techtransfer is already set, it is used as is.
 #  - As root: the machine's PostgreSQL service (installed from Debian if missing), role "techtransfer".
 #  - As a normal user: a private cluster under .data/pg on port 5433, owned by that user.
-# The role's password is generated on first use and kept in .data/pg-password (never in the repository).
+# The role's password is generated on first use and never kept in the repository: as root in
+# ~/.config/techtransfer/pg-password, shared by every checkout on the machine (they share the service's role, and a
+# per-checkout password would make one checkout's run lock out another's); a private cluster keeps its own in .data/.
 
 ensure_postgres() {
   if [ -n "${ConnectionStrings__techtransfer:-}" ]; then return 0; fi
-  local root data port password bin
+  local root data port password bin pwfile
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   data="$root/.data"
   mkdir -p "$data"
-  if [ ! -s "$data/pg-password" ]; then
-    (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$data/pg-password")
+  pwfile="$data/pg-password"
+  [ "$(id -u)" = 0 ] && pwfile="${XDG_CONFIG_HOME:-$HOME/.config}/techtransfer/pg-password"
+  if [ ! -s "$pwfile" ]; then
+    mkdir -p "$(dirname "$pwfile")"
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$pwfile")
   fi
-  password="$(cat "$data/pg-password")"
+  password="$(cat "$pwfile")"
 
   if [ "$(id -u)" = 0 ]; then
     port="${TECHTRANSFER_PG_PORT:-5432}"

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TechTransfer.Accounts;
 using TechTransfer.Achievements;
+using TechTransfer.Contracts;
 using TechTransfer.Demands;
 using TechTransfer.Notifications;
 using TechTransfer.Problems;
@@ -99,6 +100,24 @@ public sealed class DealGrain(
         S.CloseReason = reason;
         await CommitAsync(actor, "close", from, DealStage.Closed, reason);
         await StopReminderAsync();
+        return await ViewAsync(actor);
+    }
+
+    public async Task<DealView> RegisterContractAsync(Actor actor, ContractContent content)
+    {
+        await RequireLeadingBrokerAsync(actor);
+        if (S.Stage != DealStage.ContractSigned) throw new ProblemException(ProblemCodes.InvalidTransition);
+        var f = S.Facts!;
+        // The registry is idempotent per deal: if we crash after it answered, the retry gets the same number.
+        var contract = await GrainFactory.GetGrain<IContractRegistryGrain>(S.LeadingRegion!).RegisterAsync(actor,
+            new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, S.LeadingRegion!, f.AchievementOrganizationId, f.DemandOrganizationId),
+            content);
+        S.ContractNumber = contract.Number;
+        S.Stage = DealStage.Registered;
+        await CommitAsync(actor, "register", DealStage.ContractSigned, DealStage.Registered, contract.Number);
+        await StopReminderAsync();
+        await notifier.ContractRegisteredAsync(new ContractRegistered(contract.Number, Id, f.TechField, S.LeadingRegion!,
+            content.ContractAmount, content.TechTransactionAmount, content.SigningDate.ToString("yyyy-MM-dd")), f);
         return await ViewAsync(actor);
     }
 

@@ -1,4 +1,5 @@
 using TechTransfer.Accounts;
+using TechTransfer.Contracts;
 using TechTransfer.Listings;
 using TechTransfer.Vocabulary;
 
@@ -24,6 +25,9 @@ public interface IDealGrain : IGrainWithStringKey
 
     /// <summary>The leading broker ends the deal (终止) with a reason.</summary>
     Task<DealView> CloseAsync(Actor actor, string reason);
+
+    /// <summary>The leading broker registers the signed contract with the center (技术合同认定登记).</summary>
+    Task<DealView> RegisterContractAsync(Actor actor, ContractContent content);
 }
 
 /// <summary>What the match says about the two sides; loaded once from tt_match and tt_listing.</summary>

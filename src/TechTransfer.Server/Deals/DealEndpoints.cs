@@ -1,3 +1,4 @@
+using TechTransfer.Contracts;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
 using TechTransfer.Security;
@@ -53,6 +54,12 @@ public static class DealEndpoints
             var reason = v.Text("reason", body.Reason, 500, multiline: true);
             v.ThrowIfInvalid();
             return TypedResults.Ok(await Deal(grains, id).CloseAsync(http.User.RequiredActor(), reason!));
+        });
+
+        deals.MapPost("/{id}/contract", async (string id, ContractInput body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var content = body.Validate(ChinaTime.Today(clock));
+            return TypedResults.Ok(await Deal(grains, id).RegisterContractAsync(http.User.RequiredActor(), content));
         });
 
         app.MapGet("/api/regions/{code}/leads", async (string code, string? stage, HttpContext http, RegionDirectory regions,

@@ -137,6 +137,38 @@ public sealed class DealApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task The_leading_broker_registers_the_signed_contract_once_and_the_deal_is_registered()
+    {
+        var deal = await LeadAsync();
+        await PostOkAsync(Broker, $"/api/deals/{deal}/claim");
+        await PostOkAsync(Broker, $"/api/deals/{deal}/stage", new { stage = "Negotiating" });
+        var contract = new
+        {
+            type = "License", contractAmount = 300m, techTransactionAmount = 280m, seller = "演示大学", buyer = "演示科技有限公司",
+            signingDate = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), note = "独占许可五年",
+        };
+        var broker = await api.SignedInAsync(Broker);
+        Assert.Equal(HttpStatusCode.Conflict, (await broker.PostAsJsonAsync($"/api/deals/{deal}/contract", contract)).StatusCode); // not signed yet
+        await PostOkAsync(Broker, $"/api/deals/{deal}/stage", new { stage = "ContractSigned" });
+
+        var invalid = await broker.PostAsJsonAsync($"/api/deals/{deal}/contract", contract with { techTransactionAmount = 301m });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("techTransactionAmount", await invalid.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await api.SignedInAsync(Enterprise)).PostAsJsonAsync($"/api/deals/{deal}/contract", contract)).StatusCode);
+        Assert.Equal("ContractSigned", (await GetDealAsync(Broker, deal)).Body.GetProperty("stage").GetString()); // refusals changed nothing
+
+        var registered = await PostOkAsync(Broker, $"/api/deals/{deal}/contract", contract);
+        Assert.Equal("Registered", registered.GetProperty("stage").GetString());
+        var number = registered.GetProperty("contractNumber").GetString()!;
+        Assert.Matches(@"^\d{12}$", number);
+        Assert.Equal("register", registered.GetProperty("trail").EnumerateArray().Last().GetProperty("action").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await broker.PostAsJsonAsync($"/api/deals/{deal}/contract", contract)).StatusCode);
+        var stored = await (await api.SignedInAsync(Enterprise)).GetFromJsonAsync<JsonElement>($"/api/contracts/{number}");
+        Assert.Equal(280m, stored.GetProperty("content").GetProperty("techTransactionAmount").GetDecimal());
+        Assert.Equal(deal, stored.GetProperty("facts").GetProperty("dealId").GetString());
+    }
+
+    [Fact]
     public async Task Interest_is_for_parties_and_can_be_withdrawn_before_the_lead()
     {
         var deal = await MatchAsync(api.SignedInAsync);

@@ -1,9 +1,7 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using TechTransfer.Demo;
 using TechTransfer.Notifications;
 using TechTransfer.Tests.Infrastructure;
 
@@ -30,15 +28,7 @@ public sealed class StaleDealTests : IAsyncLifetime
         await host.WaitUntilSeededAsync();
     }
 
-    async Task<HttpClient> SignedInAsync(string account)
-    {
-        var client = host.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { account, password = DemoSeeder.Password });
-        response.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            (await response.BodyAsync()).GetProperty("token").GetString());
-        return client;
-    }
+    Task<HttpClient> SignedInAsync(string account) => host.SignedInAsync(account);
 
     [Fact]
     public async Task A_lead_without_activity_is_flagged_by_the_reminder_and_its_brokers_are_told()

@@ -32,15 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public HttpClient Anonymous() => Host.CreateClient();
 
     /// <summary>A client signed in as one of the demo accounts (password from the demo seeder).</summary>
-    public async Task<HttpClient> SignedInAsync(string account)
-    {
-        var client = Host.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { account, password = DemoSeeder.Password });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("token").GetString());
-        return client;
-    }
+    public Task<HttpClient> SignedInAsync(string account) => Host.SignedInAsync(account);
 
     public async Task DisposeAsync()
     {
@@ -63,6 +55,17 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("TechTransfer:Demo", "true");
             builder.UseSetting("TechTransfer:DemoListings", demoListings ? "true" : "false");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
+        }
+
+        /// <summary>A client signed in as a demo account (Bearer token).</summary>
+        public async Task<HttpClient> SignedInAsync(string account)
+        {
+            var client = CreateClient();
+            var response = await client.PostAsJsonAsync("/api/auth/login", new { account, password = DemoSeeder.Password });
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("token").GetString());
+            return client;
         }
 
         /// <summary>The seeder runs right after start; a sign-in succeeds once the last demo account exists.</summary>

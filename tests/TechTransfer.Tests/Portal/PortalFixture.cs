@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Microsoft.Playwright;
 using TechTransfer.Demo;
 using TechTransfer.Tests.Infrastructure;
@@ -80,15 +79,7 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 
     /// <summary>An API client signed in as a demo account (Bearer token), for setting the scene quickly.</summary>
-    public async Task<HttpClient> SignedInClientAsync(string account)
-    {
-        var client = Host.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { account, password = DemoSeeder.Password });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", body.GetProperty("token").GetString());
-        return client;
-    }
+    public Task<HttpClient> SignedInClientAsync(string account) => Host.SignedInAsync(account);
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });

@@ -239,8 +239,10 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(page.Locator("#live")).ToHaveAttributeAsync("data-status", "online");
         await Expect(page.Locator("main h1")).ToHaveTextAsync("实时匹配");
 
-        // The skip link is the first stop and lands on the content.
+        // On a fresh load the skip link is the first stop.
         await page.GotoAsync("/#/");
+        await page.ReloadAsync();
+        await Expect(page.Locator("main h1")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "跳到主要内容" })).ToBeFocusedAsync();
         await page.Locator("#home-q").FocusAsync();

@@ -30,6 +30,7 @@ const routes = [
 ];
 
 let cleanup = null;
+let firstRoute = true;
 
 async function route() {
   const [path, query = ""] = (location.hash.slice(1) || "/").split("?");
@@ -47,7 +48,10 @@ async function route() {
     } catch (e) {
       fill(view, h("h1", { tabindex: -1 }, "出错了"), h("p", { role: "alert" }, e.message ?? String(e)));
     }
-    if (!view.contains(document.activeElement)) view.querySelector("h1")?.focus({ preventScroll: true });
+    // After a route change, focus the new page's heading (screen readers announce it); on first load the
+    // browser's own order applies, so the skip link stays the first Tab stop.
+    if (!firstRoute && !view.contains(document.activeElement)) view.querySelector("h1")?.focus({ preventScroll: true });
+    firstRoute = false;
     return;
   }
   fill(view, h("h1", { tabindex: -1 }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回首页")));
