@@ -5,14 +5,15 @@ using TechTransfer.Database;
 using TechTransfer.Matching;
 using TechTransfer.PushBench;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Terminal;
 
 namespace TechTransfer.Commands;
 
 /// <summary>
 /// techtransfer bench-push: the live network end to end. Starts a host of its own (or targets --server), with N
 /// background listings in its market, connects K real SignalR clients for U bench users, and publishes R
-/// achievements a second for S seconds on an open-loop schedule, each made to match one bench enterprise's open
-/// demand. Measures publish → MatchFound at every entitled client, checks that every client got every match it
+/// achievements a second for S seconds on an open-loop schedule (drafted beforehand), each made to match one bench
+/// enterprise's open demand. Measures publish → MatchFound at every entitled client, checks that every client got every match it
 /// is entitled to exactly once, and samples the host's working set. With --rate 0 it only holds the connections.
 /// Progress on stderr; one JSON object on the last line of stdout.
 /// </summary>
@@ -116,20 +117,29 @@ public static class BenchPushCommand
     sealed record Run(IReadOnlyCollection<Published> Publishes, List<double> PublishHttpMs, int Errors, double MaxScheduleLagMs);
 
     /// <summary>
-    /// Open loop: publish i is due at i/R seconds whatever happened to the ones before (a slow server gets more
-    /// concurrent requests, not fewer). Each slot creates its achievement, then times the publish.
+    /// The drafts are written first, as owners write them ahead of publication (a creating wave in the timed
+    /// window would measure drafting, not publishing). Then the open loop: publish i is due at i/R seconds whatever
+    /// happened to the ones before (a slow server gets more concurrent requests, not fewer).
     /// </summary>
     static async Task<Run> PublishAsync(BenchNetwork network, Corpus corpus, int rate, int seconds, PushClients clients, HostSampler sampler)
     {
         var total = rate * seconds;
         var universities = network.Universities.ToList();
         var demands = network.Demands;
-        var slots = Enumerable.Range(0, total).Select(i =>
+        var drafts = new (BenchNetwork.Organization University, BenchNetwork.Demand Demand, string Id)[total];
+        var drafting = new ProgressBar("drafts", total);
+        var written = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var demand = demands[i % demands.Count];
             var university = universities[(i + i / demands.Count) % universities.Count];
-            return (University: university, Demand: demand, Body: BenchNetwork.AchievementFor(university, demand, corpus, seed: 1_000_000 + i));
-        }).ToArray();
+            var body = BenchNetwork.AchievementFor(university, demand, corpus, seed: 1_000_000 + i);
+            var id = (await network.SendAsync(HttpMethod.Post, "/api/achievements", university.Admin.Token, body)).GetProperty("id").GetString()!;
+            drafts[i] = (university, demand, id);
+            drafting.Report(Interlocked.Increment(ref written));
+        });
+        drafting.Done();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // let the host settle after the drafting burst
 
         var published = new ConcurrentBag<Published>();
         var publishMs = new ConcurrentBag<double>();
@@ -144,18 +154,16 @@ public static class BenchPushCommand
             var wait = due - Stopwatch.GetTimestamp();
             if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
             else maxLag = Math.Max(maxLag, -wait * 1000.0 / Stopwatch.Frequency);
-            var slot = slots[i];
+            var (university, demand, id) = drafts[i];
+            // A publish that fails on the client's side may still complete on the server, and its matches be
+            // notified: it stays in the books (expected and delivered), it only does not count as published.
+            var attempt = new Published(id, Stopwatch.GetTimestamp(), university, demand);
+            published.Add(attempt);
             inFlight.Add(Task.Run(async () =>
             {
                 try
                 {
-                    var token = slot.University.Admin.Token;
-                    var id = (await network.SendAsync(HttpMethod.Post, "/api/achievements", token, slot.Body)).GetProperty("id").GetString()!;
-                    // A publish that fails on the client's side may still complete on the server, and its matches be
-                    // notified: it stays in the books (expected and delivered), it only does not count as published.
-                    var attempt = new Published(id, Stopwatch.GetTimestamp(), slot.University, slot.Demand);
-                    published.Add(attempt);
-                    await network.SendAsync(HttpMethod.Post, $"/api/achievements/{id}/publish", token);
+                    await network.SendAsync(HttpMethod.Post, $"/api/achievements/{id}/publish", university.Admin.Token);
                     publishMs.Add(Stopwatch.GetElapsedTime(attempt.StartedAt).TotalMilliseconds);
                 }
                 catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException)

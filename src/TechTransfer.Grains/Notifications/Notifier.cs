@@ -16,16 +16,15 @@ public sealed class Notifier(IGrainFactory grains)
 
     const int MaxParallelAppends = 16;
 
-    public async Task MatchFoundAsync(IEnumerable<MatchCandidate> matches)
-    {
-        foreach (var m in matches)
-        {
-            var draft = NotificationDraft.Of(m.MatchId, new MatchFound(
-                m.MatchId, m.AchievementId, m.DemandId, m.Score, m.AchievementTitle, m.DemandTitle, m.Explanation));
-            await SendAsync(draft, organizations: [m.AchievementOrganizationId, m.DemandOrganizationId],
-                regions: [.. new[] { m.AchievementRegion, m.DemandRegion }.OfType<string>()], national: false);
-        }
-    }
+    /// <summary>
+    /// The matches of one publish are independent events: sent side by side, so the tenth does not wait for the
+    /// first nine. Each inbox still numbers what it receives one after another.
+    /// </summary>
+    public Task MatchFoundAsync(IEnumerable<MatchCandidate> matches) =>
+        Task.WhenAll(matches.Select(m => SendAsync(
+            NotificationDraft.Of(m.MatchId, new MatchFound(m.MatchId, m.AchievementId, m.DemandId, m.Score, m.AchievementTitle, m.DemandTitle, m.Explanation)),
+            organizations: [m.AchievementOrganizationId, m.DemandOrganizationId],
+            regions: [.. new[] { m.AchievementRegion, m.DemandRegion }.OfType<string>()], national: false)));
 
     /// <summary>Raised by the regional center itself, which passes its brokers (it cannot be called back mid-turn).</summary>
     public Task ListingPublishedAsync(ListingPublished published, int version, IEnumerable<string> brokers) =>
@@ -63,8 +62,9 @@ public sealed class Notifier(IGrainFactory grains)
         }
         if (national) toUsers.UnionWith(await MembersAsync(NationalOrganization));
         toInboxes.UnionWith(toUsers.Select(Inboxes.User));
-        // Each append is a PostgreSQL insert: a bounded number at a time, so a center with hundreds of brokers
-        // cannot take every pooled connection at once.
+        // Appends share the NotificationLog's connections, but an inbox's first append activates it, which reads
+        // PostgreSQL: a bounded number at a time, so a center with hundreds of brokers cannot take every pooled
+        // connection at once.
         foreach (var chunk in toInboxes.Chunk(MaxParallelAppends))
             await Task.WhenAll(chunk.Select(inbox => grains.GetGrain<IInboxGrain>(inbox).AppendAsync(draft)));
     }
