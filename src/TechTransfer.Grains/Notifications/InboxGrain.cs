@@ -11,6 +11,7 @@ public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger
 
     readonly ObserverManager<string, IInboxObserver> hosts = new(TimeSpan.FromMinutes(3), logger);
     long last;
+    long trimmed; // this activation has removed every id up to here
 
     string Key => this.GetPrimaryKeyString();
 
@@ -48,12 +49,18 @@ public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger
             ? new Notification(id, draft.Type, draft.EventId, draft.Payload, created)
             : null;
 
+    // Only the ids that fell out since the last trim: a full inbox trims 100 rows each time, and the scan never walks
+    // back over rows removed before (dead index entries until vacuum). The first trim of an activation sweeps all.
     async Task TrimAsync()
     {
-        await using var command = db.CreateCommand("DELETE FROM tt_notification WHERE inbox = $1 AND id <= $2");
+        var bound = last - Capacity;
+        if (bound <= trimmed) return;
+        await using var command = db.CreateCommand("DELETE FROM tt_notification WHERE inbox = $1 AND id > $2 AND id <= $3");
         command.Parameters.Add(new() { Value = Key });
-        command.Parameters.Add(new() { Value = last - Capacity });
+        command.Parameters.Add(new() { Value = trimmed });
+        command.Parameters.Add(new() { Value = bound });
         await command.ExecuteNonQueryAsync();
+        trimmed = bound;
     }
 
     public async Task<Notification[]> ReadAfterAsync(long afterId, int max)
