@@ -24,6 +24,8 @@ public sealed class IndexReplica : BackgroundService
     readonly MatchingOptions options;
     readonly ILogger<IndexReplica> logger;
     readonly SemaphoreSlim gate = new(1, 1);
+    readonly Lock coalescing = new();
+    TaskCompletionSource? pending; // the catch-up that has not started yet; joined by whoever asks meanwhile
     readonly Lock rebuilding = new();
     readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     (ListingIndex Index, MatchEngine Engine) current;
@@ -48,13 +50,36 @@ public sealed class IndexReplica : BackgroundService
     /// <summary>Where a rebuild stands (this host only).</summary>
     public RebuildStatus Rebuild { get; private set; } = RebuildStatus.None;
 
-    /// <summary>Applies every change committed to tt_listing so far; safe to call from many places at once.</summary>
-    public async Task CatchUpAsync(CancellationToken cancellation = default)
+    /// <summary>
+    /// Applies every change committed to tt_listing so far; safe to call from many places at once. Callers that
+    /// arrive while a catch-up runs share the next one (it starts after they called, so it sees what they wrote):
+    /// under load one pass and one refresh serve many publishes instead of one each.
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken cancellation = default)
     {
-        await gate.WaitAsync(cancellation);
+        TaskCompletionSource next;
+        var start = false;
+        lock (coalescing)
+        {
+            if (pending is null) (pending, start) = (new(TaskCreationOptions.RunContinuationsAsynchronously), true);
+            next = pending;
+        }
+        if (start) _ = RunCatchUpAsync(next);
+        return next.Task.WaitAsync(cancellation);
+    }
+
+    async Task RunCatchUpAsync(TaskCompletionSource done)
+    {
+        await gate.WaitAsync();
+        lock (coalescing) pending = null; // this pass starts now: later callers need the one after it
         try
         {
-            applied = await ApplyChangesAsync(Index, applied, cancellation);
+            applied = await ApplyChangesAsync(Index, applied, CancellationToken.None);
+            done.SetResult();
+        }
+        catch (Exception e)
+        {
+            done.SetException(e);
         }
         finally
         {
