@@ -24,11 +24,12 @@ public static class BenchPushCommand
         var clientCount = args.Int("clients", 1000);
         var rate = args.Int("rate", 50);
         var seconds = args.Int("seconds", 60);
+        var warmup = args.Int("warmup", 10);
         var listings = args.Int("listings", 100_000);
         var userCount = args.Int("users", Math.Min(clientCount, 1000));
         var grace = TimeSpan.FromSeconds(args.Int("grace", 10));
-        if (clientCount < 1 || rate < 0 || seconds < 1 || listings < 0 || userCount < 2 || userCount > clientCount)
-            throw new CommandException("need --clients ≥ 1, --rate ≥ 0, --seconds ≥ 1, --listings ≥ 0 and 2 ≤ --users ≤ --clients");
+        if (clientCount < 1 || rate < 0 || seconds < 1 || warmup < 0 || listings < 0 || userCount < 2 || userCount > clientCount)
+            throw new CommandException("need --clients ≥ 1, --rate ≥ 0, --seconds ≥ 1, --warmup ≥ 0, --listings ≥ 0 and 2 ≤ --users ≤ --clients");
 
         var loadBefore = LoadAverage();
         var root = BenchHost.RepositoryRoot();
@@ -77,7 +78,8 @@ public static class BenchPushCommand
             if (rate == 0) await HoldAsync(clients, sampler, TimeSpan.FromSeconds(seconds));
             else
             {
-                var run = await PublishAsync(network, corpus, rate, seconds, clients, sampler);
+                var run = await PublishAsync(network, corpus, rate, warmup, seconds, clients, sampler);
+                result["warmupSeconds"] = warmup;
                 Console.Error.WriteLine($"bench-push: all publishes answered; waiting {grace.TotalSeconds:F0} s for the last deliveries");
                 await Task.Delay(grace);
                 foreach (var (key, value) in await ScoreAsync(network, clients, run)) result[key] = value;
@@ -111,19 +113,22 @@ public static class BenchPushCommand
         }
     }
 
-    /// <summary>One publish: the moment just before its POST, and who published what to fit which demand.</summary>
-    sealed record Published(string AchievementId, long StartedAt, BenchNetwork.Organization University, BenchNetwork.Demand Demand);
+    /// <summary>One publish: the moment just before its POST, who published what to fit which demand, and whether it is timed.</summary>
+    sealed record Published(string AchievementId, long StartedAt, BenchNetwork.Organization University, BenchNetwork.Demand Demand, bool Measured);
 
     sealed record Run(IReadOnlyCollection<Published> Publishes, List<double> PublishHttpMs, int Errors, double MaxScheduleLagMs);
 
     /// <summary>
     /// The drafts are written first, as owners write them ahead of publication (a creating wave in the timed
     /// window would measure drafting, not publishing). Then the open loop: publish i is due at i/R seconds whatever
-    /// happened to the ones before (a slow server gets more concurrent requests, not fewer).
+    /// happened to the ones before (a slow server gets more concurrent requests, not fewer). The first
+    /// <paramref name="warmup"/> seconds run the same way untimed: a host that has just started still compiles its hot
+    /// paths (tiered JIT); their deliveries are checked like all others.
     /// </summary>
-    static async Task<Run> PublishAsync(BenchNetwork network, Corpus corpus, int rate, int seconds, PushClients clients, HostSampler sampler)
+    static async Task<Run> PublishAsync(BenchNetwork network, Corpus corpus, int rate, int warmup, int seconds, PushClients clients, HostSampler sampler)
     {
-        var total = rate * seconds;
+        var untimed = rate * warmup;
+        var total = untimed + rate * seconds;
         var universities = network.Universities.ToList();
         var demands = network.Demands;
         var drafts = new (BenchNetwork.Organization University, BenchNetwork.Demand Demand, string Id)[total];
@@ -157,14 +162,14 @@ public static class BenchPushCommand
             var (university, demand, id) = drafts[i];
             // A publish that fails on the client's side may still complete on the server, and its matches be
             // notified: it stays in the books (expected and delivered), it only does not count as published.
-            var attempt = new Published(id, Stopwatch.GetTimestamp(), university, demand);
+            var attempt = new Published(id, Stopwatch.GetTimestamp(), university, demand, Measured: i >= untimed);
             published.Add(attempt);
             inFlight.Add(Task.Run(async () =>
             {
                 try
                 {
                     await network.SendAsync(HttpMethod.Post, $"/api/achievements/{id}/publish", university.Admin.Token);
-                    publishMs.Add(Stopwatch.GetElapsedTime(attempt.StartedAt).TotalMilliseconds);
+                    if (attempt.Measured) publishMs.Add(Stopwatch.GetElapsedTime(attempt.StartedAt).TotalMilliseconds);
                 }
                 catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException)
                 {
@@ -192,7 +197,8 @@ public static class BenchPushCommand
         var clientsOf = Enumerable.Range(0, clients.UserOf.Count).GroupBy(i => clients.UserOf[i].Organization.Id)
             .ToDictionary(g => g.Key, g => g.ToArray());
         var benchDemands = network.Demands.ToDictionary(d => d.Id);
-        var startedAt = run.Publishes.ToDictionary(p => p.AchievementId, p => p.StartedAt);
+        // Latency only for the timed publishes; deliveries for all of them.
+        var startedAt = run.Publishes.Where(p => p.Measured).ToDictionary(p => p.AchievementId, p => p.StartedAt);
         var expected = new HashSet<(int Client, string MatchId)>();
         var matches = 0;
         var knownMissing = 0;
@@ -226,6 +232,7 @@ public static class BenchPushCommand
         return new Dictionary<string, object?>
         {
             ["published"] = run.PublishHttpMs.Count,
+            ["warmupPublishes"] = run.Publishes.Count(p => !p.Measured),
             ["publishErrors"] = run.Errors,
             ["latencyMs"] = latencies.Count == 0 ? null : new { p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99), max = Math.Round(latencies[^1], 1) },
             ["publishHttpMs"] = run.PublishHttpMs.Count == 0 ? null
