@@ -207,13 +207,24 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.ScreenshotAsync(broker, "deal-detail-broker");
     }
 
+    [Fact]
+    public async Task The_trading_index_page_shows_totals_and_charts_to_anyone()
+    {
+        var page = await portal.NewPageAsync();
+        pages.Add(page);
+        await page.GotoAsync("/#/trading");
+        await Expect(page.Locator("main h1")).ToContainTextAsync("全国技术交易指数");
+        await Expect(page.Locator("main canvas").First).ToBeVisibleAsync();
+        await PortalFixture.ScreenshotAsync(page, "trading-index");
+    }
+
     [Theory]
     [InlineData(1366, 768)]
     [InlineData(390, 844)]
     public async Task Every_page_fits_the_width_without_sideways_scrolling(int width, int height)
     {
         var page = await SignedInAsync("demo-enterprise", "#/", width, height);
-        foreach (var route in new[] { "#/", "#/search?q=检测", "#/feed", "#/mine", "#/demands/new" })
+        foreach (var route in new[] { "#/", "#/search?q=检测", "#/feed", "#/mine", "#/demands/new", "#/trading" })
         {
             await page.GotoAsync("/" + route);
             await Expect(page.Locator("main h1")).ToBeVisibleAsync();

@@ -14,6 +14,7 @@ import { feed } from "./views/feed.js";
 import { center } from "./views/center.js";
 import { national } from "./views/national.js";
 import { deal } from "./views/deal.js";
+import { trading } from "./views/trading.js";
 
 const routes = [
   [/^\/$/, home],
@@ -27,6 +28,7 @@ const routes = [
   [/^\/center$/, center],
   [/^\/national$/, national],
   [/^\/deals\/(mat-[0-9a-f]+)$/, deal],
+  [/^\/trading$/, trading],
 ];
 
 let cleanup = null;
@@ -59,7 +61,7 @@ async function route() {
 
 function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   const me = session.me;
-  const items = [["#/", "首页"], ["#/search", "搜索"]];
+  const items = [["#/", "首页"], ["#/search", "搜索"], ["#/trading", "交易指数"]];
   if (me) items.push(["#/feed", "实时匹配"]);
   if (may.postAchievements(me)) items.push(["#/mine", "我的发布"], ["#/achievements/new", "发布成果"]);
   if (may.postDemands(me)) items.push(["#/demands/new", "发布需求"]);
