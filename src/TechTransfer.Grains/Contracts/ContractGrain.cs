@@ -13,6 +13,7 @@ public sealed class ContractGrain(
 {
     const string IndexReminder = "contract-amendments";
     static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
+    static readonly TimeSpan ReminderWait = TimeSpan.FromSeconds(2);
 
     ContractState S => state.State;
 
@@ -50,7 +51,7 @@ public sealed class ContractGrain(
         var amendment = new ContractAmendment(S.Amendments.Count + 1, field, oldValue, value, why, clock.GetUtcNow(), actor.AccountId);
         var amounts = ContractRules.IsAmountField(field);
         // Before the amendment exists: if this silo dies before the index hears of it, the reminder tells it.
-        if (amounts) await this.RegisterOrUpdateReminder(IndexReminder, RetryPeriod, RetryPeriod);
+        if (amounts) await TryAsync(() => this.RegisterOrUpdateReminder(IndexReminder, RetryPeriod, RetryPeriod));
         S.Amendments.Add(amendment);
         await SaveAsync(undo: () => S.Amendments.Remove(amendment));
         if (amounts) await ReportAmendmentsAsync();
@@ -78,12 +79,16 @@ public sealed class ContractGrain(
         try
         {
             if (changes.Count > 0) await TradingIndex.Get(GrainFactory).ApplyAmendmentsAsync(TradeEntry.Of(registration), [.. changes]);
-            if (await this.GetReminder(IndexReminder) is { } reminder) await this.UnregisterReminder(reminder);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Contract {Number}: the trading index did not take its amendments; retrying later", registration.Number);
+            return;
         }
+        await TryAsync(async () =>
+        {
+            if (await this.GetReminder(IndexReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        });
 
         static decimal Amount(string? value) => decimal.Parse(value!, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
@@ -95,34 +100,31 @@ public sealed class ContractGrain(
         var why = v.Text("reason", reason, 500, multiline: true);
         if (string.IsNullOrWhiteSpace(field)) v.Fail("field", "required");
         else if (!ContractRules.AmendableFields.Contains(field)) v.Fail("field", "not-allowed", field.Length > 40 ? field[..40] + "…" : field);
-        v.ThrowIfInvalid();
+        if (v.Errors.Any(e => e.Field == "field")) v.ThrowIfInvalid();
 
         var text = value?.Trim();
-        ContractContent candidate;
         if (ContractRules.IsAmountField(field!))
         {
             if (string.IsNullOrEmpty(text)) v.Fail("value", "required");
-            else if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                v.Fail("value", "invalid-format");
-            v.ThrowIfInvalid();
+            else if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) v.Fail("value", "invalid-format");
+            if (v.Errors.Any(e => e.Field == "value")) v.ThrowIfInvalid();
         }
-        candidate = ContractRules.With(current, field!, text);
 
         // The effective contract after the change must pass the rules a registration passes; a rule broken by the
         // changed field is reported on "value", one it breaks elsewhere (the amounts' order) on that field.
         ContractContent next;
         try
         {
-            next = ContractInput.From(candidate).Validate(ChinaTime.Today(clock));
+            next = ContractInput.From(ContractRules.With(current, field!, text)).Validate(ChinaTime.Today(clock));
         }
         catch (ProblemException e) when (e.Code == ProblemCodes.Validation)
         {
-            throw ProblemException.Invalid([.. e.Errors.Select(x => x.Field == field ? x with { Field = "value" } : x)]);
+            throw ProblemException.Invalid([.. v.Errors, .. e.Errors.Select(x => x.Field == field ? x with { Field = "value" } : x)]);
         }
         var oldValue = ContractRules.ValueOf(current, field!);
         var newValue = ContractRules.ValueOf(next, field!);
-        // 520 and 520.0 are the same amount
-        if (ContractRules.IsAmountField(field!) ? current.Equals(next) : oldValue == newValue) v.Fail("value", "unchanged");
+        // Compared as content, so 520 and 520.0 are the same amount.
+        if (current.Equals(next)) v.Fail("value", "unchanged");
         v.ThrowIfInvalid();
         return (next, oldValue, newValue, why!);
     }
@@ -133,6 +135,22 @@ public sealed class ContractGrain(
     {
         var r = S.Registration!;
         return new ContractView(r.Number, r.Facts, r.Content, Effective(), r.RegisteredAt, r.RegisteredBy, [.. S.Amendments]);
+    }
+
+    /// <summary>
+    /// The reminder is the safety net, not the path: an amendment is neither refused nor held for long because the
+    /// reminder service is starting or away (the contract's next activation reports it, too).
+    /// </summary>
+    async Task TryAsync(Func<Task> reminderCall)
+    {
+        try
+        {
+            await reminderCall().WaitAsync(ReminderWait);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Contract {Number}: the reminder service did not answer", this.GetPrimaryKeyString());
+        }
     }
 
     async Task SaveAsync(Action undo)

@@ -9,7 +9,7 @@ namespace TechTransfer.Contracts;
 /// <summary>
 /// Numbers a center's contracts and hands each registration on: first to its own row (the number is then issued),
 /// then to the contract grain and the deal's link, then to the national trading index. The last three are
-/// idempotent, so the outbox is simply delivered again — after each registration, on activation and on a
+/// idempotent, so the outbox is simply delivered again — after each registration, on activation and on a standing
 /// reminder — until the index confirms it.
 /// </summary>
 public sealed class ContractRegistryGrain(
@@ -26,13 +26,16 @@ public sealed class ContractRegistryGrain(
     string Code => this.GetPrimaryKeyString();
 
     int center;
-    bool reminderOn;
     bool outboxChanged; // confirmed entries were dropped in memory but not yet in the stored row
+    IGrainTimer? reminderSetup;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (regions.Find(Code) is null) throw new ProblemException(ProblemCodes.NotFound);
         center = ContractNumbers.CenterNumber(regions, Code);
+        // The standing reminder wakes this registry after a crash even if nobody calls it. Set up beside the calls
+        // (interleaved), so a reminder service still starting up never holds a registration back.
+        reminderSetup = this.RegisterGrainTimer(EnsureReminderAsync, new GrainTimerCreationOptions(TimeSpan.Zero, RetryPeriod) { Interleave = true });
         if (S.Outbox.Count > 0) await FlushAsync(); // what the last activation left undelivered
     }
 
@@ -75,21 +78,26 @@ public sealed class ContractRegistryGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != OutboxReminder) return;
-        if (await FlushAsync() > 0 || outboxChanged) return;
-        if (await this.GetReminder(OutboxReminder) is { } reminder) await this.UnregisterReminder(reminder);
-        reminderOn = false;
+        if (reminderName == OutboxReminder && (S.Outbox.Count > 0 || outboxChanged)) await FlushAsync();
+    }
+
+    async Task EnsureReminderAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(OutboxReminder, RetryPeriod, RetryPeriod);
+            reminderSetup?.Dispose();
+            reminderSetup = null;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Contract registry {Region}: no reminder yet, trying again in {Period}", Code, RetryPeriod);
+        }
     }
 
     /// <summary>Takes the next number and stores it with the registration before anything else happens.</summary>
     async Task<ContractRegistration> IssueAsync(Actor actor, ContractFacts facts, ContractContent content, DateOnly today)
     {
-        if (!reminderOn)
-        {
-            // Before the number exists: if this silo dies right after storing it, the reminder still delivers it.
-            await this.RegisterOrUpdateReminder(OutboxReminder, RetryPeriod, RetryPeriod);
-            reminderOn = true;
-        }
         // Never back in time, even on a silo whose clock is behind at New Year.
         var year = Math.Max(today.Year, S.Year);
         var sequence = (year == S.Year ? S.LastSequence : 0) + 1;
