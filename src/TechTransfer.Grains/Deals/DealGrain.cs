@@ -108,7 +108,8 @@ public sealed class DealGrain(
         await RequireLeadingBrokerAsync(actor);
         if (S.Stage != DealStage.ContractSigned) throw new ProblemException(ProblemCodes.InvalidTransition);
         var f = S.Facts!;
-        // The registry is idempotent per deal: if we crash after it answered, the retry gets the same number.
+        // The registry is idempotent per deal: if we crash after it answered, the retry gets the first registration
+        // (its number and its content, which the event below reports).
         var contract = await GrainFactory.GetGrain<IContractRegistryGrain>(S.LeadingRegion!).RegisterAsync(actor,
             new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, S.LeadingRegion!, f.AchievementOrganizationId, f.DemandOrganizationId),
             content);
@@ -117,7 +118,7 @@ public sealed class DealGrain(
         await CommitAsync(actor, "register", DealStage.ContractSigned, DealStage.Registered, contract.Number);
         await StopReminderAsync();
         await notifier.ContractRegisteredAsync(new ContractRegistered(contract.Number, Id, f.TechField, S.LeadingRegion!,
-            content.ContractAmount, content.TechTransactionAmount, content.SigningDate.ToString("yyyy-MM-dd")), f);
+            contract.Content.ContractAmount, contract.Content.TechTransactionAmount, contract.Content.SigningDate.ToString("yyyy-MM-dd")), f);
         return await ViewAsync(actor);
     }
 
