@@ -35,6 +35,8 @@ public sealed class RegionApiTests(ApiFixture api)
         Assert.True(health.GetProperty("database").GetBoolean());
         Assert.Equal(1, health.GetProperty("activeSilos").GetInt32());
         Assert.True(health.GetProperty("searchReady").GetBoolean());
+        Assert.True(health.GetProperty("workingSetBytes").GetInt64() > 0);
+        Assert.True(health.GetProperty("connections").GetInt32() >= 0);
         var openApi = await api.Anonymous().GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
         Assert.Contains("/api/achievements", await openApi.Content.ReadAsStringAsync());
