@@ -12,10 +12,10 @@ namespace TechTransfer.Commands;
 /// <summary>
 /// techtransfer bench-push: the live network end to end. Starts a host of its own (or targets --server), with N
 /// background listings in its market, connects K real SignalR clients for U bench users, and publishes R
-/// achievements a second for S seconds on an open-loop schedule (drafted beforehand), each made to match one bench
-/// enterprise's open demand. Measures publish → MatchFound at every entitled client, checks that every client got every match it
-/// is entitled to exactly once, and samples the host's working set. With --rate 0 it only holds the connections.
-/// Progress on stderr; one JSON object on the last line of stdout.
+/// achievements a second for S seconds on an open-loop schedule (drafted beforehand), each made to match one
+/// bench enterprise's open demand. Measures publish → MatchFound at every entitled client, checks that every
+/// client got every match it is entitled to exactly once, and samples the host's working set. With --rate 0 it
+/// only holds the connections. Progress on stderr; one JSON object on the last line of stdout.
 /// </summary>
 public static class BenchPushCommand
 {
@@ -60,7 +60,7 @@ public static class BenchPushCommand
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
             var network = await BenchNetwork.PrepareAsync(http, args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin,
                 args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password, userCount, withDemands: rate > 0, corpus);
-            sampler = await HostSampler.StartAsync(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(10) });
+            sampler = await HostSampler.StartAsync(server);
             var before = await sampler.ReadNowAsync();
             sampler.ResetPeak();
             clients = await PushClients.ConnectAsync(server, network.Users, clientCount);

@@ -22,9 +22,9 @@ public sealed class HostSampler : IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
-    public static async Task<HostSampler> StartAsync(HttpClient http)
+    public static async Task<HostSampler> StartAsync(Uri server)
     {
-        var sampler = new HostSampler(http);
+        var sampler = new HostSampler(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(10) });
         sampler.Record(await sampler.ReadAsync());
         return sampler;
     }
@@ -91,5 +91,6 @@ public sealed class HostSampler : IAsyncDisposable
         await stop.CancelAsync();
         await loop;
         stop.Dispose();
+        http.Dispose();
     }
 }
