@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using TechTransfer.Database;
 using TechTransfer.PushBench;
@@ -37,9 +35,10 @@ public static class BenchClaimCommand
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };
-            var national = await SignInAsync(http, Demo.NationalAdmin, Demo.Password);
-            var university = await SignInAsync(http, "demo-university", Demo.Password);
-            var enterprise = await SignInAsync(http, "demo-enterprise", Demo.Password);
+            var api = new BenchApi(http);
+            var national = await api.SignInAsync(Demo.NationalAdmin, Demo.Password);
+            var university = await api.SignInAsync("demo-university", Demo.Password);
+            var enterprise = await api.SignInAsync("demo-enterprise", Demo.Password);
 
             // Brokers of both parties' centers: demo-university is in 江苏 (长三角), demo-enterprise in 广东 (粤港澳).
             var centers = new[] { "yangtze-delta", "greater-bay" };
@@ -47,11 +46,13 @@ public static class BenchClaimCommand
             await Parallel.ForEachAsync(Enumerable.Range(0, brokerCount), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
             {
                 var account = $"bench-claim-broker-{i:D3}";
-                var create = await SendAsync(http, HttpMethod.Post, $"/api/organizations/org-center-{centers[i % 2]}/accounts", national,
-                    new { account, displayName = $"压测经纪人 {i}", role = "Broker", password = BrokerPassword });
-                if (!create.IsSuccessStatusCode && create.StatusCode != HttpStatusCode.Conflict)
-                    throw new CommandException($"creating {account}: {(int)create.StatusCode} {await create.Content.ReadAsStringAsync()}");
-                brokers[i] = await SignInAsync(http, account, BrokerPassword);
+                try
+                {
+                    await api.SendAsync(HttpMethod.Post, $"/api/organizations/org-center-{centers[i % 2]}/accounts", national,
+                        new { account, displayName = $"压测经纪人 {i}", role = "Broker", password = BrokerPassword });
+                }
+                catch (ApiException e) when (e.Status == HttpStatusCode.Conflict) { } // made by an earlier run
+                brokers[i] = await api.SignInAsync(account, BrokerPassword);
             });
             Console.Error.WriteLine($"bench-claim: {brokerCount} brokers signed in; forming {leadCount} leads");
 
@@ -59,14 +60,16 @@ public static class BenchClaimCommand
             int wins = 0, conflicts = 0, failures = 0;
             for (var lead = 0; lead < leadCount; lead++)
             {
-                var deal = await LeadAsync(http, university, enterprise, lead);
+                var deal = await LeadAsync(api, university, enterprise, lead);
                 var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var claims = brokers.Select(async token =>
                 {
                     await start.Task;
                     var clock = Stopwatch.StartNew();
-                    using var response = await SendAsync(http, HttpMethod.Post, $"/api/deals/{deal}/claim", token, new { });
-                    return (response.StatusCode, clock.Elapsed.TotalMilliseconds);
+                    var status = HttpStatusCode.OK;
+                    try { await api.SendAsync(HttpMethod.Post, $"/api/deals/{deal}/claim", token, new { }); }
+                    catch (ApiException e) { status = e.Status; }
+                    return (StatusCode: status, clock.Elapsed.TotalMilliseconds);
                 }).ToArray();
                 start.SetResult(); // all claims leave together
                 var results = await Task.WhenAll(claims);
@@ -87,7 +90,7 @@ public static class BenchClaimCommand
                 winners = wins,
                 conflicts,
                 failures,
-                latencyMs = new { p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99), max = Math.Round(latencies[^1], 1) },
+                latencyMs = new { p50 = Percentiles.Of(latencies, 0.50), p99 = Percentiles.Of(latencies, 0.99), max = Math.Round(latencies[^1], 1) },
                 machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
             }));
             return failures == 0 ? 0 : 1;
@@ -99,53 +102,30 @@ public static class BenchClaimCommand
     }
 
     /// <summary>A demand and an achievement sharing a unique word, published, both parties interested: a lead.</summary>
-    static async Task<string> LeadAsync(HttpClient http, string university, string enterprise, int n)
+    static async Task<string> LeadAsync(BenchApi api, string university, string enterprise, int n)
     {
         var word = "zzclaim" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + Convert.ToInt32(c.ToString(), 16))));
-        var demand = await CreatePublishedAsync(http, "/api/demands", enterprise, new
+        var demand = await CreatePublishedAsync(api, "/api/demands", enterprise, new
         {
             title = $"寻求{word}极片缺陷在线检测技术", description = "我公司需要在涂布产线上实时检测极片缺陷，要求漏检率低于千分之一。",
             keywords = new[] { word, "极片", "缺陷检测" }, techField = "NewEnergy", minTrl = 5, budgetMin = 100, budgetMax = 500, province = "广东",
             deadline = DateTime.UtcNow.AddYears(1).ToString("yyyy-MM-dd"), contact = new { name = "李工", phone = "020-38880000" },
         });
-        var achievement = await CreatePublishedAsync(http, "/api/achievements", university, new
+        var achievement = await CreatePublishedAsync(api, "/api/achievements", university, new
         {
             title = $"{word} 锂电池极片缺陷在线检测方法 {n}", summary = "本成果提出一种基于深度学习的锂电池极片缺陷在线检测方法。",
             keywords = new[] { word, "极片", "缺陷检测" }, techField = "NewEnergy", trl = 6, transferModes = new[] { "License" }, askingPrice = 300,
             province = "江苏", ipRights = Array.Empty<object>(), contact = new { name = "王老师", phone = "025-83790000" },
         });
         var deal = Matching.ListingMatcher.MatchId(achievement, demand);
-        foreach (var token in new[] { enterprise, university })
-        {
-            using var interest = await SendAsync(http, HttpMethod.Post, $"/api/deals/{deal}/interest", token, new { });
-            if (!interest.IsSuccessStatusCode) throw new CommandException($"interest in {deal}: {(int)interest.StatusCode} {await interest.Content.ReadAsStringAsync()}");
-        }
+        foreach (var token in new[] { enterprise, university }) await api.SendAsync(HttpMethod.Post, $"/api/deals/{deal}/interest", token, new { });
         return deal;
     }
 
-    static async Task<string> CreatePublishedAsync(HttpClient http, string path, string token, object body)
+    static async Task<string> CreatePublishedAsync(BenchApi api, string path, string token, object body)
     {
-        using var created = await SendAsync(http, HttpMethod.Post, path, token, body);
-        if (!created.IsSuccessStatusCode) throw new CommandException($"POST {path}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var published = await SendAsync(http, HttpMethod.Post, $"{path}/{id}/publish", token, null);
-        if (!published.IsSuccessStatusCode) throw new CommandException($"publish {id}: {(int)published.StatusCode}");
+        var id = (await api.SendAsync(HttpMethod.Post, path, token, body)).GetProperty("id").GetString()!;
+        await api.SendAsync(HttpMethod.Post, $"{path}/{id}/publish", token);
         return id;
     }
-
-    static async Task<string> SignInAsync(HttpClient http, string account, string password)
-    {
-        using var response = await http.PostAsJsonAsync("/api/auth/login", new { account, password });
-        if (!response.IsSuccessStatusCode) throw new CommandException($"sign-in {account}: {(int)response.StatusCode}");
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
-
-    static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string token, object? body)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http.SendAsync(request);
-    }
-
-    static double Percentile(List<double> sorted, double p) => Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
 }

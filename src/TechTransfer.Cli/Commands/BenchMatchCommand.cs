@@ -48,19 +48,20 @@ public static class BenchMatchCommand
         {
             ["docs"] = index.Count,
             ["index_docs_per_s"] = Math.Round(index.Count / indexSeconds),
-            ["match_p50_ms"] = Percentile(match, 0.50),
-            ["match_p99_ms"] = Percentile(match, 0.99),
-            ["search_p50_ms"] = Percentile(search, 0.50),
-            ["search_p99_ms"] = Percentile(search, 0.99),
+            ["match_p50_ms"] = Percentiles.Of(match, 0.50, 3),
+            ["match_p99_ms"] = Percentiles.Of(match, 0.99, 3),
+            ["search_p50_ms"] = Percentiles.Of(search, 0.50, 3),
+            ["search_p99_ms"] = Percentiles.Of(search, 0.99, 3),
             ["index_bytes"] = index.SizeInBytes(),
             ["peak_working_set_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
         };
         if (args.Option("peer") == "pgtrgm")
         {
             var peer = await PgTrgmPeer.RunAsync(args.Required("connection", "ConnectionStrings__techtransfer"), documents, asks);
-            result["peer_match_p50_ms"] = Percentile(peer, 0.50);
-            result["peer_match_p99_ms"] = Percentile(peer, 0.99);
-            result["p99_ratio_peer_over_ours"] = Math.Round(Percentile(peer, 0.99) / Math.Max(Percentile(match, 0.99), 0.001), 2);
+            peer.Sort();
+            result["peer_match_p50_ms"] = Percentiles.Of(peer, 0.50, 3);
+            result["peer_match_p99_ms"] = Percentiles.Of(peer, 0.99, 3);
+            result["p99_ratio_peer_over_ours"] = Math.Round(Percentiles.Of(peer, 0.99, 3) / Math.Max(Percentiles.Of(match, 0.99, 3), 0.001), 2);
         }
         System.Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
@@ -75,13 +76,8 @@ public static class BenchMatchCommand
             work(item);
             samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+        samples.Sort(); // percentiles read them in order
         return samples;
-    }
-
-    static double Percentile(List<double> samples, double p)
-    {
-        var sorted = samples.Order().ToList();
-        return Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 3);
     }
 
     /// <summary>

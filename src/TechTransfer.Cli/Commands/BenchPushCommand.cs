@@ -157,7 +157,7 @@ public static class BenchPushCommand
             var demand = demands[i % demands.Count];
             var university = universities[(i + i / demands.Count) % universities.Count];
             var body = BenchNetwork.AchievementFor(university, demand, corpus, seed: 1_000_000 + i);
-            var id = (await network.SendAsync(HttpMethod.Post, "/api/achievements", university.Admin.Token, body)).GetProperty("id").GetString()!;
+            var id = (await network.Api.SendAsync(HttpMethod.Post, "/api/achievements", university.Admin.Token, body)).GetProperty("id").GetString()!;
             drafts[i] = (university, demand, id);
             drafting.Report(Interlocked.Increment(ref written));
         });
@@ -187,7 +187,7 @@ public static class BenchPushCommand
             {
                 try
                 {
-                    await network.SendAsync(HttpMethod.Post, $"/api/achievements/{id}/publish", university.Admin.Token);
+                    await network.Api.SendAsync(HttpMethod.Post, $"/api/achievements/{id}/publish", university.Admin.Token);
                     if (attempt.Measured) publishMs.Add(Stopwatch.GetElapsedTime(attempt.StartedAt).TotalMilliseconds);
                 }
                 catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException)
@@ -209,7 +209,7 @@ public static class BenchPushCommand
         // matching and notifying that did not finish, and nobody hears of a match twice.
         var retriedFailures = 0;
         foreach (var attempt in failed)
-            try { await network.SendAsync(HttpMethod.Post, $"/api/achievements/{attempt.AchievementId}/publish", attempt.University.Admin.Token); }
+            try { await network.Api.SendAsync(HttpMethod.Post, $"/api/achievements/{attempt.AchievementId}/publish", attempt.University.Admin.Token); }
             catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException) { retriedFailures++; }
         return new Run(published, [.. publishMs], errors, failed.Count, retriedFailures, maxLag);
     }
@@ -231,7 +231,7 @@ public static class BenchPushCommand
         var lockObject = new Lock();
         await Parallel.ForEachAsync(run.Publishes, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, _) =>
         {
-            var stored = await network.SendAsync(HttpMethod.Get, $"/api/achievements/{p.AchievementId}/matches", p.University.Admin.Token);
+            var stored = await network.Api.SendAsync(HttpMethod.Get, $"/api/achievements/{p.AchievementId}/matches", p.University.Admin.Token);
             lock (lockObject)
             {
                 var known = ListingMatcher.MatchId(p.AchievementId, p.Demand.Id);
@@ -261,9 +261,9 @@ public static class BenchPushCommand
             ["warmupPublishes"] = run.Publishes.Count(p => !p.Measured),
             ["publishErrors"] = run.Errors,
             ["publishRetries"] = new { sent = run.Retried, failed = run.RetriesFailed },
-            ["latencyMs"] = latencies.Count == 0 ? null : new { p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99), max = Math.Round(latencies[^1], 1) },
+            ["latencyMs"] = latencies.Count == 0 ? null : new { p50 = Percentiles.Of(latencies, 0.50), p99 = Percentiles.Of(latencies, 0.99), max = Math.Round(latencies[^1], 1) },
             ["publishHttpMs"] = run.PublishHttpMs.Count == 0 ? null
-                : new { p50 = Percentile([.. run.PublishHttpMs.Order()], 0.50), p99 = Percentile([.. run.PublishHttpMs.Order()], 0.99) },
+                : new { p50 = Percentiles.Of([.. run.PublishHttpMs.Order()], 0.50), p99 = Percentiles.Of([.. run.PublishHttpMs.Order()], 0.99) },
             ["maxScheduleLagMs"] = Math.Round(run.MaxScheduleLagMs, 1),
             ["matches"] = matches,
             ["knownMatchMissing"] = knownMissing,
@@ -274,9 +274,6 @@ public static class BenchPushCommand
             ["unexpected"] = firstArrival.Count - delivered, // a MatchFound at a client not entitled to it: must be 0
         };
     }
-
-    static double Percentile(List<double> sorted, double p) =>
-        Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 1);
 
     static long Mb(long bytes) => bytes / (1024 * 1024);
 

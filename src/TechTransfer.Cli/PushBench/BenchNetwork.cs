@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TechTransfer.Commands;
-using TechTransfer.Storage;
 using TechTransfer.Vocabulary;
 
 namespace TechTransfer.PushBench;
@@ -34,14 +32,14 @@ public sealed class BenchNetwork
     /// <summary>An enterprise's open need: <paramref name="Word"/> appears in it and nowhere else on the demand side.</summary>
     public sealed record Demand(string Id, Organization Owner, string Word, string[] Keywords, string TechField, int MinTrl, decimal BudgetMax);
 
-    readonly HttpClient http;
-
-    BenchNetwork(HttpClient http, List<User> users)
+    BenchNetwork(BenchApi api, List<User> users)
     {
-        this.http = http;
+        Api = api;
         Users = users;
         Organizations = [.. users.Select(u => u.Organization).Distinct()];
     }
+
+    public BenchApi Api { get; }
 
     public IReadOnlyList<User> Users { get; }
 
@@ -70,23 +68,23 @@ public sealed class BenchNetwork
             organization.Members.Add(user);
             users.Add(user);
         }
-        var network = new BenchNetwork(http, users);
-        var national = await network.SignInAsync(adminAccount, adminPassword);
+        var network = new BenchNetwork(new BenchApi(http), users);
+        var national = await network.Api.SignInAsync(adminAccount, adminPassword);
 
         Console.Error.WriteLine($"bench-push: {organizations.Count} bench organizations, {users.Count} accounts…");
         await ForEachAsync(network.Organizations, o => network.RegisterAsync(national, o));
         var existing = new HashSet<string>();
         await ForEachAsync(network.Organizations, async o =>
         {
-            var members = (await network.SendAsync(HttpMethod.Get, $"/api/organizations/{o.Id}", national)).GetProperty("members");
+            var members = (await network.Api.SendAsync(HttpMethod.Get, $"/api/organizations/{o.Id}", national)).GetProperty("members");
             lock (existing) existing.UnionWith(members.EnumerateArray().Select(m => m.GetString()!));
         });
         bool Missing(User u) => !existing.Contains("acct-" + u.Account);
         // The national level creates each organization's admin; the admin adds the colleagues.
         await ForEachAsync(network.Organizations.Where(o => Missing(o.Admin)), o => network.CreateAccountAsync(national, o.Admin, "OrganizationAdmin"));
-        await ForEachAsync(network.Organizations, async o => o.Admin.Token = await network.SignInAsync(o.Admin.Account, Password));
+        await ForEachAsync(network.Organizations, async o => o.Admin.Token = await network.Api.SignInAsync(o.Admin.Account, Password));
         await ForEachAsync(users.Where(u => u != u.Organization.Admin && Missing(u)), u => network.CreateAccountAsync(u.Organization.Admin.Token, u, "Member"));
-        await ForEachAsync(users.Where(u => u != u.Organization.Admin), async u => u.Token = await network.SignInAsync(u.Account, Password));
+        await ForEachAsync(users.Where(u => u != u.Organization.Admin), async u => u.Token = await network.Api.SignInAsync(u.Account, Password));
         if (withDemands) network.Demands = await network.EnsureDemandsAsync(corpus);
         return network;
     }
@@ -105,7 +103,7 @@ public sealed class BenchNetwork
     async Task RegisterAsync(string token, Organization o)
     {
         var name = o.Enterprise ? $"压测科技有限公司{o.Number:D4}" : $"压测大学{o.Number:D4}";
-        await SendAsync(HttpMethod.Post, "/api/organizations", token,
+        await Api.SendAsync(HttpMethod.Post, "/api/organizations", token,
             new { id = o.Id, name, kind = o.Enterprise ? "Enterprise" : "University", province = o.Province });
     }
 
@@ -113,7 +111,7 @@ public sealed class BenchNetwork
     {
         try
         {
-            await SendAsync(HttpMethod.Post, $"/api/organizations/{u.Organization.Id}/accounts", token,
+            await Api.SendAsync(HttpMethod.Post, $"/api/organizations/{u.Organization.Id}/accounts", token,
                 new { account = u.Account, displayName = $"压测用户{u.Index}", role, password = Password });
         }
         catch (ApiException e) when (e.Status == HttpStatusCode.Conflict)
@@ -129,7 +127,7 @@ public sealed class BenchNetwork
         await ForEachAsync(Organizations.Where(o => o.Enterprise), async o =>
         {
             var word = WordOf(o.Number);
-            var page = await SendAsync(HttpMethod.Get, $"/api/demands?owner={o.Id}&status=Published&size=100", o.Admin.Token);
+            var page = await Api.SendAsync(HttpMethod.Get, $"/api/demands?owner={o.Id}&status=Published&size=100", o.Admin.Token);
             var found = page.GetProperty("items").EnumerateArray()
                 .FirstOrDefault(d => d.GetProperty("keywords").EnumerateArray().Any(k => k.GetString() == word));
             if (found.ValueKind != JsonValueKind.Object)
@@ -148,9 +146,9 @@ public sealed class BenchNetwork
                     deadline = today.AddYears(3).ToString("yyyy-MM-dd"),
                     contact = new { name = "压测联系人", phone = "010-12345678" },
                 };
-                var id = (await SendAsync(HttpMethod.Post, "/api/demands", o.Admin.Token, body)).GetProperty("id").GetString()!;
-                await SendAsync(HttpMethod.Post, $"/api/demands/{id}/publish", o.Admin.Token);
-                found = await SendAsync(HttpMethod.Get, $"/api/demands/{id}", o.Admin.Token);
+                var id = (await Api.SendAsync(HttpMethod.Post, "/api/demands", o.Admin.Token, body)).GetProperty("id").GetString()!;
+                await Api.SendAsync(HttpMethod.Post, $"/api/demands/{id}/publish", o.Admin.Token);
+                found = await Api.SendAsync(HttpMethod.Get, $"/api/demands/{id}", o.Admin.Token);
             }
             var demand = new Demand(found.GetProperty("id").GetString()!, o, word,
                 [.. found.GetProperty("keywords").EnumerateArray().Select(k => k.GetString()!)], found.GetProperty("techField").GetString()!,
@@ -179,26 +177,6 @@ public sealed class BenchNetwork
         };
     }
 
-    public async Task<string> SignInAsync(string account, string password) =>
-        (await SendAsync(HttpMethod.Post, "/api/auth/login", null, new { account, password })).GetProperty("token").GetString()!;
-
-    /// <summary>One API call as <paramref name="token"/>; a problem response becomes an <see cref="ApiException"/>.</summary>
-    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string? token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: TechTransferJson.Options);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new ApiException(response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
-
     static Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> work) =>
         Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (item, _) => await work(item));
-}
-
-public sealed class ApiException(HttpStatusCode status, string message) : CommandException(message)
-{
-    public HttpStatusCode Status => status;
 }

@@ -51,8 +51,7 @@ public sealed class DealProjection(NpgsqlDataSource db)
             f.AchievementTitle, f.DemandTitle, f.Score, s.Stage.ToString(), s.AchievementInterest, s.DemandInterest, s.ClaimedBy,
             s.LeadingRegion, stale, s.LastActivityAt.UtcDateTime, s.Version,
         ];
-        foreach (var value in values)
-            command.Parameters.Add(value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = value });
+        foreach (var value in values) command.Parameters.Add(Parameter(value));
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
@@ -74,8 +73,7 @@ public sealed class DealProjection(NpgsqlDataSource db)
     async Task<IReadOnlyList<DealRow>> QueryAsync(string sql, object?[] values, CancellationToken cancellation)
     {
         await using var command = db.CreateCommand(sql);
-        foreach (var value in values)
-            command.Parameters.Add(value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = value });
+        foreach (var value in values) command.Parameters.Add(Parameter(value));
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var rows = new List<DealRow>();
         while (await reader.ReadAsync(cancellation))
@@ -86,4 +84,8 @@ public sealed class DealProjection(NpgsqlDataSource db)
                 reader.GetFieldValue<DateTimeOffset>(14)));
         return rows;
     }
+
+    // The nullable columns are all text: a null needs that type spelled out.
+    static NpgsqlParameter Parameter(object? value) =>
+        value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = value };
 }

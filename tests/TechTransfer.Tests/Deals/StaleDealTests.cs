@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using TechTransfer.Notifications;
 using TechTransfer.Tests.Infrastructure;
 
@@ -35,11 +34,7 @@ public sealed class StaleDealTests : IAsyncLifetime
     {
         var broker = await SignedInAsync("demo-broker");
         var stale = new TaskCompletionSource<DealStale>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(host.CreateClient().BaseAddress!, "/hubs/network"),
-                o => o.AccessTokenProvider = () => Task.FromResult(broker.DefaultRequestHeaders.Authorization!.Parameter))
-            .AddJsonProtocol(o => Storage.TechTransferJson.Configure(o.PayloadSerializerOptions))
-            .Build();
+        await using var connection = host.HubConnection(broker.DefaultRequestHeaders.Authorization!.Parameter!);
         connection.On<DealStale>(nameof(DealStale), e => stale.TrySetResult(e));
         await connection.StartAsync();
         await connection.InvokeAsync<long>("Resume", -1L);

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using TechTransfer.Demo;
 using TechTransfer.Hosting;
 using TechTransfer.Storage;
@@ -67,6 +69,12 @@ public sealed class ApiFixture : IAsyncLifetime
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("token").GetString());
             return client;
         }
+
+        /// <summary>A hub connection (not started) that signs in with <paramref name="token"/> and reads events as the server writes them.</summary>
+        public HubConnection HubConnection(string token) => new HubConnectionBuilder()
+            .WithUrl(new Uri(CreateClient().BaseAddress!, "/hubs/network"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .AddJsonProtocol(o => TechTransferJson.Configure(o.PayloadSerializerOptions))
+            .Build();
 
         /// <summary>The seeder runs right after start; a sign-in succeeds once the last demo account exists.</summary>
         public async Task WaitUntilSeededAsync()

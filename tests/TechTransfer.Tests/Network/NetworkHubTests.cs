@@ -32,10 +32,7 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
     {
         var client = await api.SignedInAsync(account);
         var token = client.DefaultRequestHeaders.Authorization!.Parameter!;
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(api.Anonymous().BaseAddress!, "/hubs/network"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .AddJsonProtocol(o => Storage.TechTransferJson.Configure(o.PayloadSerializerOptions))
-            .Build();
+        var connection = api.Host.HubConnection(token);
         var listener = new Listener(connection);
         connection.On<MatchFound>(nameof(MatchFound), m => listener.Matches.Enqueue(m));
         connection.On<ListingPublished>(nameof(ListingPublished), p => listener.Published.Enqueue(p));
