@@ -16,6 +16,7 @@ using TechTransfer.RegionalCenters;
 using TechTransfer.Search;
 using TechTransfer.Security;
 using TechTransfer.Storage;
+using TechTransfer.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 SiloConfig.AddTo(builder);
@@ -24,6 +25,7 @@ var connectionString = GrainServices.ConnectionString(builder.Configuration);
 await SiloConfig.MigrateWithRetryAsync(connectionString);
 builder.AddTechTransferAuth(await TokenIssuer.LoadSigningKeyAsync(connectionString));
 builder.AddTechTransferRateLimits();
+builder.AddTechTransferTelemetry();
 
 builder.Services.AddGrainServices(builder.Configuration);
 builder.Host.UseOrleans(_ => { }); // providers come from the "Orleans" section of silo-config
@@ -51,6 +53,7 @@ app.UseAuthorization();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi();
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapAchievements();
 app.MapDemands();

@@ -149,6 +149,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         S.Status = Published;
         S.PublishedAt = clock.GetUtcNow();
         await SaveAsync(S.Content!);
+        Telemetry.Metrics.Published.Add(1, new KeyValuePair<string, object?>("kind", Kind.ToString()));
         var listing = PublicDocument();
         await RegionalCenter().ListingPublishedAsync(Kind, Id, S.Version, listing.Title, listing.TechField, listing.Province);
         await matcher.MatchAsync(listing);

@@ -155,7 +155,7 @@ public sealed class IndexReplica : BackgroundService
                     if (index.IsNewer(reader.GetString(1), reader.GetInt32(2))) changed.Add(reader.GetString(1));
                 }
             }
-            if (changed.Count > 0) await ApplyAsync(index, changed, cancellation);
+            if (changed.Count > 0) await ApplyAsync(index, changed, cancellation, measureLag: ready.Task.IsCompleted && ReferenceEquals(index, Index));
             progress?.Invoke(index.Count);
             var advanced = highest > from;
             from = highest;
@@ -165,14 +165,18 @@ public sealed class IndexReplica : BackgroundService
         return from;
     }
 
-    async Task ApplyAsync(ListingIndex index, List<string> ids, CancellationToken cancellation)
+    async Task ApplyAsync(ListingIndex index, List<string> ids, CancellationToken cancellation, bool measureLag)
     {
-        await using var command = db.CreateCommand("SELECT id, kind, status, version, doc FROM tt_listing WHERE id = ANY($1)");
+        await using var command = db.CreateCommand(
+            "SELECT id, kind, status, version, doc, extract(epoch from clock_timestamp() - updated_at) * 1000 FROM tt_listing WHERE id = ANY($1)");
         command.Parameters.Add(new() { Value = ids.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var published = new List<ListingDocument>();
         while (await reader.ReadAsync(cancellation))
         {
+            // updated_at is the writing host's clock, compared with PostgreSQL's (synchronised clocks assumed). A start-up
+            // load or a rebuild reads old rows and is left out.
+            if (measureLag) Telemetry.Metrics.IndexLag.Record(reader.GetDouble(5));
             var kind = reader.GetString(1) == "achievement" ? ListingKind.Achievement : ListingKind.Demand;
             if (reader.GetString(2) == "Published")
             {

@@ -39,6 +39,7 @@ public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db, No
         }
         if (matches.Count == 0) return matches;
         await StoreAsync(matches, cancellation);
+        Telemetry.Metrics.MatchesFound.Add(matches.Count);
         await notifier.MatchFoundAsync(matches); // after the store: a notified match can always be read
         return matches;
     }

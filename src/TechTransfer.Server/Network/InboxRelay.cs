@@ -115,6 +115,7 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
                 if (notification.Id <= connection.Cursor) continue;                  // seen already
                 if (notification.Id > connection.Cursor + 1) await CatchUpAsync(connection, notification.Id - 1); // a gap
                 await SendAsync(connection, notification);
+                Telemetry.Metrics.PushLatency.Record((DateTimeOffset.UtcNow - notification.CreatedAt).TotalMilliseconds);
             }
         }
         catch (Exception e)

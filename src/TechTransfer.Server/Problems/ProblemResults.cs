@@ -36,17 +36,25 @@ public static class ProblemResults
     /// <summary>The global exception handler: known refusals keep their status; a database outage is a fast 503.</summary>
     public static void UseProblemResults(this WebApplication app)
     {
-        app.UseExceptionHandler(handler => handler.Run(async context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var result = Classify(error);
-            if (result is null)
+            ExceptionHandler = async context =>
             {
-                app.Logger.LogError(error, "Unhandled error on {Path}", context.Request.Path);
-                result = Create(ProblemCodes.Internal);
-            }
-            await result.ExecuteAsync(context);
-        }));
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var result = Classify(error);
+                if (result is null)
+                {
+                    app.Logger.LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                    result = Create(ProblemCodes.Internal);
+                }
+                else if (error is not ProblemException and not BadHttpRequestException)
+                    app.Logger.LogWarning("{Method} {Path} answered 503: {Error}", context.Request.Method, context.Request.Path, error?.Message);
+                await result.ExecuteAsync(context);
+            },
+            // A refusal (validation, permission, conflict) is an answer, not an error: no error log or error metric.
+            // What is logged is logged above, once.
+            SuppressDiagnosticsCallback = _ => true,
+        });
         app.UseStatusCodePages(async status =>
         {
             var code = status.HttpContext.Response.StatusCode switch

@@ -1,0 +1,33 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace TechTransfer.Telemetry;
+
+/// <summary>
+/// OpenTelemetry metrics: the network's own (publishes, matches, push latency, index lag) with Orleans' (grain
+/// activations, messaging), ASP.NET Core's, SignalR's, Npgsql's and the runtime's. Scraped at /metrics
+/// (Prometheus text; aggregate counts only, no user data) and pushed by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// </summary>
+public static class TelemetrySetup
+{
+    static readonly string[] Meters =
+    [
+        Metrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.RateLimiting", "Npgsql", "System.Runtime",
+    ];
+
+    public static void AddTechTransferTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("techtransfer", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters).AddPrometheusExporter();
+                if (otlp) metrics.AddOtlpExporter();
+            });
+    }
+
+    public static void MapMetrics(this WebApplication app) =>
+        app.MapPrometheusScrapingEndpoint("/metrics").DisableRateLimiting(); // a scraper must never be turned away
+}

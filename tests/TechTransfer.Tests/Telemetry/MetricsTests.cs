@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.SignalR.Client;
+using TechTransfer.Notifications;
+using TechTransfer.Tests.Infrastructure;
+
+namespace TechTransfer.Tests.Telemetry;
+
+/// <summary>The OpenTelemetry meters as an operator's Prometheus scraper reads them from /metrics.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class MetricsTests(ApiFixture api)
+{
+    async Task<string> ScrapeAsync()
+    {
+        var response = await api.Anonymous().GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    // The sum over every series of one metric (e.g. all kinds), or 0 when it has none yet.
+    static double Sum(string scrape, string metric) =>
+        Regex.Matches(scrape, $@"^{Regex.Escape(metric)}(?:\{{[^}}]*\}})? (\S+)", RegexOptions.Multiline)
+            .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task A_publish_that_matches_moves_the_publish_match_push_and_index_lag_meters()
+    {
+        var before = await ScrapeAsync();
+        var enterprise = await api.SignedInAsync("demo-enterprise");
+        var connection = api.Host.HubConnection(enterprise.DefaultRequestHeaders.Authorization!.Parameter!);
+        var matched = new TaskCompletionSource<MatchFound>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<MatchFound>(nameof(MatchFound), m => matched.TrySetResult(m));
+        await connection.StartAsync();
+        await connection.InvokeAsync<long>("Resume", -1L);
+
+        var word = Samples.UniqueWord();
+        await enterprise.CreatePublishedAsync("/api/demands",
+            Samples.Demand($"寻求{word}极片缺陷检测技术").With("keywords", new JsonArray(word, "极片")));
+        await (await api.SignedInAsync("demo-university")).CreatePublishedAsync("/api/achievements",
+            Samples.Achievement($"{word} 锂电池极片缺陷在线检测方法").With("keywords", new JsonArray(word, "极片", "缺陷检测")));
+        await matched.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await connection.DisposeAsync();
+
+        // The exporter caches a scrape briefly: read until the new figures show.
+        string after;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            await Task.Delay(200);
+            after = await ScrapeAsync();
+        } while (Sum(after, "techtransfer_push_latency_milliseconds_count") <= Sum(before, "techtransfer_push_latency_milliseconds_count")
+                 && DateTime.UtcNow < deadline);
+
+        Assert.True(Sum(after, "techtransfer_listings_published_total") >= Sum(before, "techtransfer_listings_published_total") + 2, after);
+        Assert.True(Sum(after, "techtransfer_matches_found_total") >= Sum(before, "techtransfer_matches_found_total") + 1);
+        Assert.True(Sum(after, "techtransfer_push_latency_milliseconds_count") > Sum(before, "techtransfer_push_latency_milliseconds_count"));
+        Assert.True(Sum(after, "techtransfer_index_lag_milliseconds_count") > Sum(before, "techtransfer_index_lag_milliseconds_count"));
+        Assert.Contains("kind=\"Achievement\"", after);
+        Assert.Matches(@"(?m)^orleans_catalog_activation\w*", after); // grain activations, from Orleans' own meter
+        Assert.Contains("http_server_request_duration_seconds", after);
+    }
+
+    [Fact]
+    public async Task Metrics_carry_no_user_data()
+    {
+        var scrape = await ScrapeAsync();
+        Assert.DoesNotContain("demo-enterprise", scrape);
+        Assert.DoesNotContain("acct:", scrape);
+    }
+}
