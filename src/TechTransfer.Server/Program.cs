@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using TechTransfer.Achievements;
 using TechTransfer.Contracts;
 using TechTransfer.Database;
@@ -34,7 +35,7 @@ builder.Services.AddHostedService<DemoSeeder>();
 builder.Services.AddHostedService<AdminBootstrap>();
 builder.Services.AddSingleton<IdempotencyStore>();
 builder.Services.AddHostedService<IdempotencySweeper>();
-builder.Services.AddSignalR().AddJsonProtocol(o => TechTransferJson.Configure(o.PayloadSerializerOptions));
+builder.Services.AddSignalR(o => o.AddFilter<RateLimits.HubRateLimitFilter>()).AddJsonProtocol(o => TechTransferJson.Configure(o.PayloadSerializerOptions));
 builder.Services.AddSingleton<InboxRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRelay>());
 builder.Services.AddOpenApi();

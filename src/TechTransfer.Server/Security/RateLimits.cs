@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 using TechTransfer.Problems;
 
 namespace TechTransfer.Security;
@@ -20,6 +21,7 @@ public static class RateLimits
         var perAccount = section.GetValue("PermitsPerMinute", 600);
         var anonymous = section.GetValue("AnonymousPermitsPerMinute", 120);
         var perIp = section.GetValue("PerIpPermitsPerMinute", 3000);
+        builder.Services.AddSingleton(new HubRateLimitFilter(perAccount));
         builder.Services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
@@ -50,5 +52,22 @@ public static class RateLimits
             QueueLimit = 0,
             AutoReplenishment = true,
         };
+    }
+
+    /// <summary>Hub method calls bypass the HTTP pipeline: the same per-account budget applies to them, separately.</summary>
+    public sealed class HubRateLimitFilter(int permitsPerMinute) : IHubFilter, IDisposable
+    {
+        readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(account =>
+            RateLimitPartition.GetTokenBucketLimiter(account, _ => Bucket(permitsPerMinute)));
+
+        public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+        {
+            var account = invocation.Context.User?.Actor()?.AccountId ?? invocation.Context.ConnectionId;
+            using var lease = limiter.AttemptAcquire(account);
+            if (!lease.IsAcquired) throw new HubException("rate-limited: 请求过于频繁，请稍后再试 / Too many requests; slow down and retry later");
+            return await next(invocation);
+        }
+
+        public void Dispose() => limiter.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using TechTransfer.Demo;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using TechTransfer.Tests.Infrastructure;
 
 namespace TechTransfer.Tests.RateLimits;
@@ -14,6 +15,7 @@ public sealed class RateLimitHost : IAsyncLifetime
     /// <summary>Signed in before any test spends the anonymous bucket.</summary>
     public HttpClient Busy { get; private set; } = null!;
     public HttpClient Calm { get; private set; } = null!;
+    public HttpClient Listener { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,6 +30,7 @@ public sealed class RateLimitHost : IAsyncLifetime
         await Host.WaitUntilSeededAsync();
         Busy = await Host.SignedInAsync("demo-broker-jing-jin-ji");
         Calm = await Host.SignedInAsync("demo-broker-northeast");
+        Listener = await Host.SignedInAsync("demo-broker-southwest");
     }
 
     public async Task DisposeAsync()
@@ -75,6 +78,23 @@ public sealed class RateLimitTests(RateLimitHost host) : IClassFixture<RateLimit
 
         Assert.Equal(HttpStatusCode.Unauthorized, responses[0].StatusCode);
         await AssertTooManyAsync(responses.Last());
+    }
+
+    [Fact]
+    public async Task Hub_method_calls_have_their_own_budget_per_account()
+    {
+        var connection = host.Host.HubConnection(host.Listener.DefaultRequestHeaders.Authorization!.Parameter!);
+        await connection.StartAsync();
+        HubException? refused = null;
+        for (var i = 0; i < 15 && refused is null; i++)
+        {
+            try { await connection.InvokeAsync<long>("Resume", -1L); }
+            catch (HubException e) { refused = e; }
+        }
+        Assert.NotNull(refused);
+        Assert.Contains("rate-limited", refused.Message);
+        Assert.Equal(HubConnectionState.Connected, connection.State); // refused, not thrown out
+        await connection.DisposeAsync();
     }
 
     [Fact]
