@@ -49,14 +49,19 @@ public static class SoakCommand
         var load = new SoakLoad(cluster.Urls, network, corpus);
         var faults = new Dictionary<string, object?>();
         load.Start();
-        var loadTask = load.RunAsync(rate, TimeSpan.FromSeconds(seconds), second =>
+        // The load runs S seconds, and longer if the faults took longer: the last phase always sees steady load again.
+        using var stop = new CancellationTokenSource();
+        var loadTask = load.RunAsync(rate, stop.Token, second =>
         {
             if (second % 10 == 0) Log($"{second,4} s  {load.Writes} writes, {load.Tried} requests, {load.Listings.Count(l => l.Acknowledged == 3)} published, " +
                 $"{clients.Received} MatchFound, {load.GaveUp} given up, {load.Skipped} skipped");
         });
-        var faultTask = InjectFaultsAsync(load, cluster, pg, seconds, pgDown, faults);
-        await Task.WhenAll(loadTask, faultTask);
-        var loadSeconds = load.Now;
+        await InjectFaultsAsync(load, cluster, pg, seconds, pgDown, faults);
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(seconds - load.Now, 0.15 * seconds)));
+        var steadyTail = load.Now;
+        await stop.CancelAsync();
+        await loadTask;
+        var loadSeconds = steadyTail;
         Log($"load done after {loadSeconds:F0} s; waiting for the last pushes");
         await SettleAsync(clients);
         Log("verifying…");
@@ -67,7 +72,7 @@ public static class SoakCommand
         var result = new Dictionary<string, object?>
         {
             ["rate"] = rate,
-            ["seconds"] = seconds,
+            ["seconds"] = Math.Round(loadSeconds),
             ["writes"] = load.Writes,
             ["writesSkipped"] = load.Skipped,
             ["achievedWritesPerSecond"] = Math.Round(attempts.Count(a => a.Status is >= 200 and < 300) / loadSeconds, 1),
@@ -82,7 +87,8 @@ public static class SoakCommand
             ["publishesAcknowledged"] = verified.Published,
             ["lostWrites"] = verified.Lost.Count,
             ["missingFromSearch"] = verified.MissingFromSearch.Count,
-            ["matches"] = new { stored = verified.MatchesStored, expected = verified.Expected, pushed = verified.Pushed, missing = verified.Expected - verified.Pushed },
+            ["matches"] = new { stored = verified.MatchesStored, expected = verified.Expected, pushed = verified.Pushed, missing = verified.Expected - verified.Pushed,
+                missingWithBothPublishesAcknowledged = verified.MissingBothAcknowledged },
             ["clientReconnects"] = clients.Reconnects,
             ["hostPeakWorkingSetMb"] = samplers.Select(s => s.PeakWorkingSetBytes / (1024 * 1024)).ToArray(),
             ["machine"] = $"{Environment.ProcessorCount} vCPU, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):F0} GiB",

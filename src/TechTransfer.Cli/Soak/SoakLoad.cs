@@ -73,14 +73,13 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
 
     public void Start() => clock.Start();
 
-    /// <summary>Runs the open loop for <paramref name="duration"/>, then waits for the writes still in flight.</summary>
-    public async Task RunAsync(int rate, TimeSpan duration, Action<int> onSecond)
+    /// <summary>Runs the open loop until <paramref name="stop"/>, then waits for the writes still in flight.</summary>
+    public async Task RunAsync(int rate, CancellationToken stop, Action<int> onSecond)
     {
-        var total = (int)(rate * duration.TotalSeconds);
         var started = Stopwatch.GetTimestamp();
         var running = new ConcurrentDictionary<Task, bool>();
         var lastSecond = -1;
-        for (var i = 0; i < total; i++)
+        for (var i = 0; !stop.IsCancellationRequested; i++)
         {
             var due = started + (long)i * Stopwatch.Frequency / rate;
             var wait = due - Stopwatch.GetTimestamp();
@@ -245,7 +244,8 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
                 Record(started, 0, host);
                 Volatile.Write(ref downUntil[host], Stopwatch.GetTimestamp() + 2 * Stopwatch.Frequency);
                 host = (host + 1) % hosts.Count;
-                pause = attempt < hosts.Count ? TimeSpan.Zero : TimeSpan.FromMilliseconds(500);
+                // Every host refusing (the cluster restarting): back off, or the retries alone saturate the machine.
+                pause = attempt < hosts.Count ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt));
             }
             catch (OperationCanceledException)
             {

@@ -13,7 +13,7 @@ namespace TechTransfer.Soak;
 public static class SoakVerifier
 {
     public sealed record Result(int Checked, List<string> Lost, int Published, List<string> MissingFromSearch,
-        int MatchesStored, int Expected, int Pushed, List<string> MissingPushes);
+        int MatchesStored, int Expected, int Pushed, List<string> MissingPushes, int MissingBothAcknowledged);
 
     public static async Task<Result> VerifyAsync(SoakLoad load, SoakClients clients, BenchNetwork network, int hosts)
     {
@@ -22,8 +22,11 @@ public static class SoakVerifier
         var missingFromSearch = new ConcurrentBag<string>();
         var matches = new ConcurrentDictionary<string, (string AchievementId, string DemandId)>();
         var ownerOf = new ConcurrentDictionary<string, string>();
+        var publishAcknowledged = new HashSet<string>();
         foreach (var l in acknowledged) ownerOf[l.Id!] = l.Owner.Id;
         foreach (var d in network.Demands) ownerOf[d.Id] = d.Owner.Id;
+        publishAcknowledged.UnionWith(acknowledged.Where(l => l.Acknowledged == 3).Select(l => l.Id!));
+        publishAcknowledged.UnionWith(network.Demands.Select(d => d.Id));
 
         await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (l, _) =>
         {
@@ -63,6 +66,7 @@ public static class SoakVerifier
         var expected = 0;
         var pushed = 0;
         var missing = new List<string>();
+        var missingBoth = 0;
         foreach (var (matchId, (achievementId, demandId)) in matches)
         {
             foreach (var party in new[] { achievementId, demandId })
@@ -72,11 +76,18 @@ public static class SoakVerifier
                 {
                     expected++;
                     if (client.Matches.ContainsKey(matchId)) pushed++;
-                    else missing.Add($"{matchId} → {client.User.Account}");
+                    else
+                    {
+                        // A match whose other side's publish was never acknowledged was stored by a publish that
+                        // failed on the client's side, so may not have been notified yet: reported apart.
+                        var both = publishAcknowledged.Contains(achievementId) && publishAcknowledged.Contains(demandId);
+                        if (both) missingBoth++;
+                        missing.Add($"{matchId} → {client.User.Account}{(both ? "" : " (one side's publish not acknowledged)")}");
+                    }
                 }
             }
         }
         return new Result(acknowledged.Count, [.. lost], acknowledged.Count(l => l.Acknowledged == 3), [.. missingFromSearch],
-            matches.Count, expected, pushed, missing);
+            matches.Count, expected, pushed, missing, missingBoth);
     }
 }
