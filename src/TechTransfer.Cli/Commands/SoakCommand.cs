@@ -79,6 +79,7 @@ public static class SoakCommand
             ["requestsTried"] = load.Tried,
             ["acknowledged"] = attempts.Count(a => a.Status is >= 200 and < 300),
             ["givenUp"] = load.GaveUp,
+            ["editsResolvedByRead"] = load.EditsResolvedByRead,
             ["failedByStatus"] = attempts.Where(a => a.Status is < 200 or >= 300).GroupBy(a => a.Status switch { 0 => "refused", -1 => "timeout", _ => a.Status.ToString() })
                 .OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
             ["writeMs"] = Spread([.. attempts.Where(a => a.Status is >= 200 and < 300).Select(a => a.Ms)]),

@@ -82,6 +82,10 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["Orleans__Endpoints__SiloPort"] = (httpPort + 6000).ToString();
         start.Environment["Orleans__Endpoints__GatewayPort"] = (httpPort + 25000).ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Thousands of clients share the loopback address: the per-IP limit would refuse them.
+        start.Environment["TechTransfer__RateLimits__PerIpPermitsPerMinute"] = "100000000";
+        start.Environment["TechTransfer__RateLimits__AnonymousPermitsPerMinute"] = "100000000";
+        start.Environment["TechTransfer__RateLimits__PermitsPerMinute"] = "100000000";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var logPath = Path.Combine(root, ".data", "logs", $"{logName}-{httpPort}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);

@@ -8,7 +8,7 @@ namespace TechTransfer.Soak;
 /// <summary>
 /// Three TechTransfer.Server processes forming one Orleans cluster on the soak's PostgreSQL, each on its own ports
 /// (HTTP 5390–5392, silo 11390–11392, gateway 30390–30392: clear of scripts/start, bench-push and the tests).
-/// Rate limits are lifted: the soak is one client sending what many would.
+/// Rate limits are lifted (by BenchHost): the soak is one client sending what many would.
 /// </summary>
 public sealed class SoakCluster(string connectionString, int firstPort, int size) : IAsyncDisposable
 {
@@ -18,11 +18,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
 
     public int Size => size;
 
-    static readonly Dictionary<string, string> Environment = new()
-    {
-        ["TechTransfer__RateLimits__PermitsPerMinute"] = "1000000",
-        ["TechTransfer__RateLimits__AnonymousPermitsPerMinute"] = "1000000",
-    };
+    static readonly Dictionary<string, string> Environment = new();
 
     /// <summary>Starts host <paramref name="i"/> and waits until it answers (its replica loaded, demo accounts there).</summary>
     public async Task StartAsync(int i, bool build = false)

@@ -53,7 +53,7 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
     readonly ConcurrentBag<Listing> listings = [];
     readonly long[] downUntil = new long[hosts.Count];
     readonly Stopwatch clock = new();
-    int created, inFlight, skipped, gaveUp, tried;
+    int created, inFlight, skipped, gaveUp, tried, editsResolvedByRead;
 
     public ConcurrentQueue<Attempt> Attempts { get; } = new();
 
@@ -70,6 +70,9 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
     public int GaveUp => gaveUp;
 
     public int Writes { get; private set; }
+
+    /// <summary>Retried edits answered 412 because their first attempt had landed (PUT carries no Idempotency-Key).</summary>
+    public int EditsResolvedByRead => editsResolvedByRead;
 
     public void Start() => clock.Start();
 
@@ -147,6 +150,9 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
                 {
                     var (ok, _, version) = await WriteAsync(HttpMethod.Put, $"{listing.Path}/{listing.Id}", token, Body(listing, edited: true),
                         listing.Version, listing.Index);
+                    if (!ok && version == -1 && await ReadAsync($"{listing.Path}/{listing.Id}", token, listing.Index) is { } current
+                        && current.GetProperty("title").GetString() == listing.EditedTitle)
+                        (ok, version) = (true, current.GetProperty("version").GetInt32());
                     if (!ok) return false;
                     (listing.Version, listing.Acknowledged, listing.AcknowledgedVersion, listing.Step) = (version, 2, version, 2);
                     return true;
@@ -235,7 +241,16 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
                     return (true, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), int.TryParse(tag, out var v) ? v : 0);
                 }
                 var status = (int)response.StatusCode;
-                if (status != 429 && status < 500) return GiveUp(); // refused for good (e.g. 412 after a retry that had landed)
+                // 409 + Retry-After: the first attempt with this key still runs (or ran on a host that died mid-request).
+                var retry = status is 429 or >= 500 || (status == 409 && response.Headers.RetryAfter is not null);
+                if (status == 412 && attempt > 0 && method == HttpMethod.Put)
+                {
+                    // PUT has no Idempotency-Key: a retried edit whose first attempt landed meets its own new version.
+                    // The client re-reads, as a real one would; the edit counts only if the listing holds it.
+                    Interlocked.Increment(ref editsResolvedByRead);
+                    return (false, default, -1);
+                }
+                if (!retry) return GiveUp();
                 pause = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(Math.Min(2000, 200 * (attempt + 1)));
             }
             catch (HttpRequestException)

@@ -5,7 +5,7 @@ namespace TechTransfer.Listings;
 
 /// <summary>
 /// Listing ids carry a kind prefix (never all digits: Orleans would read such a key as a number) and are
-/// either random or, for catalogue imports, derived from the owner and the external id so a re-import
+/// either random, derived from an Idempotency-Key (a retried create meets its first attempt) or, for catalogue imports, derived from the owner and the external id so a re-import
 /// addresses the same grain.
 /// </summary>
 public static class ListingIds
@@ -13,9 +13,16 @@ public static class ListingIds
     public const string AchievementPrefix = "ach-";
     public const string DemandPrefix = "dem-";
 
-    public static string NewAchievement() => AchievementPrefix + Guid.CreateVersion7().ToString("N");
+    public static string NewAchievement() => NewAchievement(null);
 
-    public static string NewDemand() => DemandPrefix + Guid.CreateVersion7().ToString("N");
+    public static string NewDemand() => NewDemand(null);
+
+    /// <summary>A new id: random, or derived from the request's idempotency seed so that a retry addresses the same grain.</summary>
+    public static string NewAchievement(string? requestSeed) =>
+        requestSeed is null ? AchievementPrefix + Guid.CreateVersion7().ToString("N") : Derived(AchievementPrefix, "request", requestSeed);
+
+    public static string NewDemand(string? requestSeed) =>
+        requestSeed is null ? DemandPrefix + Guid.CreateVersion7().ToString("N") : Derived(DemandPrefix, "request", requestSeed);
 
     public static string AchievementFromCatalogue(string organizationId, string externalId) =>
         Derived(AchievementPrefix, organizationId, externalId);

@@ -16,6 +16,10 @@ public static class ProblemCodes
     public const string VersionRequired = "version-required";
     public const string TooLarge = "too-large";
     public const string Unavailable = "unavailable";
+    public const string IdempotencyKeyInvalid = "idempotency-key-invalid";
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string IdempotencyKeyInFlight = "idempotency-key-in-flight";
+    public const string RateLimited = "rate-limited";
     public const string Internal = "internal";
 }
 
@@ -39,6 +43,10 @@ public static class ProblemCatalog
         [ProblemCodes.VersionMismatch] = new(412, "内容已被他人修改，请刷新后重试", "It was changed by someone else; reload and try again"),
         [ProblemCodes.VersionRequired] = new(428, "修改时须提供 If-Match 版本号", "An If-Match version is required to change it"),
         [ProblemCodes.TooLarge] = new(413, "请求内容过大", "The request body is too large"),
+        [ProblemCodes.IdempotencyKeyInvalid] = new(400, "Idempotency-Key 须为 1 至 200 个可见 ASCII 字符", "Idempotency-Key must be 1 to 200 visible ASCII characters"),
+        [ProblemCodes.IdempotencyKeyReused] = new(422, "该 Idempotency-Key 已用于另一个请求", "This Idempotency-Key was already used for a different request"),
+        [ProblemCodes.IdempotencyKeyInFlight] = new(409, "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试", "A request with this Idempotency-Key is still being processed; retry shortly"),
+        [ProblemCodes.RateLimited] = new(429, "请求过于频繁，请稍后再试", "Too many requests; slow down and retry later"),
         [ProblemCodes.Unavailable] = new(503, "服务暂时不可用，请稍后重试", "The service is temporarily unavailable; try again shortly"),
         [ProblemCodes.Internal] = new(500, "服务器内部错误", "Internal server error"),
     };

@@ -13,13 +13,15 @@ public static class HealthEndpoints
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", ReportAsync).WithTags("Health");
-        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
-        app.MapGet("/health/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, InboxRelay relay, CancellationToken c) =>
+        // Probes are never rate limited: a load balancer asking often must not take a host out of service.
+        var health = app.MapGroup("/health").WithTags("Health").DisableRateLimiting();
+        health.MapGet("/", ReportAsync);
+        health.MapGet("/live", () => TypedResults.Ok(new { status = "live" }));
+        health.MapGet("/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, InboxRelay relay, CancellationToken c) =>
         {
             var report = await CheckAsync(db, membership, silo, replica, relay, c);
             return report.Status == "ready" ? Results.Ok(report) : Results.Json(report, statusCode: 503);
-        }).WithTags("Health");
+        });
     }
 
     static async Task<IResult> ReportAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using TechTransfer.Accounts;
+using TechTransfer.Idempotency;
 using TechTransfer.Matching;
 using TechTransfer.Problems;
 using TechTransfer.Security;
@@ -11,7 +12,7 @@ public sealed record ListingRoutes<TInput, TContent>(
     string Path,
     ListingKind Kind,
     Func<string, bool> IsId,
-    Func<string> NewId,
+    Func<string?, string> NewId,
     Func<TInput, TimeProvider, TContent> Validate,
     Func<string?, string?> ParseStatus);
 
@@ -34,8 +35,20 @@ public static class ListingEndpoints
         {
             var actor = http.User.RequiredActor();
             var content = routes.Validate(input, clock);
-            var id = routes.NewId();
-            var view = await grains.GetGrain<TGrain>(id).CreateAsync(actor, content);
+            var retry = http.Features.Get<IdempotentRequest>();
+            var id = routes.NewId(retry?.Seed);
+            var grain = grains.GetGrain<TGrain>(id);
+            TView view;
+            try
+            {
+                view = await grain.CreateAsync(actor, content);
+            }
+            catch (ProblemException e) when (e.Code == ProblemCodes.AlreadyExists && retry is not null)
+            {
+                // The first attempt with this key created it but its answer was lost (its host died): the id is
+                // derived from this account's key, so the listing is this account's.
+                view = await grain.GetAsync(actor) ?? throw new ProblemException(ProblemCodes.AlreadyExists);
+            }
             http.Response.Headers.ETag = ListingHttp.ETag(view.Version);
             return TypedResults.Created($"{routes.Path}/{id}", new Created(id));
         }).RequireAuthorization();

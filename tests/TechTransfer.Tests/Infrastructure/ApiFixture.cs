@@ -56,6 +56,10 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Orleans:Endpoints:GatewayPort", FreePort().ToString());
             builder.UseSetting("TechTransfer:Demo", "true");
             builder.UseSetting("TechTransfer:DemoListings", demoListings ? "true" : "false");
+            // Tests drive many accounts from one loopback address; the rate limit tests set their own limits.
+            builder.UseSetting("TechTransfer:RateLimits:PerIpPermitsPerMinute", "1000000");
+            builder.UseSetting("TechTransfer:RateLimits:AnonymousPermitsPerMinute", "1000000");
+            builder.UseSetting("TechTransfer:RateLimits:PermitsPerMinute", "1000000");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         }
 

@@ -19,9 +19,16 @@ export async function api(path, { method = "GET", body, version } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (version !== undefined) headers["If-Match"] = `"${version}"`;
+  // A POST carries an Idempotency-Key, so the one retry after a lost connection cannot do the work twice.
+  if (method === "POST") headers["Idempotency-Key"] = newKey();
+  const send = () => fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
+    response = await send().catch(async (e) => {
+      if (method !== "POST") throw e;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return send();
+    });
   } catch {
     throw new ApiError(0, { titleZh: "无法连接服务器，请检查网络后重试" });
   }
@@ -29,6 +36,11 @@ export async function api(path, { method = "GET", body, version } = {}) {
   const data = (response.headers.get("Content-Type") ?? "").includes("json") ? await response.json() : null;
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
+}
+
+// crypto.randomUUID exists only in secure contexts; getRandomValues everywhere.
+function newKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The signed-in account, or null. */
