@@ -91,6 +91,7 @@ public static class SoakCommand
             ["matches"] = new { stored = verified.MatchesStored, expected = verified.Expected, pushed = verified.Pushed, missing = verified.Expected - verified.Pushed,
                 missingWithBothPublishesAcknowledged = verified.MissingBothAcknowledged },
             ["clientReconnects"] = clients.Reconnects,
+            ["hostStartsRetried"] = cluster.Restarts,
             ["hostPeakWorkingSetMb"] = samplers.Select(s => s.PeakWorkingSetBytes / (1024 * 1024)).ToArray(),
             ["machine"] = $"{Environment.ProcessorCount} vCPU, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):F0} GiB",
             ["loadAverage"] = new { before = loadBefore, end = LoadAverage() },

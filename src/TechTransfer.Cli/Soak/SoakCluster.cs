@@ -18,13 +18,30 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
 
     public int Size => size;
 
+    /// <summary>Host starts that failed and were tried again.</summary>
+    public int Restarts { get; private set; }
+
     static readonly Dictionary<string, string> Environment = new();
 
     /// <summary>Starts host <paramref name="i"/> and waits until it answers (its replica loaded, demo accounts there).</summary>
     public async Task StartAsync(int i, bool build = false)
     {
-        hosts[i] = await BenchHost.StartAsync(connectionString, build, TimeSpan.FromMinutes(5), firstPort + i,
-            clusterId: "techtransfer-soak", environment: Environment, logName: "soak-host");
+        // On a saturated machine a host may give up during start-up (PostgreSQL too slow to answer): an operator
+        // starts it again, and so does the soak, twice at most.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                hosts[i] = await BenchHost.StartAsync(connectionString, build && attempt == 1, TimeSpan.FromMinutes(5), firstPort + i,
+                    clusterId: "techtransfer-soak", environment: Environment, logName: "soak-host");
+                return;
+            }
+            catch (Commands.CommandException e) when (attempt < 3)
+            {
+                Console.Error.WriteLine($"soak: host {i + 1} did not start ({e.Message}); starting it again");
+                Restarts++;
+            }
+        }
     }
 
     public async Task StartAllAsync() => await Task.WhenAll(Enumerable.Range(0, size).Select(i => StartAsync(i)));

@@ -19,7 +19,9 @@ namespace TechTransfer.Soak;
 public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Corpus corpus)
 {
     static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
-    static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(90);
+    // Longer than the server's Idempotency-Key lease (2 min): a request lost with a killed host keeps its key
+    // "running" (409 + Retry-After) until the lease ends, and only then may the retry run it again.
+    static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(180);
     const int MaxInFlight = 1500;
     const int DemandEvery = 10; // one listing in ten is an enterprise's demand, the others universities' achievements
 
@@ -250,8 +252,14 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
                     Interlocked.Increment(ref editsResolvedByRead);
                     return (false, default, -1);
                 }
-                if (!retry) return GiveUp();
-                pause = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(Math.Min(2000, 200 * (attempt + 1)));
+                if (!retry)
+                {
+                    if (Volatile.Read(ref gaveUp) < 5) Console.Error.WriteLine($"soak: {method} {path} refused: {status} {text[..Math.Min(300, text.Length)]}");
+                    return GiveUp();
+                }
+                // Retry-After is honoured up to 5 s: a lease may have ended early (the first attempt answered meanwhile).
+                var after = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(Math.Min(2000, 200 * (attempt + 1)));
+                pause = after < TimeSpan.FromSeconds(5) ? after : TimeSpan.FromSeconds(5);
             }
             catch (HttpRequestException)
             {
@@ -268,7 +276,7 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
                 host = (host + 1) % hosts.Count;
                 pause = TimeSpan.Zero;
             }
-            if (since.Elapsed + pause > RetryFor) return GiveUp();
+            if (since.Elapsed > RetryFor) return GiveUp();
             if (pause > TimeSpan.Zero) await Task.Delay(pause);
         }
 
