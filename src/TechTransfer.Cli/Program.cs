@@ -10,6 +10,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
     ["bench-match"] = BenchMatchCommand.RunAsync,
     ["bench-push"] = BenchPushCommand.RunAsync,
     ["bench-claim"] = BenchClaimCommand.RunAsync,
+    ["soak"] = SoakCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
@@ -29,6 +30,10 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
                                                           idle connections (last line: JSON)
           bench-claim [--brokers 100] [--leads 50] [--server URL] [--no-build]
                                                           lead-claim latency with every broker claiming each lead at once (last line: JSON)
+          soak [--rate 200] [--minutes M | --seconds S] [--pg-down 5] [--no-build]
+                                                          faults under load on a 3-silo cluster and its own PostgreSQL:
+                                                          kill -9 a silo, restart PostgreSQL, restart the cluster; nothing
+                                                          acknowledged may be lost (last line: JSON; exit 1 on a lost write)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);
     return 2;

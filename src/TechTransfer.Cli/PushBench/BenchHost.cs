@@ -44,7 +44,12 @@ public sealed class BenchHost : IAsyncDisposable
     public static string BenchDatabase(string connectionString, string database) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
 
-    public static async Task<BenchHost> StartAsync(string connectionString, bool build, TimeSpan readyWithin, int httpPort = HttpPort)
+    /// <summary>
+    /// Starts the host; <paramref name="clusterId"/> and <paramref name="environment"/> let several hosts form one
+    /// cluster (the soak), each still on its own ports (silo = HTTP + 6000, gateway = HTTP + 25000).
+    /// </summary>
+    public static async Task<BenchHost> StartAsync(string connectionString, bool build, TimeSpan readyWithin, int httpPort = HttpPort,
+        string clusterId = "techtransfer-bench", IReadOnlyDictionary<string, string>? environment = null, string logName = "bench-host")
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "src", "TechTransfer.Server");
@@ -73,7 +78,7 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["ConnectionStrings__techtransfer"] = connectionString;
         start.Environment["TechTransfer__DemoListings"] = "false";
         start.Environment["TechTransfer__Urls"] = url.ToString().TrimEnd('/');
-        start.Environment["Orleans__ClusterId"] = "techtransfer-bench";
+        start.Environment["Orleans__ClusterId"] = clusterId;
         start.Environment["Orleans__Endpoints__SiloPort"] = (httpPort + 6000).ToString();
         start.Environment["Orleans__Endpoints__GatewayPort"] = (httpPort + 25000).ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -81,16 +86,18 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["TechTransfer__RateLimits__PerIpPermitsPerMinute"] = "100000000";
         start.Environment["TechTransfer__RateLimits__AnonymousPermitsPerMinute"] = "100000000";
         start.Environment["TechTransfer__RateLimits__PermitsPerMinute"] = "100000000";
-        var logPath = Path.Combine(root, ".data", "logs", $"bench-host-{httpPort}.log");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        var logPath = Path.Combine(root, ".data", "logs", $"{logName}-{httpPort}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        // A restarted host appends: the log of a soak keeps every life of each host.
+        var log = new StreamWriter(logPath, append: logName != "bench-host") { AutoFlush = true };
         var process = Process.Start(start) ?? throw new CommandException("could not start the host");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var host = new BenchHost(process, log, logPath, url);
-        Console.Error.WriteLine($"bench-push: host pid {process.Id} on {url} (log: {logPath}); waiting for its search replica…");
+        Console.Error.WriteLine($"{logName}: host pid {process.Id} on {url} (log: {logPath}); waiting for its search replica…");
         try
         {
             await host.WaitUntilReadyAsync(readyWithin);
@@ -137,6 +144,17 @@ public sealed class BenchHost : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    public int ProcessId => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>A crash: SIGKILL, no goodbye to the cluster (its membership entry stays until the others vote it dead).</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -29,6 +29,10 @@ public static class GrainServices
         services.TryAddSingleton(_ => RegionDirectory.Load(
             configuration["TechTransfer:RegionsFile"] ?? Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json")));
         services.TryAddSingleton(TimeProvider.System);
+        // A database outage inside a grain must reach a caller on another silo as an NpgsqlException (a fast 503).
+        // Orleans only serializes exceptions of the Microsoft/System/Azure namespaces; any other fails the
+        // response with a CodecNotFoundException, which the caller can only answer with a 500 (found by the soak).
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         services.Configure<AccountOptions>(configuration.GetSection("TechTransfer:Accounts"));
         services.AddKeyedSingleton<IGrainStorageSerializer, StateJsonSerializer>(StateJsonSerializer.Key);
         services.Configure<MatchingOptions>(configuration.GetSection("TechTransfer:Matching"));

@@ -37,8 +37,22 @@ public sealed class DemoSeeder(
         if (!configuration.GetValue<bool>("TechTransfer:Demo")) return;
         if (!await lifetime.WaitForStartAsync(stopping)) return;
         var started = clock.GetTimestamp();
-        await SeedAccountsAsync();
-        if (configuration.GetValue("TechTransfer:DemoListings", true)) await SeedListingsAsync(stopping);
+        // Seeding is idempotent; a database outage meanwhile must not stop the host (a background service's
+        // exception does: found by the soak, whose PostgreSQL restart stopped a host that was still seeding).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SeedAccountsAsync();
+                if (configuration.GetValue("TechTransfer:DemoListings", true)) await SeedListingsAsync(stopping);
+                break;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Demo seeding failed (attempt {Attempt}); trying again in 2 s", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(2), clock, stopping);
+            }
+        }
         logger.LogInformation("Demo network seeded in {Elapsed}", clock.GetElapsedTime(started));
     }
 

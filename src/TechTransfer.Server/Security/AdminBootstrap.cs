@@ -19,6 +19,24 @@ public sealed class AdminBootstrap(IGrainFactory grains, IConfiguration configur
     {
         if (configuration["TechTransfer:AdminPassword"] is not { Length: > 0 } password) return;
         if (!await lifetime.WaitForStartAsync(stopping)) return;
+        // A database outage during start-up must not stop the host (a background service's exception does): retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await EnsureAdminAsync(password);
+                return;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "National admin bootstrap failed (attempt {Attempt}); trying again in 2 s", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(2), stopping);
+            }
+        }
+    }
+
+    async Task EnsureAdminAsync(string password)
+    {
         await grains.GetGrain<IOrganizationGrain>("org-torch").RegisterAsync(new("科技部火炬中心", OrganizationKind.National, "北京"));
         try
         {

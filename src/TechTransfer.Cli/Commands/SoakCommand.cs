@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TechTransfer.Database;
+using TechTransfer.PushBench;
+using TechTransfer.Soak;
+
+namespace TechTransfer.Commands;
+
+/// <summary>
+/// techtransfer soak: faults under load. Starts its own PostgreSQL (port 55432) and a 3-silo cluster on it, signs
+/// in SignalR clients for the bench organizations, and writes R times a second (create, edit, publish of
+/// achievements and demands) for S seconds while it injects, in order: kill -9 of one silo, its restart, a
+/// PostgreSQL restart, a restart of the whole cluster. Then it checks that nothing acknowledged is lost, that
+/// every acknowledged publish is searchable and its matches were pushed. Progress on stderr; one JSON object on
+/// the last line of stdout; exit code 1 when an acknowledged write is lost.
+/// </summary>
+public static class SoakCommand
+{
+    public static async Task<int> RunAsync(CommandLine args)
+    {
+        var rate = args.Int("rate", 200);
+        var seconds = args.Option("minutes") is { } minutes ? (int)(double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture) * 60)
+            : args.Int("seconds", 600);
+        var pgDown = TimeSpan.FromSeconds(args.Int("pg-down", 5));
+        if (rate < 1 || seconds < 30) throw new CommandException("need --rate ≥ 1 and at least 30 seconds of load");
+        var loadBefore = LoadAverage();
+        var root = BenchHost.RepositoryRoot();
+        var corpus = Corpus.Load(root);
+
+        Log($"own PostgreSQL on port {args.Int("pg-port", 55432)}…");
+        await using var pg = await SoakPostgres.CreateAsync(args.Int("pg-port", 55432));
+        await Migrator.MigrateAsync(pg.ConnectionString);
+        await using var cluster = new SoakCluster(pg.ConnectionString, args.Int("port", 5390), 3);
+        Log("starting 3 silos…");
+        var clock = Stopwatch.StartNew();
+        await cluster.StartAsync(0, build: !args.Flag("no-build"));
+        await Task.WhenAll(cluster.StartAsync(1), cluster.StartAsync(2));
+        await cluster.WaitForSilosAsync(3, TimeSpan.FromMinutes(2));
+        Log($"cluster up in {clock.Elapsed.TotalSeconds:F0} s");
+
+        using var setupHttp = new HttpClient { BaseAddress = cluster.Urls[0], Timeout = TimeSpan.FromMinutes(1) };
+        var network = await BenchNetwork.PrepareAsync(setupHttp, Demo.NationalAdmin, Demo.Password, args.Int("users", 40), withDemands: true, corpus);
+        await using var clients = await SoakClients.ConnectAsync(cluster.Urls, network);
+        Log($"{clients.All.Count} SignalR clients connected for {network.Organizations.Count} organizations");
+        var samplers = new List<HostSampler>();
+        foreach (var url in cluster.Urls) samplers.Add(await HostSampler.StartAsync(url));
+
+        var load = new SoakLoad(cluster.Urls, network, corpus);
+        var faults = new Dictionary<string, object?>();
+        load.Start();
+        // The load runs S seconds, and longer if the faults took longer: the last phase always sees steady load again.
+        using var stop = new CancellationTokenSource();
+        var loadTask = load.RunAsync(rate, stop.Token, second =>
+        {
+            if (second % 10 == 0) Log($"{second,4} s  {load.Writes} writes, {load.Tried} requests, {load.Listings.Count(l => l.Acknowledged == 3)} published, " +
+                $"{clients.Received} MatchFound, {load.GaveUp} given up, {load.Skipped} skipped");
+        });
+        await InjectFaultsAsync(load, cluster, pg, seconds, pgDown, faults);
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(seconds - load.Now, 0.15 * seconds)));
+        var steadyTail = load.Now;
+        await stop.CancelAsync();
+        await loadTask;
+        var loadSeconds = steadyTail;
+        Log($"load done after {loadSeconds:F0} s; waiting for the last pushes");
+        await SettleAsync(clients);
+        Log("verifying…");
+        var verified = await SoakVerifier.VerifyAsync(load, clients, network, cluster.Size);
+        foreach (var sampler in samplers) await sampler.DisposeAsync();
+
+        var attempts = load.Attempts.ToList();
+        var result = new Dictionary<string, object?>
+        {
+            ["rate"] = rate,
+            ["seconds"] = Math.Round(loadSeconds),
+            ["writes"] = load.Writes,
+            ["writesSkipped"] = load.Skipped,
+            ["achievedWritesPerSecond"] = Math.Round(attempts.Count(a => a.Status is >= 200 and < 300) / loadSeconds, 1),
+            ["requestsTried"] = load.Tried,
+            ["acknowledged"] = attempts.Count(a => a.Status is >= 200 and < 300),
+            ["givenUp"] = load.GaveUp,
+            ["editsResolvedByRead"] = load.EditsResolvedByRead,
+            ["failedByStatus"] = attempts.Where(a => a.Status is < 200 or >= 300).GroupBy(a => a.Status switch { 0 => "refused", -1 => "timeout", _ => a.Status.ToString() })
+                .OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            ["writeMs"] = Spread([.. attempts.Where(a => a.Status is >= 200 and < 300).Select(a => a.Ms)]),
+            ["faults"] = faults,
+            ["listingsAcknowledged"] = verified.Checked,
+            ["publishesAcknowledged"] = verified.Published,
+            ["lostWrites"] = verified.Lost.Count,
+            ["missingFromSearch"] = verified.MissingFromSearch.Count,
+            ["matches"] = new { stored = verified.MatchesStored, expected = verified.Expected, pushed = verified.Pushed, missing = verified.Expected - verified.Pushed,
+                missingWithBothPublishesAcknowledged = verified.MissingBothAcknowledged },
+            ["clientReconnects"] = clients.Reconnects,
+            ["hostStartsRetried"] = cluster.Restarts,
+            ["hostPeakWorkingSetMb"] = samplers.Select(s => s.PeakWorkingSetBytes / (1024 * 1024)).ToArray(),
+            ["machine"] = $"{Environment.ProcessorCount} vCPU, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):F0} GiB",
+            ["loadAverage"] = new { before = loadBefore, end = LoadAverage() },
+        };
+        foreach (var line in verified.Lost.Take(20)) Log("LOST " + line);
+        foreach (var line in verified.MissingFromSearch.Take(10)) Log("not searchable: " + line);
+        foreach (var line in verified.MissingPushes.Take(10)) Log("not pushed: " + line);
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return verified.Lost.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The fault schedule, as fractions of the load: kill -9 silo 3 at 20 %, restart it at 35 %, PostgreSQL down
+    /// for <paramref name="pgDown"/> at 50 %, all three silos stopped and started at 70 %.
+    /// </summary>
+    static async Task InjectFaultsAsync(SoakLoad load, SoakCluster cluster, SoakPostgres pg, int seconds, TimeSpan pgDown, Dictionary<string, object?> faults)
+    {
+        async Task At(double fraction)
+        {
+            var wait = fraction * seconds - load.Now;
+            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait));
+        }
+
+        await At(0.20);
+        var killedAt = load.Now;
+        Log($"FAULT kill -9 silo 3 (pid {cluster.ProcessId(2)})");
+        await cluster.KillAsync(2);
+        var declaredDead = await cluster.WaitForSilosAsync(2, TimeSpan.FromMinutes(2));
+        Log($"the others count 2 active silos after {declaredDead:F1} s");
+
+        await At(0.35);
+        var restartAt = load.Now;
+        Log("FAULT restart silo 3");
+        await cluster.StartAsync(2);
+        var rejoined = await cluster.WaitForSilosAsync(3, TimeSpan.FromMinutes(2));
+        var restartedIn = load.Now - restartAt;
+        faults["killSilo"] = new
+        {
+            at = Math.Round(killedAt, 1),
+            declaredDeadS = Math.Round(declaredDead, 1),
+            failedAttemptsOnSurvivors = load.Attempts.Count(a => a.At >= killedAt && a.At < restartAt && a.Host != 2 && a.Status is < 200 or >= 300),
+            lastFailureOnSurvivorsAfterS = LastFailure(load, killedAt, restartAt, host => host != 2),
+            restartedReadyS = Math.Round(restartedIn, 1),
+            rejoinedS = Math.Round(rejoined, 1),
+        };
+
+        await At(0.50);
+        var stoppedAt = load.Now;
+        Log("FAULT PostgreSQL stop");
+        await pg.StopAsync();
+        await Task.Delay(pgDown);
+        await pg.StartAsync();
+        var upAt = load.Now;
+        Log($"PostgreSQL up again after {upAt - stoppedAt:F1} s");
+        var ready = await ReadyAfterAsync(load, cluster);
+        var firstOk = Enumerable.Range(0, cluster.Size).Select(h => load.Attempts.Where(a => a.Host == h && a.At >= upAt && a.Status is >= 200 and < 300)
+            .Select(a => (double?)Math.Round(a.At - upAt, 1)).Min()).ToArray();
+        var during = load.Attempts.Where(a => a.At >= stoppedAt && a.At <= upAt).ToList();
+        faults["restartPostgres"] = new
+        {
+            at = Math.Round(stoppedAt, 1),
+            downS = Math.Round(upAt - stoppedAt, 1),
+            attemptsWhileDown = during.Count,
+            answersWhileDown = during.GroupBy(a => a.Status switch { 0 => "refused", -1 => "timeout", _ => a.Status.ToString() }).ToDictionary(g => g.Key, g => g.Count()),
+            failFast503Ms = Spread([.. during.Where(a => a.Status == 503).Select(a => a.Ms)]),
+            readyAfterS = ready,
+            firstWriteOkAfterS = firstOk,
+        };
+
+        await At(0.70);
+        var stopAllAt = load.Now;
+        Log("FAULT restart the whole cluster");
+        await cluster.StopAllAsync();
+        var stoppedAllIn = load.Now - stopAllAt;
+        await cluster.StartAllAsync();
+        await cluster.WaitForSilosAsync(3, TimeSpan.FromMinutes(2));
+        var backAt = load.Now;
+        faults["restartCluster"] = new
+        {
+            at = Math.Round(stopAllAt, 1),
+            stopS = Math.Round(stoppedAllIn, 1),
+            downS = Math.Round(backAt - stopAllAt, 1),
+            attemptsWhileDown = load.Attempts.Count(a => a.At >= stopAllAt && a.At <= backAt),
+        };
+        Log($"cluster back after {backAt - stopAllAt:F1} s");
+    }
+
+    /// <summary>Seconds from fault to the last failed attempt on the chosen hosts before <paramref name="until"/>.</summary>
+    static double? LastFailure(SoakLoad load, double from, double until, Func<int, bool> host)
+    {
+        var last = load.Attempts.Where(a => a.At >= from && a.At < until && host(a.Host) && a.Status is < 200 or >= 300).Select(a => (double?)a.At).Max();
+        return last is { } t ? Math.Round(t - from, 1) : null;
+    }
+
+    /// <summary>Per host, the seconds from now until /health/ready answers 200 (the hosts recover by themselves, nobody restarts them).</summary>
+    static async Task<double?[]> ReadyAfterAsync(SoakLoad load, SoakCluster cluster)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var from = load.Now;
+        return await Task.WhenAll(cluster.Urls.Select(async url =>
+        {
+            while (load.Now - from < 120)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(url, "/health/ready"));
+                    if (response.IsSuccessStatusCode) return (double?)Math.Round(load.Now - from, 2);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
+                await Task.Delay(100);
+            }
+            return null;
+        }));
+    }
+
+    /// <summary>Waits until no MatchFound arrived for 5 s (late is not lost), at most 90 s.</summary>
+    static async Task SettleAsync(SoakClients clients)
+    {
+        var clock = Stopwatch.StartNew();
+        var seen = -1;
+        while (clock.Elapsed < TimeSpan.FromSeconds(90) && clients.Received != seen)
+        {
+            seen = clients.Received;
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    static object? Spread(List<double> ms)
+    {
+        if (ms.Count == 0) return null;
+        ms.Sort();
+        return new { count = ms.Count, p50 = Percentiles.Of(ms, 0.50), p99 = Percentiles.Of(ms, 0.99), max = Math.Round(ms[^1], 1) };
+    }
+
+    static void Log(string line) => Console.Error.WriteLine($"soak: {line}");
+
+    static string? LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+}
