@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
+using Orleans.Runtime;
 using TechTransfer.Notifications;
 using TechTransfer.Storage;
 
@@ -20,13 +21,17 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
     readonly string hostId = Guid.NewGuid().ToString("N");
     readonly ConcurrentDictionary<string, Connection> connections = new();
     readonly ConcurrentDictionary<string, User> users = new(); // by inbox key
+    readonly IClusterMembershipService membership;
+    readonly CancellationTokenSource stopping = new();
     IInboxObserver? self;
     Timer? renewal;
 
-    public InboxRelay(IGrainFactory grains, IHubContext<NetworkHub, INetworkClient> hub, ILogger<InboxRelay> logger)
+    public InboxRelay(IGrainFactory grains, IHubContext<NetworkHub, INetworkClient> hub, IClusterMembershipService membership,
+        ILogger<InboxRelay> logger)
     {
         this.grains = grains;
         this.hub = hub;
+        this.membership = membership;
         this.logger = logger;
     }
 
@@ -168,18 +173,57 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
     {
         // Inboxes forget hosts that stop renewing (3 minutes): renew every minute while users are connected here.
         renewal = new Timer(_ => _ = RenewAsync(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _ = RenewWhenASiloDiesAsync(stopping.Token);
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// An inbox whose silo died comes back elsewhere without its subscribers, so its next events are stored but
+    /// pushed to nobody. Re-subscribing as soon as the death is known (not at the next minute's renewal) and
+    /// catching up closes that gap within the failure detection time (found by the soak: a silo killed mid-load).
+    /// </summary>
+    async Task RenewWhenASiloDiesAsync(CancellationToken cancellation)
+    {
+        var dead = new HashSet<SiloAddress>();
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellation))
+            {
+                // The first snapshot lists silos dead long ago too: harmless, nobody is connected yet.
+                var someoneDied = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead && dead.Add(m.SiloAddress)) > 0;
+                if (someoneDied) await RenewAsync();
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { }
+        catch (Exception e) { logger.LogWarning(e, "Watching cluster membership stopped; subscriptions renew every minute only"); }
+    }
+
+    // Re-subscribes; if the inbox went ahead without pushing here (it was reactivated), sends what was missed.
     async Task RenewAsync()
     {
         foreach (var user in users.Values.Where(u => u.Connections.Count > 0))
-            try { await Inbox(user).SubscribeAsync(hostId, Self); }
+        {
+            try
+            {
+                var last = await Inbox(user).SubscribeAsync(hostId, Self);
+                if (!user.Connections.Any(c => c.Cursor < last)) continue;
+                await user.Gate.WaitAsync();
+                try
+                {
+                    foreach (var connection in user.Connections.Where(c => c.Cursor < last)) await CatchUpAsync(connection, last);
+                }
+                finally
+                {
+                    user.Gate.Release();
+                }
+            }
             catch (Exception e) { logger.LogWarning(e, "Renewing the subscription to {Inbox} failed", user.Inbox); }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        stopping.Cancel();
         renewal?.Dispose();
         return Task.CompletedTask;
     }
