@@ -15,6 +15,7 @@ public static class ProblemCodes
     public const string VersionMismatch = "version-mismatch";
     public const string VersionRequired = "version-required";
     public const string TooLarge = "too-large";
+    public const string UnsupportedMediaType = "unsupported-media-type";
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";
 }
@@ -39,6 +40,7 @@ public static class ProblemCatalog
         [ProblemCodes.VersionMismatch] = new(412, "内容已被他人修改，请刷新后重试", "It was changed by someone else; reload and try again"),
         [ProblemCodes.VersionRequired] = new(428, "修改时须提供 If-Match 版本号", "An If-Match version is required to change it"),
         [ProblemCodes.TooLarge] = new(413, "请求内容过大", "The request body is too large"),
+        [ProblemCodes.UnsupportedMediaType] = new(415, "不支持该请求内容类型或字符集", "The request's content type or charset is not supported"),
         [ProblemCodes.Unavailable] = new(503, "服务暂时不可用，请稍后重试", "The service is temporarily unavailable; try again shortly"),
         [ProblemCodes.Internal] = new(500, "服务器内部错误", "Internal server error"),
     };

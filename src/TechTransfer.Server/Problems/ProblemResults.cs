@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Microsoft.Net.Http.Headers;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using TechTransfer.Problems;
@@ -47,6 +49,12 @@ public static class ProblemResults
             }
             await result.ExecuteAsync(context);
         }));
+        // The JSON body reader throws (a 500) on a charset it cannot decode, e.g. "application/json; charset=utf-7":
+        // such a request is refused before any endpoint reads it.
+        app.Use((context, next) =>
+            MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var media) && media.Charset.HasValue && !IsKnownCharset(media.Charset.Value!)
+                ? Create(ProblemCodes.UnsupportedMediaType).ExecuteAsync(context)
+                : next(context));
         app.UseStatusCodePages(async status =>
         {
             var code = status.HttpContext.Response.StatusCode switch
@@ -55,11 +63,25 @@ public static class ProblemResults
                 403 => ProblemCodes.Forbidden,
                 404 => ProblemCodes.NotFound,
                 413 => ProblemCodes.TooLarge,
+                415 => ProblemCodes.UnsupportedMediaType,
                 >= 400 and < 500 => ProblemCodes.BadRequest,
                 _ => ProblemCodes.Internal,
             };
             await Create(code).ExecuteAsync(status.HttpContext);
         });
+    }
+
+    static bool IsKnownCharset(string charset)
+    {
+        try
+        {
+            Encoding.GetEncoding(charset.Trim('"'));
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
     }
 
     static IResult? Classify(Exception? error) => error switch
