@@ -91,6 +91,9 @@ public static class ProblemResults
         BadHttpRequestException { InnerException: JsonException json } =>
             Create(ProblemCodes.Validation, [FieldError.BadJson(json.Path)]),
         BadHttpRequestException => Create(ProblemCodes.BadRequest),
+        // Text PostgreSQL cannot store (a NUL, a broken byte sequence) is the request's fault, not an outage.
+        PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } =>
+            Create(ProblemCodes.BadRequest),
         NpgsqlException or TimeoutException or Orleans.Runtime.SiloUnavailableException
             or Orleans.Runtime.OrleansMessageRejectionException => Create(ProblemCodes.Unavailable),
         _ when error?.InnerException is ProblemException inner => From(inner),
