@@ -15,6 +15,7 @@ public static class ProblemCodes
     public const string VersionMismatch = "version-mismatch";
     public const string VersionRequired = "version-required";
     public const string TooLarge = "too-large";
+    public const string UnsupportedMediaType = "unsupported-media-type";
     public const string Unavailable = "unavailable";
     public const string IdempotencyKeyInvalid = "idempotency-key-invalid";
     public const string IdempotencyKeyReused = "idempotency-key-reused";
@@ -43,6 +44,7 @@ public static class ProblemCatalog
         [ProblemCodes.VersionMismatch] = new(412, "内容已被他人修改，请刷新后重试", "It was changed by someone else; reload and try again"),
         [ProblemCodes.VersionRequired] = new(428, "修改时须提供 If-Match 版本号", "An If-Match version is required to change it"),
         [ProblemCodes.TooLarge] = new(413, "请求内容过大", "The request body is too large"),
+        [ProblemCodes.UnsupportedMediaType] = new(415, "不支持该请求内容类型或字符集", "The request's content type or charset is not supported"),
         [ProblemCodes.IdempotencyKeyInvalid] = new(400, "Idempotency-Key 须为 1 至 200 个可见 ASCII 字符", "Idempotency-Key must be 1 to 200 visible ASCII characters"),
         [ProblemCodes.IdempotencyKeyReused] = new(422, "该 Idempotency-Key 已用于另一个请求", "This Idempotency-Key was already used for a different request"),
         [ProblemCodes.IdempotencyKeyInFlight] = new(409, "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试", "A request with this Idempotency-Key is still being processed; retry shortly"),

@@ -57,6 +57,9 @@ public static class ListingEndpoints
             CancellationToken cancellation) =>
         {
             var (p, s) = ListingHttp.Paging(page, size);
+            // Organization ids are short and printable; PostgreSQL refuses a NUL in text, which must not look like an outage.
+            if (owner is not null && (owner.Length > 64 || owner.Any(char.IsControl)))
+                throw ProblemException.Invalid([new FieldError("owner", "invalid-format")]);
             return TypedResults.Ok(await listings.QueryAsync(routes.Kind, owner, routes.ParseStatus(status), http.User.Actor(), p, s, cancellation));
         });
 

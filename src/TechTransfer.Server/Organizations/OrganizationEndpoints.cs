@@ -58,18 +58,18 @@ public static partial class OrganizationEndpoints
             var role = v.Enum<Role>("role", input.Role);
             if (string.IsNullOrEmpty(input.Password)) v.Fail("password", "required");
             else if (input.Password.Length is < 10 or > 128) v.Fail("password", "length", "10–128");
-            // Admins add colleagues; brokers are appointed to a center by the national level; nobody makes admins of
-            // the higher levels through this door.
-            var brokerOfCenter = role == Role.Broker && kind == OrganizationKind.ServiceCenter;
-            if (role is not null && role is not (Role.Member or Role.OrganizationAdmin) && !brokerOfCenter)
+            // Admins add colleagues; a center's brokers and center admins are appointed by the national level; nobody
+            // makes national admins through this door.
+            var centerStaff = role is Role.Broker or Role.CenterAdmin && kind == OrganizationKind.ServiceCenter;
+            if (role is not null && role is not (Role.Member or Role.OrganizationAdmin) && !centerStaff)
                 v.Fail("role", "not-allowed", role.ToString());
             v.ThrowIfInvalid();
-            if (brokerOfCenter && !actor.IsNationalAdmin) throw new ProblemException(ProblemCodes.Forbidden);
+            if (centerStaff && !actor.IsNationalAdmin) throw new ProblemException(ProblemCodes.Forbidden);
 
             var accountId = AccountKeys.Of(account!);
             await grains.GetGrain<IAccountGrain>(accountId).CreateAsync(
                 new AccountProfile(displayName!, id, kind, role!.Value, organization.RegionCode), input.Password!);
-            if (brokerOfCenter) await grains.GetGrain<IRegionalCenterGrain>(organization.RegionCode!).AddBrokerAsync(accountId);
+            if (role == Role.Broker && centerStaff) await grains.GetGrain<IRegionalCenterGrain>(organization.RegionCode!).AddBrokerAsync(accountId);
             return TypedResults.Created((string?)null,
                 new CreatedAccount(accountId, account!.ToLowerInvariant(), displayName!, id, role.Value.ToString()));
         }).RequireAuthorization();

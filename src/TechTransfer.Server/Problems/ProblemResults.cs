@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Microsoft.Net.Http.Headers;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using TechTransfer.Problems;
@@ -55,6 +57,12 @@ public static class ProblemResults
             // What is logged is logged above, once.
             SuppressDiagnosticsCallback = _ => true,
         });
+        // The JSON body reader throws (a 500) on a charset it cannot decode, e.g. "application/json; charset=utf-7":
+        // such a request is refused before any endpoint reads it.
+        app.Use((context, next) =>
+            MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var media) && media.Charset.HasValue && !IsKnownCharset(media.Charset.Value!)
+                ? Create(ProblemCodes.UnsupportedMediaType).ExecuteAsync(context)
+                : next(context));
         app.UseStatusCodePages(async status =>
         {
             var code = status.HttpContext.Response.StatusCode switch
@@ -63,11 +71,25 @@ public static class ProblemResults
                 403 => ProblemCodes.Forbidden,
                 404 => ProblemCodes.NotFound,
                 413 => ProblemCodes.TooLarge,
+                415 => ProblemCodes.UnsupportedMediaType,
                 >= 400 and < 500 => ProblemCodes.BadRequest,
                 _ => ProblemCodes.Internal,
             };
             await Create(code).ExecuteAsync(status.HttpContext);
         });
+    }
+
+    static bool IsKnownCharset(string charset)
+    {
+        try
+        {
+            Encoding.GetEncoding(charset.Trim('"'));
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
     }
 
     static IResult? Classify(Exception? error) => error switch
@@ -77,9 +99,23 @@ public static class ProblemResults
         BadHttpRequestException { InnerException: JsonException json } =>
             Create(ProblemCodes.Validation, [FieldError.BadJson(json.Path)]),
         BadHttpRequestException => Create(ProblemCodes.BadRequest),
+        // Text PostgreSQL cannot store (a NUL, a broken byte sequence) is the request's fault, not an outage.
+        PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } =>
+            Create(ProblemCodes.BadRequest),
         NpgsqlException or TimeoutException or Orleans.Runtime.SiloUnavailableException
             or Orleans.Runtime.OrleansMessageRejectionException => Create(ProblemCodes.Unavailable),
         _ when error?.InnerException is ProblemException inner => From(inner),
+        _ when IsOutage(error?.InnerException) => Create(ProblemCodes.Unavailable),
         _ => null,
     };
+
+    // Orleans wraps a storage failure ("Error from storage provider … during ReadStateAsync") around the
+    // NpgsqlException that caused it: still an outage, still a 503 (found by the soak's PostgreSQL restart).
+    static bool IsOutage(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+            if (error is NpgsqlException or TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException)
+                return true;
+        return false;
+    }
 }
