@@ -15,7 +15,7 @@ public sealed record IdempotentRequest(string Scope, string Key)
 /// Idempotency-Key on every POST (draft-ietf-httpapi-idempotency-key-header): the first request with a key runs
 /// and its answer is kept; a retry with the same key and the same request gets that answer back
 /// (Idempotent-Replayed: true) and changes nothing; the same key on a different request is 422, and a retry
-/// while the first still runs is 409 with Retry-After. Failures (5xx, 429, an exception) are not kept: nothing
+/// while the first still runs is 409 with Retry-After. Refusals and failures (4xx, 5xx) are not kept: nothing
 /// was written, so the retry runs again. SignalR's own POSTs (/hubs) are left alone.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store)
@@ -84,8 +84,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
     static bool IsWellFormed(string key) =>
         key.Length is > 0 and <= MaxKeyLength && key.All(c => c is > ' ' and < (char)127);
 
-    // The answer is the request's fate: kept unless the server could not decide (5xx), or asked to come back later.
-    static bool IsFinal(int status) => status is >= 200 and < 500 and not (408 or 425 or 429);
+    // Only what was done is kept. A refusal wrote nothing, so its retry may as well run again (and a refused
+    // request leaves no trace at all); a 5xx or 429 asked the client to come back.
+    static bool IsFinal(int status) => status is >= 200 and < 400;
 
     /// <summary>What makes two requests "the same": method, path, query and body.</summary>
     static async Task<byte[]> HashAsync(HttpRequest request)

@@ -21,7 +21,7 @@ public abstract record KeyClaim
 public sealed class IdempotencyStore(NpgsqlDataSource db)
 {
     /// <summary>How long a running request holds its key; a host that crashed meanwhile gives it up after this.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     public async Task<KeyClaim> ClaimAsync(string scope, string key, byte[] requestHash, CancellationToken cancellation)
     {

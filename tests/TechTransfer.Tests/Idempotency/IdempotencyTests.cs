@@ -122,6 +122,18 @@ public sealed class IdempotencyTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_refused_request_keeps_no_answer()
+    {
+        var key = NewKey();
+        var refused = await api.Anonymous().SendAsync(Post("/api/auth/login", new JsonObject { ["account"] = "demo-university", ["password"] = "wrong" }, key));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(0, await api.Database.CountAsync($"SELECT count(*) FROM tt_idempotency WHERE key = '{key}'"));
+        // …and the same key may carry the corrected request
+        var accepted = await api.Anonymous().SendAsync(Post("/api/auth/login", new JsonObject { ["account"] = "demo-university", ["password"] = Demo.DemoSeeder.Password }, key));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task A_retry_after_the_first_answer_was_lost_still_creates_nothing_new()
     {
         var client = await api.SignedInAsync("demo-university");
