@@ -104,6 +104,8 @@ public static class ProblemResults
             Create(ProblemCodes.BadRequest),
         NpgsqlException or TimeoutException or Orleans.Runtime.SiloUnavailableException
             or Orleans.Runtime.OrleansMessageRejectionException => Create(ProblemCodes.Unavailable),
+        // A grain activation given up while the cluster reshapes (a silo died, the directory moves): try again.
+        OperationCanceledException => Create(ProblemCodes.Unavailable),
         _ when error?.InnerException is ProblemException inner => From(inner),
         _ when IsOutage(error?.InnerException) => Create(ProblemCodes.Unavailable),
         _ => null,
