@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using TechTransfer.Achievements;
+using TechTransfer.Auctions;
 using TechTransfer.Contracts;
 using TechTransfer.Database;
 using TechTransfer.Deals;
@@ -15,6 +16,7 @@ using TechTransfer.RegionalCenters;
 using TechTransfer.Search;
 using TechTransfer.Security;
 using TechTransfer.Storage;
+using TechTransfer.Trades;
 
 var builder = WebApplication.CreateBuilder(args);
 SiloConfig.AddTo(builder);
@@ -55,6 +57,8 @@ app.MapSearch();
 app.MapReindex();
 app.MapContracts();
 app.MapDeals();
+app.MapTrades();
+app.MapAuctions();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 
