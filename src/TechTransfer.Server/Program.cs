@@ -6,6 +6,7 @@ using TechTransfer.Database;
 using TechTransfer.Deals;
 using TechTransfer.Demands;
 using TechTransfer.Demo;
+using TechTransfer.FixedPriceListings;
 using TechTransfer.Health;
 using TechTransfer.Hosting;
 using TechTransfer.Imports;
@@ -59,6 +60,7 @@ app.MapContracts();
 app.MapDeals();
 app.MapTrades();
 app.MapAuctions();
+app.MapFixedPriceListings();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 

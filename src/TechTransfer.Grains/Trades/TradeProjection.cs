@@ -35,8 +35,11 @@ public sealed class TradeProjection(NpgsqlDataSource db)
     public async Task<IReadOnlyList<TradeRow>> ListAsync(string? kind, int limit, CancellationToken cancellation = default)
     {
         await using var command = db.CreateCommand("""
-            SELECT id, kind, title, listing_id, owner_org, region, status, price, bids, starts_at, ends_at, version FROM tt_trade
-            WHERE ($1::text IS NULL OR kind = $1)
+            SELECT id, kind, title, listing_id, owner_org, region, status, price, bids, starts_at, ends_at, version FROM (
+                -- An offer nobody accepted simply runs out: no grain writes that, the hall reads it off the clock.
+                SELECT id, kind, title, listing_id, owner_org, region, price, bids, starts_at, ends_at, version,
+                    CASE WHEN kind = 'FixedPriceListing' AND status = 'Open' AND ends_at <= now() THEN 'Expired' ELSE status END AS status
+                FROM tt_trade WHERE ($1::text IS NULL OR kind = $1)) t
             ORDER BY (status IN ('Open', 'Scheduled')) DESC, CASE WHEN status IN ('Open', 'Scheduled') THEN ends_at END ASC, ends_at DESC
             LIMIT $2
             """);
