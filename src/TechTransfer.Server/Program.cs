@@ -17,6 +17,7 @@ using TechTransfer.RegionalCenters;
 using TechTransfer.Search;
 using TechTransfer.Security;
 using TechTransfer.Storage;
+using TechTransfer.Tenders;
 using TechTransfer.Trades;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -61,6 +62,7 @@ app.MapDeals();
 app.MapTrades();
 app.MapAuctions();
 app.MapFixedPriceListings();
+app.MapTenders();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 
