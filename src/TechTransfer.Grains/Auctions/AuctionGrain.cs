@@ -71,6 +71,7 @@ public sealed class AuctionGrain(
     public async Task<AuctionView> CreateAsync(Actor actor, AuctionTerms terms)
     {
         if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
+        terms = terms with { StartsAt = Millis(terms.StartsAt), EndsAt = Millis(terms.EndsAt) };
         var achievement = await GrainFactory.GetGrain<IAchievementGrain>(terms.AchievementId).GetAsync(actor)
             ?? throw new ProblemException(ProblemCodes.NotFound);
         if (achievement.OwnerOrganizationId != actor.OrganizationId) throw new ProblemException(ProblemCodes.Forbidden);
@@ -106,7 +107,7 @@ public sealed class AuctionGrain(
         if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
         if (byClientId.TryGetValue((actor.AccountId, clientBidId), out var earlier)) return Receipt(earlier); // a retry
         await TradeParties.RequireVerifiedBuyerAsync(GrainFactory, actor, S.SellerOrganizationId);
-        var now = clock.GetUtcNow();
+        var now = Millis(clock.GetUtcNow());
         if (now < T.StartsAt) throw new ProblemException(ProblemCodes.TradeNotOpen);
         if (S.Status != AuctionStatus.Open || now >= endsAt)
         {
@@ -161,6 +162,9 @@ public sealed class AuctionGrain(
         }
         await EndAsync();
     }
+
+    /// <summary>Instants in whole milliseconds: what PostgreSQL stores is what a reactivated auction reads back, to the tick.</summary>
+    static DateTimeOffset Millis(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 
     decimal NextMinimum => bids.Count == 0 ? T.StartingPrice : bids[^1].Amount + T.MinIncrement;
 
