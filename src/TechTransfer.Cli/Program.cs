@@ -10,6 +10,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
     ["bench-match"] = BenchMatchCommand.RunAsync,
     ["bench-push"] = BenchPushCommand.RunAsync,
     ["bench-claim"] = BenchClaimCommand.RunAsync,
+    ["bench-bid"] = BenchBidCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
@@ -29,6 +30,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
                                                           idle connections (last line: JSON)
           bench-claim [--brokers 100] [--leads 50] [--server URL] [--no-build]
                                                           lead-claim latency with every broker claiming each lead at once (last line: JSON)
+          bench-bid [--bidders 100] [--rounds 20] [--server URL] [--port 5190] [--no-build]
+                                                          auction bid latency with every bidder bidding on each auction at once (last line: JSON)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);
     return 2;
