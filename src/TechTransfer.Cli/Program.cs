@@ -11,6 +11,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
     ["bench-push"] = BenchPushCommand.RunAsync,
     ["bench-claim"] = BenchClaimCommand.RunAsync,
     ["soak"] = SoakCommand.RunAsync,
+    ["bench-bid"] = BenchBidCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
@@ -34,6 +35,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
                                                           faults under load on a 3-silo cluster and its own PostgreSQL:
                                                           kill -9 a silo, restart PostgreSQL, restart the cluster; nothing
                                                           acknowledged may be lost (last line: JSON; exit 1 on a lost write)
+          bench-bid [--bidders 100] [--rounds 20] [--server URL] [--port 5190] [--no-build]
+                                                          auction bid latency with every bidder bidding on each auction at once (last line: JSON)
         Connection strings default to ConnectionStrings__techtransfer; accounts to TECHTRANSFER_ACCOUNT / TECHTRANSFER_PASSWORD.
         """);
     return 2;

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using TechTransfer.Achievements;
+using TechTransfer.Auctions;
 using TechTransfer.Contracts;
 using TechTransfer.Database;
 using TechTransfer.Deals;
 using TechTransfer.Demands;
 using TechTransfer.Demo;
+using TechTransfer.FixedPriceListings;
 using TechTransfer.Health;
 using TechTransfer.Idempotency;
 using TechTransfer.Hosting;
@@ -18,6 +20,8 @@ using TechTransfer.Search;
 using TechTransfer.Security;
 using TechTransfer.Storage;
 using TechTransfer.Telemetry;
+using TechTransfer.Tenders;
+using TechTransfer.Trades;
 
 var builder = WebApplication.CreateBuilder(args);
 SiloConfig.AddTo(builder);
@@ -65,6 +69,10 @@ app.MapSearch();
 app.MapReindex();
 app.MapContracts();
 app.MapDeals();
+app.MapTrades();
+app.MapAuctions();
+app.MapFixedPriceListings();
+app.MapTenders();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 

@@ -103,6 +103,22 @@ public sealed class DealGrain(
         return await ViewAsync(actor);
     }
 
+    public async Task OpenFromTradeAsync(DealFacts facts)
+    {
+        if (S.Facts is not null) return; // the trade asked again after a crash
+        if (!IsTradeKey(Id)) throw new ProblemException(ProblemCodes.InvalidTransition);
+        var now = clock.GetUtcNow();
+        S.Facts = facts;
+        S.AchievementInterest = S.DemandInterest = true;
+        S.Stage = DealStage.Lead;
+        S.LeadAt = now;
+        await this.RegisterOrUpdateReminder(StaleReminder, options.Value.StaleCheckEvery, options.Value.StaleCheckEvery);
+        await CommitAsync(new Actor("system", "", OrganizationKind.National, Role.Member), "lead:" + Id[..3], DealStage.Matched, DealStage.Lead, null);
+    }
+
+    public static bool IsTradeKey(string id) =>
+        id.StartsWith("fpl-", StringComparison.Ordinal) || id.StartsWith("auc-", StringComparison.Ordinal) || id.StartsWith("tnd-", StringComparison.Ordinal);
+
     public async Task<DealView> RegisterContractAsync(Actor actor, ContractContent content)
     {
         await RequireLeadingBrokerAsync(actor);
@@ -207,9 +223,9 @@ public sealed class DealGrain(
         var f = S.Facts!;
         DealContacts? contacts = null;
         if (S.LeadAt is not null && S.Stage != DealStage.Matched && (IsParty(viewer) || IsBrokerOfEither(viewer)))
-            contacts = new DealContacts(
-                await GrainFactory.GetGrain<IAchievementGrain>(f.AchievementId).GetContactForLeadAsync(),
-                await GrainFactory.GetGrain<IDemandGrain>(f.DemandId).GetContactForLeadAsync());
+            contacts = new DealContacts( // a trade may have no listing on one side
+                f.AchievementId.Length == 0 ? null : await GrainFactory.GetGrain<IAchievementGrain>(f.AchievementId).GetContactForLeadAsync(),
+                f.DemandId.Length == 0 ? null : await GrainFactory.GetGrain<IDemandGrain>(f.DemandId).GetContactForLeadAsync());
         return new DealView(Id, f, S.Stage.ToString(), S.AchievementInterest, S.DemandInterest, S.ClaimedBy, S.LeadingRegion,
             S.CloseReason, S.ContractNumber, S.LeadAt, S.LastActivityAt, Stale, [.. S.Trail], contacts, S.Version);
     }

@@ -6,7 +6,7 @@ using TechTransfer.Vocabulary;
 namespace TechTransfer.Deals;
 
 /// <summary>
-/// One per match (key = match id, "mat-…"): the parties' interest, the broker's claim and stages, the audit trail
+/// One per match (key = match id, "mat-…") or per concluded trade (key = the trade's id, "fpl-…", "auc-…", "tnd-…"): the parties' interest, the broker's claim and stages, the audit trail
 /// and the contract. The only place that decides who may see the parties' contacts of a match.
 /// </summary>
 public interface IDealGrain : IGrainWithStringKey
@@ -26,11 +26,20 @@ public interface IDealGrain : IGrainWithStringKey
     /// <summary>The leading broker ends the deal (终止) with a reason.</summary>
     Task<DealView> CloseAsync(Actor actor, string reason);
 
+    /// <summary>
+    /// A concluded trade (挂牌 accepted, 拍卖 sold, 招标 awarded) opens its deal as a lead: both parties agreed by
+    /// trading, so both are interested. Repeating it is a no-op; only for trade keys.
+    /// </summary>
+    Task OpenFromTradeAsync(DealFacts facts);
+
     /// <summary>The leading broker registers the signed contract with the center (技术合同认定登记).</summary>
     Task<DealView> RegisterContractAsync(Actor actor, ContractContent content);
 }
 
-/// <summary>What the match says about the two sides; loaded once from tt_match and tt_listing.</summary>
+/// <summary>
+/// The two sides: loaded once from tt_match and tt_listing for a match, handed in by the trade for a trade. A trade
+/// may have no listing on one side (an auction's buyer, a tender's bidder): that id is empty.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tt.DealFacts")]
 public sealed record DealFacts(
     [property: Id(0)] string AchievementId, [property: Id(1)] string DemandId, [property: Id(2)] int Score,

@@ -44,9 +44,14 @@ public static class GrainServices
         services.TryAddSingleton<Deals.DealProjection>();
         var deals = configuration.GetSection("TechTransfer:Deals");
         services.Configure<Deals.DealOptions>(deals);
-        // Production checks deals every few hours; a test may check every second, below Orleans' one-minute floor.
-        var checkEvery = deals.GetValue<TimeSpan?>("StaleCheckEvery");
-        if (checkEvery is { } every && every < TimeSpan.FromMinutes(1))
+        services.TryAddSingleton<Trades.TradeProjection>();
+        services.TryAddSingleton<Auctions.AuctionBidLog>();
+        var auctions = configuration.GetSection("TechTransfer:Auctions");
+        services.Configure<Auctions.AuctionOptions>(auctions);
+        // Production checks deals every few hours and auctions every minute; a test may check every second, below
+        // Orleans' one-minute floor.
+        TimeSpan?[] periods = [deals.GetValue<TimeSpan?>("StaleCheckEvery"), auctions.GetValue<TimeSpan?>("ReminderPeriod")];
+        if (periods.OfType<TimeSpan>().Where(p => p < TimeSpan.FromMinutes(1)).DefaultIfEmpty().Min() is var every && every > TimeSpan.Zero)
             services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = every);
         return services;
     }

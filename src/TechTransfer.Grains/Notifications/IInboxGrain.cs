@@ -3,7 +3,7 @@ using Orleans.Concurrency;
 namespace TechTransfer.Notifications;
 
 /// <summary>
-/// A persisted, bounded inbox; key "user:&lt;account&gt;", "org:&lt;organization&gt;" or "region:&lt;code&gt;".
+/// A persisted, bounded inbox; key "user:&lt;account&gt;", "org:&lt;organization&gt;", "region:&lt;code&gt;" or "trade:&lt;id&gt;".
 /// The grain assigns ids one after another, so a recipient's events have one order.
 /// </summary>
 public interface IInboxGrain : IGrainWithStringKey
@@ -34,4 +34,7 @@ public static class Inboxes
     public static string Organization(string organizationId) => "org:" + organizationId;
 
     public static string Region(string code) => "region:" + code;
+
+    /// <summary>The public feed of a trade (auction, listing or tender): anyone signed in may watch it.</summary>
+    public static string Trade(string tradeId) => "trade:" + tradeId;
 }

@@ -76,3 +76,28 @@ public sealed record ContractRegistered(
 
     public long NotificationId { get; init; }
 }
+
+/// <summary>
+/// Per-party news of a trade, to the users it concerns only: Outbid, Won, Lost (bidders); Sold, Unsold (seller);
+/// Accepted, Taken (挂牌 buyer and the others who tried); Opened, Awarded, NotAwarded (招标). DealId once it is a lead.
+/// </summary>
+public sealed record TradeNotice(
+    string TradeId, string Kind, string Title, string News, decimal? Amount, string? DealId, DateTimeOffset At) : INetworkEvent
+{
+    public static string Type => nameof(TradeNotice);
+
+    public long NotificationId { get; init; }
+}
+
+/// <summary>
+/// The public feed of one trade (inbox "trade:&lt;id&gt;"), for every signed-in watcher: bids with the bidder masked
+/// ("竞买人 3"), extensions, the end. A tender's feed carries only the count of bids until they are opened.
+/// </summary>
+public sealed record TradeFeed(
+    string TradeId, string Kind, string Status, string Event, int Sequence, decimal? Amount, string? Bidder, int Bids,
+    DateTimeOffset At, DateTimeOffset EndsAt) : INetworkEvent
+{
+    public static string Type => nameof(TradeFeed);
+
+    public long NotificationId { get; init; }
+}

@@ -45,6 +45,15 @@ public sealed class Notifier(IGrainFactory grains)
         SendAsync(NotificationDraft.Of($"contract:{registered.ContractNumber}", registered),
             organizations: [facts.AchievementOrganizationId, facts.DemandOrganizationId], regions: [.. facts.Regions], national: true);
 
+    /// <summary>A trade's public feed: its own inbox only, which watchers subscribe to.</summary>
+    public Task TradeFeedAsync(TradeFeed feed) =>
+        grains.GetGrain<IInboxGrain>(Inboxes.Trade(feed.TradeId)).AppendAsync(NotificationDraft.Of($"{feed.TradeId}#{feed.Sequence}", feed));
+
+    /// <summary>Trade news to the given users, and to every member of the given organizations (e.g. the seller).</summary>
+    public Task TradeNoticeAsync(TradeNotice notice, IEnumerable<string> users, params string[] organizations) =>
+        SendAsync(NotificationDraft.Of($"{notice.TradeId}:{notice.News}:{notice.At.UtcTicks}", notice), organizations, regions: [], national: false,
+            users: users);
+
     async Task SendAsync(NotificationDraft draft, string[] organizations, string[] regions, bool national,
         IEnumerable<string>? inboxes = null, IEnumerable<string>? users = null)
     {

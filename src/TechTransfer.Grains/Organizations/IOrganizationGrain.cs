@@ -11,6 +11,9 @@ public interface IOrganizationGrain : IGrainWithStringKey
     Task<OrganizationView?> GetAsync();
 
     Task AddMemberAsync(string accountId);
+
+    /// <summary>Marks the organization verified (认证) or not; trading asks for it. Who may is decided by the caller's endpoint.</summary>
+    Task<OrganizationView> SetVerifiedAsync(bool verified);
 }
 
 /// <summary>Who an organization is. RegionCode is set for service centers only.</summary>
@@ -19,4 +22,5 @@ public sealed record OrganizationProfile(string Name, OrganizationKind Kind, str
 
 [GenerateSerializer, Immutable, Alias("tt.OrganizationView")]
 public sealed record OrganizationView(
-    string Id, string Name, string Kind, string Province, string? RegionCode, string[] Members, DateTimeOffset CreatedAt);
+    string Id, string Name, string Kind, string Province, string? RegionCode, string[] Members, DateTimeOffset CreatedAt,
+    bool Verified = false);

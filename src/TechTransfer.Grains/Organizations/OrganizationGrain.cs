@@ -26,10 +26,19 @@ public sealed class OrganizationGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task<OrganizationView> SetVerifiedAsync(bool verified)
+    {
+        if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
+        if (state.State.Verified == verified) return View();
+        state.State.Verified = verified;
+        await state.WriteStateAsync();
+        return View();
+    }
+
     OrganizationView View()
     {
         var p = state.State.Profile!;
         return new OrganizationView(this.GetPrimaryKeyString(), p.Name, p.Kind.ToString(), p.Province, p.RegionCode,
-            [.. state.State.Members], state.State.CreatedAt);
+            [.. state.State.Members], state.State.CreatedAt, state.State.Verified);
     }
 }

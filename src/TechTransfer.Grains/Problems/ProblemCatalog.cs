@@ -22,6 +22,11 @@ public static class ProblemCodes
     public const string IdempotencyKeyInFlight = "idempotency-key-in-flight";
     public const string RateLimited = "rate-limited";
     public const string Internal = "internal";
+    public const string NotVerified = "not-verified";
+    public const string OwnTrade = "own-trade";
+    public const string BidTooLow = "bid-too-low";
+    public const string TradeNotOpen = "trade-not-open";
+    public const string TradeClosed = "trade-closed";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -51,6 +56,11 @@ public static class ProblemCatalog
         [ProblemCodes.RateLimited] = new(429, "请求过于频繁，请稍后再试", "Too many requests; slow down and retry later"),
         [ProblemCodes.Unavailable] = new(503, "服务暂时不可用，请稍后重试", "The service is temporarily unavailable; try again shortly"),
         [ProblemCodes.Internal] = new(500, "服务器内部错误", "Internal server error"),
+        [ProblemCodes.NotVerified] = new(403, "仅限已认证的机构参与交易", "Only verified organizations may take part in this trade"),
+        [ProblemCodes.OwnTrade] = new(403, "不能参与本机构发起的交易", "You cannot bid on or accept your own organization's trade"),
+        [ProblemCodes.BidTooLow] = new(409, "出价低于当前最低可出价", "The bid is below the lowest acceptable amount"),
+        [ProblemCodes.TradeNotOpen] = new(409, "交易尚未开始", "The trade has not started yet"),
+        [ProblemCodes.TradeClosed] = new(409, "交易已结束", "The trade has ended"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -90,6 +100,10 @@ public static class ProblemCatalog
         ["type"] = "合同类型", ["contractAmount"] = "合同金额", ["techTransactionAmount"] = "技术交易额",
         ["seller"] = "卖方", ["buyer"] = "买方", ["signingDate"] = "签订日期", ["field"] = "修正项", ["value"] = "修正值",
         ["from"] = "起始月份", ["to"] = "结束月份", ["base"] = "基期月份",
+        ["achievementId"] = "科技成果", ["demandId"] = "技术需求", ["price"] = "价格", ["startsAt"] = "开始时间", ["endsAt"] = "结束时间",
+        ["startingPrice"] = "起拍价", ["reservePrice"] = "保留价", ["minIncrement"] = "加价幅度", ["amount"] = "出价",
+        ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
+        ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
     };
 
     public static Entry Describe(string code) =>

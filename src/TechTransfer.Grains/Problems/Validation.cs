@@ -60,6 +60,28 @@ public sealed partial class Validation
         return value;
     }
 
+    /// <summary>A trade amount in 万元: present, above zero (or zero when allowed), at most 1e8, to the fen (six places).</summary>
+    public decimal? Money(string field, decimal? value, bool required = true, bool mayBeZero = false)
+    {
+        if (value is not { } amount)
+        {
+            if (required) Fail(field, "required");
+            return null;
+        }
+        if (amount < 0 || (amount == 0 && !mayBeZero)) Fail(field, mayBeZero ? "not-negative" : "positive");
+        else if (amount > 100_000_000m) Fail(field, "range", "0–100000000");
+        else if (decimal.Round(amount, 6) != amount) Fail(field, "invalid-format");
+        return amount;
+    }
+
+    /// <summary>A client-chosen id (e.g. a bid's idempotency id): 1–64 letters, digits, '-', '_', '.', ':'.</summary>
+    public string? ClientId(string field, string? value)
+    {
+        var id = Text(field, value, 64);
+        if (id is not null && !ClientIdPattern().IsMatch(id)) Fail(field, "invalid-format");
+        return id;
+    }
+
     public string[] Keywords(string field, IReadOnlyList<string?>? values, int maxItems = 20, int maxLength = 50)
     {
         if (values is null) return [];
@@ -110,6 +132,9 @@ public sealed partial class Validation
         }
         return false;
     }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,64}$")]
+    private static partial Regex ClientIdPattern();
 
     [GeneratedRegex(@"^\+?[0-9][0-9\- ]{5,28}$")]
     private static partial Regex PhonePattern();

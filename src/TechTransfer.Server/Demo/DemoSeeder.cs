@@ -62,6 +62,8 @@ public sealed class DemoSeeder(
             await RegisterAsync(UniversityOf(province), $"演示大学（{province}）", OrganizationKind.University, province);
         foreach (var province in EnterpriseProvinces)
             await RegisterAsync(EnterpriseOf(province), $"演示科技有限公司（{province}）", OrganizationKind.Enterprise, province);
+        // The demo enterprise may trade (拍卖/挂牌) at once; the others show what an unverified one is refused.
+        await grains.GetGrain<IOrganizationGrain>(EnterpriseOf("广东")).SetVerifiedAsync(true);
         await RegisterAsync("org-torch", "科技部火炬中心（演示）", OrganizationKind.National, "北京");
         foreach (var region in regions.Regions)
             await RegisterAsync(CenterOf(region.Code), region.Name + "（演示）", OrganizationKind.ServiceCenter, region.Provinces[0], region.Code);

@@ -11,7 +11,8 @@ namespace TechTransfer.Network;
 /// This host's link between user inboxes (grains, anywhere in the cluster) and its SignalR connections. It
 /// subscribes to the inbox of every user connected here; each connection keeps a cursor, so it gets every event
 /// exactly once and in inbox order: older or repeated ids are dropped, and a gap (an event that overtook
-/// another on the wire) is filled from the inbox before going on.
+/// another on the wire) is filled from the inbox before going on. A connection may also watch public trade
+/// feeds (inbox "trade:&lt;id&gt;"): each watch is one more cursor of that connection, on that feed's inbox.
 /// </summary>
 public sealed class InboxRelay : IInboxObserver, IHostedService
 {
@@ -20,7 +21,8 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
     readonly ILogger<InboxRelay> logger;
     readonly string hostId = Guid.NewGuid().ToString("N");
     readonly ConcurrentDictionary<string, Connection> connections = new();
-    readonly ConcurrentDictionary<string, User> users = new(); // by inbox key
+    readonly ConcurrentDictionary<string, User> users = new(); // by inbox key: users' inboxes and watched feeds
+    readonly ConcurrentDictionary<string, List<Connection>> watches = new(); // by connection id
     readonly IClusterMembershipService membership;
     readonly CancellationTokenSource stopping = new();
     IInboxObserver? self;
@@ -35,10 +37,10 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         this.logger = logger;
     }
 
-    /// <summary>One signed-in user's connections on this host; its lock orders every send to them.</summary>
-    sealed class User(string accountId)
+    /// <summary>The connections on this host that follow one inbox (a user's, or a watched feed); its lock orders every send to them.</summary>
+    sealed class User(string inbox)
     {
-        public readonly string Inbox = Inboxes.User(accountId);
+        public readonly string Inbox = inbox;
         public readonly SemaphoreSlim Gate = new(1, 1);
         public readonly List<Connection> Connections = [];
     }
@@ -59,7 +61,7 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
 
     public async Task ConnectAsync(string connectionId, string accountId)
     {
-        var user = users.GetOrAdd(Inboxes.User(accountId), _ => new User(accountId));
+        var user = users.GetOrAdd(Inboxes.User(accountId), key => new User(key));
         await user.Gate.WaitAsync();
         try
         {
@@ -92,9 +94,50 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         }
     }
 
-    public async Task DisconnectAsync(string connectionId)
+    /// <summary>
+    /// Follows a public feed on this connection from <paramref name="lastSeenId"/> (−1: only what comes next); the
+    /// caller has checked the feed is one any signed-in user may watch. Returns the last id sent.
+    /// </summary>
+    public async Task<long> WatchAsync(string connectionId, string inbox, long lastSeenId)
     {
-        if (!connections.TryRemove(connectionId, out var connection)) return;
+        if (!connections.ContainsKey(connectionId)) return lastSeenId;
+        var feed = users.GetOrAdd(inbox, key => new User(key));
+        await feed.Gate.WaitAsync();
+        try
+        {
+            var connection = feed.Connections.FirstOrDefault(c => c.Id == connectionId);
+            if (connection is null)
+            {
+                connection = new Connection(connectionId, feed);
+                feed.Connections.Add(connection);
+                var list = watches.GetOrAdd(connectionId, _ => []);
+                lock (list) list.Add(connection);
+            }
+            var last = await Inbox(feed).SubscribeAsync(hostId, Self);
+            connection.Cursor = lastSeenId < 0 ? last : lastSeenId;
+            await CatchUpAsync(connection, upTo: long.MaxValue);
+            return connection.Cursor.Value;
+        }
+        finally
+        {
+            feed.Gate.Release();
+        }
+    }
+
+    public async Task UnwatchAsync(string connectionId, string inbox)
+    {
+        if (!watches.TryGetValue(connectionId, out var list)) return;
+        Connection? connection;
+        lock (list)
+        {
+            connection = list.FirstOrDefault(c => c.User.Inbox == inbox);
+            if (connection is not null) list.Remove(connection);
+        }
+        if (connection is not null) await LeaveAsync(connection);
+    }
+
+    async Task LeaveAsync(Connection connection)
+    {
         var user = connection.User;
         await user.Gate.WaitAsync();
         try
@@ -106,6 +149,17 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         {
             user.Gate.Release();
         }
+    }
+
+    public async Task DisconnectAsync(string connectionId)
+    {
+        if (watches.TryRemove(connectionId, out var watched))
+        {
+            Connection[] feeds;
+            lock (watched) feeds = [.. watched];
+            foreach (var feed in feeds) await LeaveAsync(feed);
+        }
+        if (connections.TryRemove(connectionId, out var connection)) await LeaveAsync(connection);
     }
 
     /// <summary>From an inbox grain: a new event for a user connected here.</summary>
@@ -162,6 +216,12 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
                 break;
             case nameof(ContractRegistered):
                 await client.ContractRegistered(Payload<ContractRegistered>(notification) with { NotificationId = notification.Id });
+                break;
+            case nameof(TradeNotice):
+                await client.TradeNotice(Payload<TradeNotice>(notification) with { NotificationId = notification.Id });
+                break;
+            case nameof(TradeFeed):
+                await client.TradeFeed(Payload<TradeFeed>(notification) with { NotificationId = notification.Id });
                 break;
         }
         connection.Cursor = notification.Id;

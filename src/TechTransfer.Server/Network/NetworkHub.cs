@@ -17,6 +17,11 @@ public interface INetworkClient
     Task DealStale(DealStale message);
 
     Task ContractRegistered(ContractRegistered message);
+
+    Task TradeNotice(TradeNotice message);
+
+    /// <summary>A watched trade's public feed; NotificationId counts within that feed (pass it to Watch to resume).</summary>
+    Task TradeFeed(TradeFeed message);
 }
 
 /// <summary>
@@ -36,6 +41,17 @@ public sealed class NetworkHub(InboxRelay relay) : Hub<INetworkClient>
     /// old), oldest first, then live events in order. Returns the id of the last event sent.
     /// </summary>
     public Task<long> Resume(long lastSeenId) => relay.ResumeAsync(Context.ConnectionId, lastSeenId);
+
+    /// <summary>
+    /// Follows the public feed of a trade ("auc-…", "fpl-…", "tnd-…") after <paramref name="lastSeenId"/> (−1: only
+    /// what comes next). Any signed-in user may watch: the feed holds only what every one of them may see.
+    /// </summary>
+    public Task<long> Watch(string tradeId, long lastSeenId) =>
+        Deals.DealGrain.IsTradeKey(tradeId) && tradeId.Length <= 64
+            ? relay.WatchAsync(Context.ConnectionId, Inboxes.Trade(tradeId), lastSeenId)
+            : throw new HubException("unknown trade");
+
+    public Task Unwatch(string tradeId) => relay.UnwatchAsync(Context.ConnectionId, Inboxes.Trade(tradeId));
 
     public override Task OnDisconnectedAsync(Exception? exception) => relay.DisconnectAsync(Context.ConnectionId);
 }

@@ -18,6 +18,8 @@ public static partial class OrganizationEndpoints
 
     public sealed record AccountInput(string? Account, string? DisplayName, string? Role, string? Password);
 
+    public sealed record VerificationInput(bool? Verified);
+
     public sealed record CreatedAccount(string AccountId, string Account, string DisplayName, string OrganizationId, string Role);
 
     public static void MapOrganizations(this IEndpointRouteBuilder app)
@@ -42,6 +44,8 @@ public static partial class OrganizationEndpoints
             var view = await grain.RegisterAsync(profile); // the same registration again is a no-op; a different one 409
             return existed ? (IResult)TypedResults.Ok(view) : TypedResults.Created($"/api/organizations/{id}", view);
         }).RequireAuthorization();
+
+        group.MapPost("/{id}/verification", SetVerificationAsync).RequireAuthorization();
 
         group.MapPost("/{id}/accounts", async (string id, AccountInput input, HttpContext http, IGrainFactory grains) =>
         {
@@ -73,6 +77,18 @@ public static partial class OrganizationEndpoints
             return TypedResults.Created((string?)null,
                 new CreatedAccount(accountId, account!.ToLowerInvariant(), displayName!, id, role.Value.ToString()));
         }).RequireAuthorization();
+    }
+
+    /// <summary>National admins verify any organization; a center admin those in the provinces of their center.</summary>
+    static async Task<IResult> SetVerificationAsync(string id, VerificationInput input, HttpContext http, IGrainFactory grains, RegionDirectory regions)
+    {
+        var actor = http.User.RequiredActor();
+        var organization = await Organization(grains, id).GetAsync() ?? throw new ProblemException(ProblemCodes.NotFound);
+        var ownCenter = actor.Role == Role.CenterAdmin && actor.RegionCode is not null
+            && regions.OfProvince(organization.Province)?.Code == actor.RegionCode;
+        if (!actor.IsNationalAdmin && !ownCenter) throw new ProblemException(ProblemCodes.Forbidden);
+        if (input.Verified is null) throw ProblemException.Invalid([new FieldError("verified", "required")]);
+        return TypedResults.Ok(await Organization(grains, id).SetVerifiedAsync(input.Verified.Value));
     }
 
     static (string Id, OrganizationProfile Profile) Validate(OrganizationInput input, RegionDirectory regions)

@@ -25,9 +25,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a cluster on the given database; a second one with the same service id sees the first one's state.</summary>
-    public static async Task<TestCluster> StartAsync(string connectionString, string serviceId, short silos = 2)
+    public static async Task<TestCluster> StartAsync(string connectionString, string serviceId, short silos = 2,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var builder = new TestClusterBuilder(silos);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Properties[key] = value;
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ServiceId = serviceId;
         builder.Properties[$"ConnectionStrings:{GrainServices.ConnectionName}"] = connectionString;

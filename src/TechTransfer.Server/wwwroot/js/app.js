@@ -15,6 +15,7 @@ import { center } from "./views/center.js";
 import { national } from "./views/national.js";
 import { deal } from "./views/deal.js";
 import { trading } from "./views/trading.js";
+import { auction, market, offer, tender } from "./views/market.js";
 
 const routes = [
   [/^\/$/, home],
@@ -27,7 +28,11 @@ const routes = [
   [/^\/feed$/, feed],
   [/^\/center$/, center],
   [/^\/national$/, national],
-  [/^\/deals\/(mat-[0-9a-f]+)$/, deal],
+  [/^\/deals\/((?:mat|auc|fpl|tnd)-[0-9a-f]+)$/, deal],
+  [/^\/market$/, market],
+  [/^\/auctions\/(auc-[\w-]+)$/, auction],
+  [/^\/fixed-price-listings\/(fpl-[\w-]+)$/, offer],
+  [/^\/tenders\/(tnd-[\w-]+)$/, tender],
   [/^\/trading$/, trading],
 ];
 
@@ -62,7 +67,7 @@ async function route() {
 function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   const me = session.me;
   const items = [["#/", "首页"], ["#/search", "搜索"], ["#/trading", "交易指数"]];
-  if (me) items.push(["#/feed", "实时匹配"]);
+  if (me) items.push(["#/feed", "实时匹配"], ["#/market", "交易大厅"]);
   if (may.postAchievements(me)) items.push(["#/mine", "我的发布"], ["#/achievements/new", "发布成果"]);
   if (may.postDemands(me)) items.push(["#/demands/new", "发布需求"]);
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);

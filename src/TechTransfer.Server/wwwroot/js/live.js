@@ -10,6 +10,9 @@ let connection = null;
 let account = null;
 let lastId = 0;
 let replaying = false;
+const watches = new Map(); // trade id → { last, listener }: public feeds this page follows
+let online = null; // resolves once the connection has resumed
+let markOnline = () => {};
 
 /** Everything received in this page, newest first. */
 export const events = [];
@@ -41,7 +44,14 @@ export async function startLive(me) {
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on("MatchFound", (e) => receive("MatchFound", e));
-  for (const type of ["ListingPublished", "DealUpdated", "DealStale", "ContractRegistered"]) connection.on(type, (e) => receive(type, e));
+  for (const type of ["ListingPublished", "DealUpdated", "DealStale", "ContractRegistered", "TradeNotice"]) connection.on(type, (e) => receive(type, e));
+  connection.on("TradeFeed", (e) => {
+    const w = watches.get(e.tradeId);
+    if (!w || e.notificationId <= w.last) return; // seen already (a re-watch replays from our cursor)
+    w.last = e.notificationId;
+    w.listener(e);
+  });
+  online = new Promise((resolve) => (markOnline = resolve));
   connection.onreconnecting(() => setStatus("reconnecting"));
   connection.onreconnected(() => resume());
   connection.onclose(() => {
@@ -56,6 +66,7 @@ export async function stopLive() {
   connection = null;
   events.length = 0;
   seen.clear();
+  watches.clear();
   setStatus(null);
   if (c) await c.stop();
 }
@@ -79,7 +90,28 @@ async function resume() {
   } finally {
     replaying = false;
   }
+  // Each watched feed resumes from its own cursor: what was said while the connection was down comes now.
+  for (const [tradeId, w] of watches) w.last = Math.max(w.last, await connection.invoke("Watch", tradeId, w.last));
   setStatus("online");
+  markOnline();
+}
+
+/**
+ * Follows a trade's public feed (bids, the end) while a page shows it; returns the function that stops. The
+ * cursor starts at "now": the page has just loaded the trade, so only what comes next is news.
+ */
+export async function watchTrade(tradeId, listener) {
+  if (!connection) return () => {};
+  const w = { last: -1, listener };
+  watches.set(tradeId, w);
+  // Not connected within 3 s: the page shows what it loaded; the watch starts with the next successful resume.
+  await Promise.race([online, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  if (connection?.state === "Connected" && watches.get(tradeId) === w && w.last < 0) w.last = Math.max(w.last, await connection.invoke("Watch", tradeId, -1));
+  return () => {
+    if (watches.get(tradeId) !== w) return;
+    watches.delete(tradeId);
+    connection?.invoke("Unwatch", tradeId).catch(() => {});
+  };
 }
 
 function receive(type, event) {
@@ -92,9 +124,15 @@ function receive(type, event) {
   events.splice(at === -1 ? events.length : at, 0, entry);
   if (events.length > 500) events.length = 500;
   if (entry.live && type === "MatchFound") toast(`新匹配（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match");
+  if (entry.live && type === "TradeNotice") toast(`${tradeNews[event.news] ?? event.news}：${event.title}`, event.news === "Outbid" || event.news === "Lost" ? "error" : "match");
   if (entry.live && type === "DealStale") toast(`对接超过期限无进展：${event.achievementTitle} ↔ ${event.demandTitle}`, "error");
   for (const listener of listeners) listener(entry);
 }
+
+const tradeNews = {
+  Outbid: "您的出价已被超过", Won: "恭喜，您已竞得", Lost: "拍卖已结束，未竞得", Sold: "您的交易已成交", Unsold: "您的拍卖未达保留价，流拍",
+  Accepted: "您已摘牌成功", Opened: "招标已开标", Awarded: "恭喜，您已中标", NotAwarded: "招标结果：未中标",
+};
 
 const statusText = { connecting: "实时连接中…", online: "● 实时已连接", reconnecting: "实时连接中断，正在重连…", offline: "○ 实时未连接" };
 

@@ -1,0 +1,103 @@
+using TechTransfer.Accounts;
+using TechTransfer.Achievements;
+using TechTransfer.Deals;
+using TechTransfer.Notifications;
+using TechTransfer.Problems;
+using TechTransfer.RegionalCenters;
+using TechTransfer.Trades;
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.FixedPriceListings;
+
+/// <summary>
+/// The single writer of one 挂牌. The acceptance is written before it is acknowledged; then the deal is opened and
+/// the watchers, the buyer and the seller are told (each step idempotent, finished on the next activation after a crash).
+/// </summary>
+public sealed class FixedPriceListingGrain(
+    [PersistentState("fixed-price-listing")] IPersistentState<FixedPriceListingState> state,
+    TradeProjection hall,
+    Notifier notifier,
+    RegionDirectory regions,
+    TimeProvider clock) : Grain, IFixedPriceListingGrain
+{
+    const string Kind = "FixedPriceListing";
+
+    FixedPriceListingState S => state.State;
+
+    FixedPriceTerms T => S.Terms!;
+
+    string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        if (state.RecordExists && S.AcceptedAt is not null && !S.Announced) await AnnounceAsync();
+    }
+
+    public async Task<FixedPriceListingView> CreateAsync(Actor actor, FixedPriceTerms terms)
+    {
+        if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
+        var achievement = await GrainFactory.GetGrain<IAchievementGrain>(terms.AchievementId).GetAsync(actor)
+            ?? throw new ProblemException(ProblemCodes.NotFound);
+        if (achievement.OwnerOrganizationId != actor.OrganizationId) throw new ProblemException(ProblemCodes.Forbidden);
+        if (achievement.Status != nameof(AchievementStatus.Published)) throw new ProblemException(ProblemCodes.InvalidTransition);
+        S.Terms = terms;
+        S.Title = achievement.Title;
+        S.TechField = achievement.TechField;
+        S.Region = achievement.RegionCode;
+        S.SellerOrganizationId = actor.OrganizationId;
+        S.CreatedBy = actor.AccountId;
+        S.CreatedAt = clock.GetUtcNow();
+        S.Version = 1;
+        await state.WriteStateAsync();
+        await hall.WriteAsync(Row());
+        return View(actor);
+    }
+
+    public Task<FixedPriceListingView?> GetAsync(Actor viewer) => Task.FromResult(state.RecordExists ? View(viewer) : null);
+
+    public async Task<FixedPriceListingView> AcceptAsync(Actor actor)
+    {
+        if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
+        if (S.BuyerAccount == actor.AccountId) return View(actor); // a retry of the winning acceptance
+        await TradeParties.RequireVerifiedBuyerAsync(GrainFactory, actor, S.SellerOrganizationId);
+        var now = clock.GetUtcNow();
+        if (now < T.StartsAt) throw new ProblemException(ProblemCodes.TradeNotOpen);
+        if (S.AcceptedAt is not null || now >= T.EndsAt) throw new ProblemException(ProblemCodes.TradeClosed);
+        S.AcceptedAt = now;
+        S.BuyerAccount = actor.AccountId;
+        S.BuyerOrganizationId = actor.OrganizationId;
+        S.Version++;
+        await state.WriteStateAsync();
+        await hall.WriteAsync(Row());
+        await AnnounceAsync();
+        return View(actor);
+    }
+
+    async Task AnnounceAsync()
+    {
+        await GrainFactory.GetGrain<IDealGrain>(Id).OpenFromTradeAsync(await TradeParties.DealFactsAsync(GrainFactory, regions, "挂牌",
+            T.AchievementId, S.Title, S.SellerOrganizationId, "", null, S.BuyerOrganizationId!, S.TechField));
+        var at = S.AcceptedAt!.Value;
+        await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, "Accepted", "accepted", 1, T.Price, null, 1, at, T.EndsAt));
+        await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Accepted", T.Price, Id, at), [S.BuyerAccount!]);
+        await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Sold", T.Price, Id, at), [], S.SellerOrganizationId);
+        S.Announced = true;
+        await state.WriteStateAsync();
+    }
+
+    string Status => S.AcceptedAt is not null ? "Accepted"
+        : clock.GetUtcNow() >= T.EndsAt ? "Expired"
+        : clock.GetUtcNow() < T.StartsAt ? "Scheduled" : "Open";
+
+    TradeRow Row() => new(Id, Kind, S.Title, T.AchievementId, S.SellerOrganizationId, S.Region, S.AcceptedAt is null ? "Open" : "Accepted",
+        T.Price, S.AcceptedAt is null ? 0 : 1, T.StartsAt, T.EndsAt, S.Version);
+
+    FixedPriceListingView View(Actor viewer)
+    {
+        var isSeller = viewer.OrganizationId == S.SellerOrganizationId;
+        var isBuyer = S.BuyerOrganizationId is not null && viewer.OrganizationId == S.BuyerOrganizationId;
+        var party = isSeller || isBuyer || viewer.IsNationalAdmin;
+        return new FixedPriceListingView(Id, T.AchievementId, S.Title, S.TechField, S.SellerOrganizationId, Status, T.Price, T.StartsAt, T.EndsAt,
+            S.AcceptedAt, party ? S.BuyerOrganizationId : null, party && S.AcceptedAt is not null ? Id : null, isSeller, isBuyer);
+    }
+}

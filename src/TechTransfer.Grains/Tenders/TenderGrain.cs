@@ -1,0 +1,201 @@
+using Microsoft.Extensions.Options;
+using TechTransfer.Accounts;
+using TechTransfer.Auctions;
+using TechTransfer.Deals;
+using TechTransfer.Demands;
+using TechTransfer.Notifications;
+using TechTransfer.Problems;
+using TechTransfer.RegionalCenters;
+using TechTransfer.Trades;
+using TechTransfer.Vocabulary;
+
+namespace TechTransfer.Tenders;
+
+/// <summary>
+/// The single writer of one tender. Secrecy is structural: the sealed bids are only in this grain's state, every
+/// view built before the opening leaves them out, and the feed and notices carry counts, never contents. The
+/// opening happens at the deadline by a grain timer, with an Orleans reminder as the durable backstop.
+/// </summary>
+public sealed class TenderGrain(
+    [PersistentState("tender")] IPersistentState<TenderState> state,
+    TradeProjection hall,
+    Notifier notifier,
+    RegionDirectory regions,
+    IOptions<AuctionOptions> options, // the same reminder period as auctions
+    TimeProvider clock) : Grain, ITenderGrain, IRemindable
+{
+    const string OpenReminder = "open";
+    const string Kind = "Tender";
+
+    IGrainTimer? openTimer;
+
+    TenderState S => state.State;
+
+    TenderTerms T => S.Terms!;
+
+    string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        if (!state.RecordExists) return;
+        if (S.Status == TenderStatus.Open) ArmTimer();
+        else if (!S.Announced) await AnnounceAsync();
+    }
+
+    public async Task<TenderView> CreateAsync(Actor actor, TenderTerms terms)
+    {
+        if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
+        if (!actor.MayPostDemands) throw new ProblemException(ProblemCodes.Forbidden);
+        var demand = await GrainFactory.GetGrain<IDemandGrain>(terms.DemandId).GetAsync(actor) ?? throw new ProblemException(ProblemCodes.NotFound);
+        if (demand.OwnerOrganizationId != actor.OrganizationId) throw new ProblemException(ProblemCodes.Forbidden);
+        if (demand.Status != nameof(DemandStatus.Published)) throw new ProblemException(ProblemCodes.InvalidTransition);
+        S.Terms = terms;
+        S.Title = demand.Title;
+        S.TechField = demand.TechField;
+        S.Region = demand.RegionCode;
+        S.EnterpriseOrganizationId = actor.OrganizationId;
+        S.CreatedAt = clock.GetUtcNow();
+        S.Version = 1;
+        await state.WriteStateAsync();
+        await hall.WriteAsync(Row());
+        var due = terms.Deadline - clock.GetUtcNow();
+        await this.RegisterOrUpdateReminder(OpenReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, options.Value.ReminderPeriod);
+        ArmTimer();
+        return View(actor);
+    }
+
+    public async Task<TenderView?> GetAsync(Actor viewer)
+    {
+        if (!state.RecordExists) return null;
+        if (S.Status == TenderStatus.Open && clock.GetUtcNow() >= T.Deadline) await OpenBidsAsync();
+        return View(viewer);
+    }
+
+    public async Task<TenderReceipt> SubmitAsync(Actor actor, string clientBidId, SealedBid bid)
+    {
+        if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
+        if (actor.OrganizationKind is not (OrganizationKind.University or OrganizationKind.Institute)) throw new ProblemException(ProblemCodes.Forbidden);
+        if (S.Bids.FirstOrDefault(b => b.OrganizationId == actor.OrganizationId) is { } earlier)
+            return earlier.ClientBidId == clientBidId ? Receipt(earlier) : throw new ProblemException(ProblemCodes.AlreadyExists);
+        var now = clock.GetUtcNow();
+        if (S.Status != TenderStatus.Open || now >= T.Deadline)
+        {
+            if (S.Status == TenderStatus.Open) await OpenBidsAsync();
+            throw new ProblemException(ProblemCodes.TradeClosed);
+        }
+        var entry = new TenderBidEntry(S.Bids.Count + 1, clientBidId, actor.AccountId, actor.OrganizationId, bid, now);
+        S.Bids.Add(entry);
+        S.Version++;
+        await state.WriteStateAsync();
+        await hall.WriteAsync(Row());
+        await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, "Open", "bidCount", S.Version, null, null, S.Bids.Count, now, T.Deadline));
+        return Receipt(entry);
+    }
+
+    public async Task<TenderView> AwardAsync(Actor actor, int bidNumber)
+    {
+        if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
+        if (actor.OrganizationId != S.EnterpriseOrganizationId) throw new ProblemException(ProblemCodes.Forbidden);
+        if (S.Status == TenderStatus.Open && clock.GetUtcNow() >= T.Deadline) await OpenBidsAsync();
+        if (S.Status == TenderStatus.Awarded && S.AwardedBidNumber == bidNumber) return View(actor); // a retry
+        if (S.Status != TenderStatus.Opened) throw new ProblemException(ProblemCodes.InvalidTransition);
+        if (S.Bids.All(b => b.Number != bidNumber)) throw ProblemException.Invalid([new FieldError("bidId", "unknown-value", bidNumber.ToString())]);
+        S.Status = TenderStatus.Awarded;
+        S.AwardedBidNumber = bidNumber;
+        S.Announced = false;
+        S.Version++;
+        await state.WriteStateAsync();
+        await hall.WriteAsync(Row());
+        await AnnounceAsync();
+        return View(actor);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != OpenReminder) return;
+        if (state.RecordExists && S.Status == TenderStatus.Open)
+        {
+            if (clock.GetUtcNow() < T.Deadline)
+            {
+                ArmTimer();
+                return;
+            }
+            await OpenBidsAsync();
+        }
+        if (await this.GetReminder(OpenReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    /// <summary>开标: all bids become readable together, at the deadline.</summary>
+    async Task OpenBidsAsync()
+    {
+        if (S.Status != TenderStatus.Open) return;
+        openTimer?.Dispose();
+        S.Status = TenderStatus.Opened;
+        S.OpenedAt = T.Deadline;
+        S.Announced = false;
+        S.Version++;
+        await state.WriteStateAsync();
+        await hall.WriteAsync(Row());
+        await AnnounceAsync();
+    }
+
+    /// <summary>Tells everyone about the last change (opening or award); each step idempotent.</summary>
+    async Task AnnounceAsync()
+    {
+        var bidders = S.Bids.Select(b => b.Account).ToArray();
+        if (S.Status == TenderStatus.Opened)
+        {
+            var at = S.OpenedAt!.Value;
+            await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, "Opened", "opened", S.Version, null, null, S.Bids.Count, at, T.Deadline));
+            await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Opened", null, null, at), bidders, S.EnterpriseOrganizationId);
+        }
+        else if (S.Status == TenderStatus.Awarded)
+        {
+            var winner = S.Bids.Single(b => b.Number == S.AwardedBidNumber);
+            await GrainFactory.GetGrain<IDealGrain>(Id).OpenFromTradeAsync(await TradeParties.DealFactsAsync(GrainFactory, regions, "招标",
+                "", "", winner.OrganizationId, T.DemandId, S.Title, S.EnterpriseOrganizationId, S.TechField));
+            var at = clock.GetUtcNow();
+            await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, "Awarded", "awarded", S.Version, null, null, S.Bids.Count, at, T.Deadline));
+            await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Awarded", winner.Bid.Price, Id, at), [winner.Account]);
+            var others = bidders.Where(a => a != winner.Account).ToArray();
+            if (others.Length > 0) await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "NotAwarded", null, null, at), others);
+        }
+        S.Announced = true;
+        await state.WriteStateAsync();
+    }
+
+    void ArmTimer()
+    {
+        openTimer?.Dispose();
+        var due = T.Deadline - clock.GetUtcNow();
+        openTimer = this.RegisterGrainTimer(async () =>
+        {
+            if (S.Status != TenderStatus.Open) return;
+            if (clock.GetUtcNow() >= T.Deadline) await OpenBidsAsync();
+            else ArmTimer();
+        }, new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    TenderReceipt Receipt(TenderBidEntry entry) => new(Id, entry.Number, entry.ClientBidId, entry.SubmittedAt);
+
+    // The hall shows the count only, and no price, whatever the status.
+    TradeRow Row() => new(Id, Kind, S.Title, T.DemandId, S.EnterpriseOrganizationId, S.Region, S.Status.ToString(), null, S.Bids.Count,
+        S.CreatedAt, T.Deadline, S.Version);
+
+    TenderView View(Actor viewer)
+    {
+        var isOwner = viewer.OrganizationId == S.EnterpriseOrganizationId;
+        var own = S.Bids.FirstOrDefault(b => b.OrganizationId == viewer.OrganizationId);
+        TenderBidView[]? bids = null;
+        if (S.Status != TenderStatus.Open) // opened: the enterprise, the national level and its center's brokers see all; a bidder its own
+        {
+            var all = isOwner || viewer.IsNationalAdmin || (viewer.Role is Role.Broker or Role.CenterAdmin && viewer.RegionCode == S.Region);
+            bids = [.. S.Bids.Where(b => all || b == own)
+                .Select(b => new TenderBidView(b.Number, b.OrganizationId, b.Bid, b.SubmittedAt, b.Number == S.AwardedBidNumber))];
+        }
+        var party = isOwner || viewer.IsNationalAdmin || (own is not null && own.Number == S.AwardedBidNumber);
+        return new TenderView(Id, T.DemandId, S.Title, S.TechField, S.EnterpriseOrganizationId, S.Status.ToString(), T.Deadline, T.Criteria,
+            S.Bids.Count, bids, own is null ? null : Receipt(own), S.OpenedAt, S.AwardedBidNumber,
+            party && S.Status == TenderStatus.Awarded ? Id : null, isOwner);
+    }
+}
