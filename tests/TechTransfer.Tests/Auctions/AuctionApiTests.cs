@@ -147,6 +147,7 @@ public sealed class AuctionApiTests(TradingFixture trading)
             .AssertProblemAsync(HttpStatusCode.Forbidden, "not-verified");
         await (await BidAsync(await trading.SignedInAsync(Seller), auction, 100m)).AssertProblemAsync(HttpStatusCode.Forbidden, "not-verified");
         await (await BidAsync(await trading.SignedInAsync("demo-broker"), auction, 100m)).AssertProblemAsync(HttpStatusCode.Forbidden, "not-verified");
+        await (await BidAsync(await trading.SignedInAsync("demo-national"), auction, 100m)).AssertProblemAsync(HttpStatusCode.Forbidden, "not-verified");
         await (await BidAsync(trading.As("acct-low", "org-demo-enterprise-1"), auction, 99m)).AssertProblemAsync(HttpStatusCode.Conflict, "bid-too-low");
         Assert.Equal(0, await trading.Database.CountAsync($"SELECT count(*) FROM tt_auction_bid WHERE auction_id = '{auction}'"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await trading.Host.CreateClient().PostAsJsonAsync($"/api/auctions/{auction}/bids", new { clientBidId = "x", amount = 100m })).StatusCode);
