@@ -32,7 +32,9 @@ public static class Migrator
             foreach (var (name, sql) in Scripts().Where(s => !applied.Contains(s.Name)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellation);
-                await using (var apply = new NpgsqlCommand(sql, connection, transaction)) await apply.ExecuteNonQueryAsync(cancellation);
+                // No 30 s limit: a script may move every row of a large table (008 rewrites the inboxes).
+                await using (var apply = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 })
+                    await apply.ExecuteNonQueryAsync(cancellation);
                 await using (var record = new NpgsqlCommand("INSERT INTO tt_migration (name) VALUES ($1)", connection, transaction))
                 {
                     record.Parameters.Add(new() { Value = name });

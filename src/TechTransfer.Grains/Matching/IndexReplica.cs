@@ -197,7 +197,14 @@ public sealed class IndexReplica : BackgroundService
                 await using var connection = await db.OpenConnectionAsync(stopping);
                 await using (var listen = new NpgsqlCommand("LISTEN tt_listing", connection)) await listen.ExecuteNonQueryAsync(stopping);
                 await CatchUpAsync(stopping);
-                if (ready.TrySetResult()) logger.LogInformation("Search replica loaded: {Count} published listings", Index.Count);
+                if (ready.TrySetResult())
+                {
+                    logger.LogInformation("Search replica loaded: {Count} published listings", Index.Count);
+                    // Loading a large market leaves hundreds of MB of garbage and free heap behind (merged-away
+                    // segments, analysis buffers) that an idle host never collects: one compacting collection that
+                    // returns the free space to the OS, once, before the host takes traffic.
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                }
                 while (!stopping.IsCancellationRequested)
                 {
                     // Woken by NOTIFY; the timeout also sweeps up anything a lost notification left behind.

@@ -51,22 +51,41 @@ public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger
 
     // Only the ids that fell out since the last trim: a full inbox trims 100 rows each time, and the scan never walks
     // back over rows removed before (dead index entries until vacuum). The first trim of an activation sweeps all.
+    // Then the payloads no inbox holds any more. A separate statement after the rows' commit: of two inboxes
+    // trimming the same event at once, the later one to commit sees the other's row gone, so none is left behind.
     async Task TrimAsync()
     {
         var bound = last - Capacity;
         if (bound <= trimmed) return;
-        await using var command = db.CreateCommand("DELETE FROM tt_notification WHERE inbox = $1 AND id > $2 AND id <= $3");
-        command.Parameters.Add(new() { Value = Key });
-        command.Parameters.Add(new() { Value = trimmed });
-        command.Parameters.Add(new() { Value = bound });
-        await command.ExecuteNonQueryAsync();
+        string[] released;
+        await using (var command = db.CreateCommand("DELETE FROM tt_notification WHERE inbox = $1 AND id > $2 AND id <= $3 RETURNING event_id"))
+        {
+            command.Parameters.Add(new() { Value = Key });
+            command.Parameters.Add(new() { Value = trimmed });
+            command.Parameters.Add(new() { Value = bound });
+            var list = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) list.Add(reader.GetString(0));
+            released = [.. list];
+        }
         trimmed = bound;
+        if (released.Length == 0) return;
+        await using var events = db.CreateCommand("""
+            DELETE FROM tt_event e WHERE e.event_id = ANY($1)
+                AND NOT EXISTS (SELECT 1 FROM tt_notification n WHERE n.event_id = e.event_id)
+            """);
+        events.Parameters.Add(new() { Value = released });
+        await events.ExecuteNonQueryAsync();
     }
 
     public async Task<Notification[]> ReadAfterAsync(long afterId, int max)
     {
         await using var command = db.CreateCommand(
-            "SELECT id, type, event_id, payload::text, created_at FROM tt_notification WHERE inbox = $1 AND id > $2 ORDER BY id LIMIT $3");
+            """
+            SELECT n.id, e.type, n.event_id, e.payload, n.created_at
+            FROM tt_notification n JOIN tt_event e ON e.event_id = n.event_id
+            WHERE n.inbox = $1 AND n.id > $2 ORDER BY n.id LIMIT $3
+            """);
         command.Parameters.Add(new() { Value = Key });
         command.Parameters.Add(new() { Value = afterId });
         command.Parameters.Add(new() { Value = Math.Clamp(max, 1, Capacity) });

@@ -4,7 +4,7 @@ using Npgsql;
 namespace TechTransfer.Notifications;
 
 /// <summary>
-/// Writes inbox events to tt_notification with group commit: the rows that inbox grains hand in while a write
+/// Writes inbox events (tt_notification, payloads once per event in tt_event) with group commit: the rows that inbox grains hand in while a write
 /// is in flight go together in the next one (one statement, one transaction). A match fans out to a dozen or
 /// more inboxes, so under load this turns thousands of single-row transactions a second into a few hundred.
 /// Nothing about an inbox changes: its grain numbers its events, hands in one row at a time and awaits that
@@ -81,20 +81,27 @@ public sealed class NotificationLog : IDisposable
         }
     }
 
+    // One statement: each event of the batch once into tt_event (an event usually reaches a dozen inboxes, and its
+    // payload is stored once for all of them), then the inbox rows, which hold only the event's id.
     async Task<Dictionary<(string, long), DateTimeOffset>> InsertBatchAsync(IReadOnlyList<Row> rows)
     {
         await using var command = db.CreateCommand("""
-            INSERT INTO tt_notification (inbox, id, event_id, type, payload)
-            SELECT inbox, id, event_id, type, payload::jsonb FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
-                AS row (inbox, id, event_id, type, payload)
-            ON CONFLICT (inbox, event_id) DO NOTHING
+            WITH event AS (
+                INSERT INTO tt_event (event_id, type, payload)
+                SELECT * FROM unnest($4::text[], $5::text[], $6::text[])
+                ON CONFLICT (event_id) DO NOTHING)
+            INSERT INTO tt_notification (inbox, id, event_id)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+            ON CONFLICT (event_id, inbox) DO NOTHING
             RETURNING inbox, id, created_at
             """);
+        var events = rows.Select(r => r.Draft).DistinctBy(d => d.EventId).ToArray();
         command.Parameters.Add(new() { Value = rows.Select(r => r.Inbox).ToArray() });
         command.Parameters.Add(new() { Value = rows.Select(r => r.Id).ToArray() });
         command.Parameters.Add(new() { Value = rows.Select(r => r.Draft.EventId).ToArray() });
-        command.Parameters.Add(new() { Value = rows.Select(r => r.Draft.Type).ToArray() });
-        command.Parameters.Add(new() { Value = rows.Select(r => r.Draft.Payload).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.EventId).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.Type).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.Payload).ToArray() });
         await using var reader = await command.ExecuteReaderAsync();
         var stored = new Dictionary<(string, long), DateTimeOffset>(rows.Count);
         while (await reader.ReadAsync()) stored[(reader.GetString(0), reader.GetInt64(1))] = reader.GetFieldValue<DateTimeOffset>(2);

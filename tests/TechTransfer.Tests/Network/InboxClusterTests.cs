@@ -65,6 +65,27 @@ public sealed class InboxClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_event_is_stored_once_for_all_its_inboxes_and_its_payload_goes_when_the_last_inbox_trims_it()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        NotificationDraft Event(string name) => NotificationDraft.Of($"{run}-{name}", new ListingPublished(
+            $"ach-{run}-{name}", "achievement", $"成果{name}", "NewEnergy", "江苏", "yangtze-delta", 1, 0));
+        var (a, b) = (fixture.Grains.GetGrain<IInboxGrain>(Inboxes.User($"acct-{run}-a")), fixture.Grains.GetGrain<IInboxGrain>(Inboxes.User($"acct-{run}-b")));
+        await Task.WhenAll(a.AppendAsync(Event("shared")), b.AppendAsync(Event("shared")), a.AppendAsync(Event("only-a")));
+        Assert.Equal(1, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_event WHERE event_id = '{run}-shared'"));
+        Assert.Equal(2, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_notification WHERE event_id = '{run}-shared'"));
+
+        // Inbox a overflows (capacity 1,000; trims by hundreds): its first events fall out of it.
+        await Task.WhenAll(Enumerable.Range(3, InboxGrain.Capacity - 2 + 100).Select(n => a.AppendAsync(Event($"filler-{n}"))));
+        var kept = await a.ReadAfterAsync(0, InboxGrain.Capacity);
+        Assert.Equal(Enumerable.Range(101, InboxGrain.Capacity).Select(i => (long)i), kept.Select(n => n.Id));
+        Assert.Equal(0, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_event WHERE event_id = '{run}-only-a'"));
+        Assert.Equal(1, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_event WHERE event_id = '{run}-shared'"));
+        Assert.Equal($"{run}-shared", (await b.ReadAfterAsync(0, 10)).Single().EventId); // b still holds it, payload and all
+        Assert.Contains($"\"ach-{run}-shared\"", (await b.ReadAfterAsync(0, 10)).Single().Payload);
+    }
+
+    [Fact]
     public async Task Rows_written_together_keep_their_own_outcomes_a_taken_number_fails_only_its_own_row()
     {
         await using var db = Npgsql.NpgsqlDataSource.Create(fixture.Database.ConnectionString);
