@@ -46,12 +46,14 @@ public sealed class NetworkHub(InboxRelay relay) : Hub<INetworkClient>
     /// Follows the public feed of a trade ("auc-…", "fpl-…", "tnd-…") after <paramref name="lastSeenId"/> (−1: only
     /// what comes next). Any signed-in user may watch: the feed holds only what every one of them may see.
     /// </summary>
-    public Task<long> Watch(string tradeId, long lastSeenId) =>
-        Deals.DealGrain.IsTradeKey(tradeId) && tradeId.Length <= 64
-            ? relay.WatchAsync(Context.ConnectionId, Inboxes.Trade(tradeId), lastSeenId)
-            : throw new HubException("unknown trade");
+    public async Task<long> Watch(string tradeId, long lastSeenId) =>
+        await relay.WatchAsync(Context.ConnectionId, Inboxes.Trade(TradeKey(tradeId)), lastSeenId);
 
-    public Task Unwatch(string tradeId) => relay.UnwatchAsync(Context.ConnectionId, Inboxes.Trade(tradeId));
+    public async Task Unwatch(string tradeId) => await relay.UnwatchAsync(Context.ConnectionId, Inboxes.Trade(TradeKey(tradeId)));
+
+    // A HubException is the one error a client is told about; anything else would be "an unexpected error".
+    static string TradeKey(string? tradeId) =>
+        tradeId is { Length: <= 64 } && Deals.DealGrain.IsTradeKey(tradeId) ? tradeId : throw new HubException("unknown trade");
 
     public override Task OnDisconnectedAsync(Exception? exception) => relay.DisconnectAsync(Context.ConnectionId);
 }

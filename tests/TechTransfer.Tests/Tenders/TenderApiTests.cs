@@ -111,7 +111,7 @@ public sealed class TenderApiTests(TradingFixture trading)
         await TradingFixture.UntilAsync(enterprise, $"/api/tenders/{tender}", _ => pushed.Any(p => p.Contains("\"awarded\"")), 10);
         Assert.Contains(pushed, p => p.Contains("\"bidCount\""));
         Assert.All(pushed, p => Assert.All(marks, m => Assert.DoesNotContain(m, p)));
-        Assert.Equal(0, await trading.Database.CountAsync($"SELECT count(*) FROM tt_notification WHERE payload::text LIKE '%{secret}%' OR payload::text LIKE '%123.456789%'"));
+        Assert.Equal(0, await trading.Database.CountAsync($"SELECT count(*) FROM tt_event WHERE payload LIKE '%{secret}%' OR payload LIKE '%123.456789%'"));
         Assert.Equal(0, await trading.Database.CountAsync($"SELECT count(*) FROM tt_trade WHERE id = '{tender}' AND price IS NOT NULL"));
         foreach (var connection in connections) await connection.DisposeAsync();
     }
