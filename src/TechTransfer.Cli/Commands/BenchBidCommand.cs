@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using TechTransfer.Database;
 using TechTransfer.PushBench;
 
 namespace TechTransfer.Commands;
@@ -23,16 +22,7 @@ public static class BenchBidCommand
         var rounds = args.Int("rounds", 20);
         if (bidderCount < 2 || rounds < 1) throw new CommandException("need --bidders ≥ 2 and --rounds ≥ 1");
 
-        BenchHost? host = null;
-        Uri server;
-        if (args.Option("server") is { } url) server = new Uri(url);
-        else
-        {
-            var database = BenchHost.BenchDatabase(args.Required("connection", "ConnectionStrings__techtransfer"), args.Option("database") ?? "techtransfer_bench_bid");
-            await Migrator.MigrateAsync(database);
-            host = await BenchHost.StartAsync(database, build: !args.Flag("no-build"), readyWithin: TimeSpan.FromMinutes(5), httpPort: args.Int("port", BenchHost.HttpPort));
-            server = host.Url;
-        }
+        var (server, host) = await BenchHost.StartOrTargetAsync(args, "techtransfer_bench_bid");
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using TechTransfer.Database;
 using TechTransfer.PushBench;
 
 namespace TechTransfer.Commands;
@@ -22,16 +21,7 @@ public static class BenchClaimCommand
         var leadCount = args.Int("leads", 50);
         if (brokerCount < 2 || leadCount < 1) throw new CommandException("need --brokers ≥ 2 and --leads ≥ 1");
 
-        BenchHost? host = null;
-        Uri server;
-        if (args.Option("server") is { } url) server = new Uri(url);
-        else
-        {
-            var database = BenchHost.BenchDatabase(args.Required("connection", "ConnectionStrings__techtransfer"), args.Option("database") ?? "techtransfer_bench_claim");
-            await Migrator.MigrateAsync(database);
-            host = await BenchHost.StartAsync(database, build: !args.Flag("no-build"), readyWithin: TimeSpan.FromMinutes(5));
-            server = host.Url;
-        }
+        var (server, host) = await BenchHost.StartOrTargetAsync(args, "techtransfer_bench_claim");
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };

@@ -45,6 +45,19 @@ public sealed class BenchHost : IAsyncDisposable
         new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
 
     /// <summary>
+    /// The common start of a benchmark: target --server, or migrate the bench database (--database, default
+    /// <paramref name="defaultDatabase"/>) and start a host of its own on --port. Dispose the host (when there is one) at the end.
+    /// </summary>
+    public static async Task<(Uri Server, BenchHost? Host)> StartOrTargetAsync(CommandLine args, string defaultDatabase)
+    {
+        if (args.Option("server") is { } url) return (new Uri(url), null);
+        var database = BenchDatabase(args.Required("connection", "ConnectionStrings__techtransfer"), args.Option("database") ?? defaultDatabase);
+        await Database.Migrator.MigrateAsync(database);
+        var host = await StartAsync(database, build: !args.Flag("no-build"), readyWithin: TimeSpan.FromMinutes(5), httpPort: args.Int("port", HttpPort));
+        return (host.Url, host);
+    }
+
+    /// <summary>
     /// Starts the host; <paramref name="clusterId"/> and <paramref name="environment"/> let several hosts form one
     /// cluster (the soak), each still on its own ports (silo = HTTP + 6000, gateway = HTTP + 25000).
     /// </summary>

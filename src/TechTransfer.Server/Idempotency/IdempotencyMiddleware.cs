@@ -70,7 +70,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
         http.Response.Body = original;
         var response = http.Response;
-        if (IsFinal(response.StatusCode) && buffer.Length <= MaxStoredBody)
+        if (IsKept(response.StatusCode) && buffer.Length <= MaxStoredBody)
             await store.CompleteAsync(scope, key, new StoredResponse(response.StatusCode, response.ContentType,
                 response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
                 response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null, buffer.ToArray()));
@@ -86,7 +86,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
 
     // Only what was done is kept. A refusal wrote nothing, so its retry may as well run again (and a refused
     // request leaves no trace at all); a 5xx or 429 asked the client to come back.
-    static bool IsFinal(int status) => status is >= 200 and < 400;
+    static bool IsKept(int status) => status is >= 200 and < 400;
 
     /// <summary>What makes two requests "the same": method, path, query and body.</summary>
     static async Task<byte[]> HashAsync(HttpRequest request)

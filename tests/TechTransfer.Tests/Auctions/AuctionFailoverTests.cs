@@ -58,22 +58,22 @@ public sealed class AuctionFailoverTests
             for (var n = 1; n <= 5; n++) await busy.BidAsync(Bidder(n), $"b-{n}", 100m + n * 10);
             await cluster.KillSiloAsync(victim);
             // A bid whose answer was lost with the silo is simply sent again: the client bid id makes it count once.
-            for (var n = 5; n <= 12; n++) await WithRetry(() => busy.BidAsync(Bidder(n), $"b-{n}", 100m + n * 10));
+            for (var n = 5; n <= 12; n++) await ClusterFixture.WithRetry(() => busy.BidAsync(Bidder(n), $"b-{n}", 100m + n * 10));
 
             // The quiet auction: read only from the database, so nothing but its reminder can have ended it.
             await UntilAsync(async () => await database.CountAsync($"SELECT count(*) FROM tt_trade WHERE id = '{quiet.GetPrimaryKeyString()}' AND status = 'Sold'") == 1);
-            var quietView = await WithRetry(() => quiet.GetAsync(National));
+            var quietView = await ClusterFixture.WithRetry(() => quiet.GetAsync(National));
             Assert.Equal(("Sold", 160m, now.AddSeconds(12)), (quietView!.Status, quietView.WinningAmount, quietView.EndedAt!.Value));
 
             AuctionView? busyView = null;
-            await UntilAsync(async () => (busyView = await WithRetry(() => busy.GetAsync(National)))!.Status == "Sold");
+            await UntilAsync(async () => (busyView = await ClusterFixture.WithRetry(() => busy.GetAsync(National)))!.Status == "Sold");
             Assert.Equal(12, busyView!.Bids.Length);
             Assert.Equal(Enumerable.Range(1, 12), busyView.Bids.Select(b => b.Sequence));
             Assert.Equal(Enumerable.Range(1, 12).Select(n => 100m + n * 10), busyView.Bids.Select(b => b.Amount));
             Assert.Equal((220m, "org-fo-enterprise-0"), (busyView.WinningAmount, busyView.WinnerOrganizationId));
             Assert.Equal(now.AddSeconds(25), busyView.EndedAt);
             Assert.Equal(12, await database.CountAsync($"SELECT count(*) FROM tt_auction_bid WHERE auction_id = '{busy.GetPrimaryKeyString()}'"));
-            var deal = await WithRetry(() => grains.GetGrain<IDealGrain>(busy.GetPrimaryKeyString()).GetAsync(National));
+            var deal = await ClusterFixture.WithRetry(() => grains.GetGrain<IDealGrain>(busy.GetPrimaryKeyString()).GetAsync(National));
             Assert.Equal("Lead", deal!.Stage);
             await Assert.ThrowsAsync<ProblemException>(() => busy.BidAsync(Bidder(13), "b-13", 1000m)); // over: refused
         }
@@ -103,21 +103,6 @@ public sealed class AuctionFailoverTests
         {
             Assert.True(DateTime.UtcNow < deadline, "not within 60 s");
             await Task.Delay(250);
-        }
-    }
-
-    static async Task<T> WithRetry<T>(Func<Task<T>> call)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception e) when (e is not ProblemException && attempt < 60)
-            {
-                await Task.Delay(500);
-            }
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Orleans.Runtime;
 using TechTransfer.Contracts;
-using TechTransfer.Problems;
 using TechTransfer.Tests.Infrastructure;
 using static TechTransfer.Tests.Contracts.ContractSamples;
 
@@ -36,7 +35,7 @@ public sealed class ContractFailoverTests
             var registering = Parallel.ForEachAsync(Enumerable.Range(0, deals.Length), new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (i, _) =>
             {
                 // A call whose silo died may or may not have registered: asking again is how a deal finds out.
-                numbers[i] = (await WithRetry(() => registry.RegisterAsync(broker, deals[i], Content(10m, 8m, "2004-06-01")))).Number;
+                numbers[i] = (await ClusterFixture.WithRetry(() => registry.RegisterAsync(broker, deals[i], Content(10m, 8m, "2004-06-01")))).Number;
                 Interlocked.Increment(ref done);
             });
             while (Volatile.Read(ref done) < deals.Length / 3) await Task.Delay(10);
@@ -48,11 +47,11 @@ public sealed class ContractFailoverTests
             Assert.Equal(Enumerable.Range(1, deals.Length), numbers.Select(n => int.Parse(n[6..])).Order());
             for (var i = 0; i < deals.Length; i++)
             {
-                var stored = await WithRetry(() => cluster.Client.Contract(numbers[i]).GetAsync(broker));
+                var stored = await ClusterFixture.WithRetry(() => cluster.Client.Contract(numbers[i]).GetAsync(broker));
                 Assert.Equal(deals[i].DealId, stored!.Facts.DealId);
             }
 
-            for (var attempt = 0; await WithRetry(registry.FlushAsync) > 0; attempt++)
+            for (var attempt = 0; await ClusterFixture.WithRetry(registry.FlushAsync) > 0; attempt++)
             {
                 Assert.True(attempt < 100, "The registry's outbox did not drain.");
                 await Task.Delay(100);
@@ -64,22 +63,6 @@ public sealed class ContractFailoverTests
         {
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
-        }
-    }
-
-    /// <summary>What a caller does when the silo it talked to dies: ask again; the grain comes back elsewhere.</summary>
-    static async Task<T> WithRetry<T>(Func<Task<T>> call)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception e) when (e is not ProblemException && attempt < 60)
-            {
-                await Task.Delay(500);
-            }
         }
     }
 }

@@ -71,6 +71,22 @@ public sealed class ClusterFixture : IAsyncLifetime
             .Build()
             .AsEnumerable()
             .Where(kv => kv.Value is not null && kv.Key != "Orleans:ServiceId" && include(kv.Key))));
+
+    /// <summary>What a caller does when the silo it talked to dies: ask again; the grain comes back elsewhere.</summary>
+    public static async Task<T> WithRetry<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is not Problems.ProblemException && attempt < 60)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
 }
 
 [CollectionDefinition(Name)]
