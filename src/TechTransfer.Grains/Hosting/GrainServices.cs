@@ -39,6 +39,7 @@ public static class GrainServices
         services.TryAddSingleton<IndexReplica>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
         services.TryAddSingleton<ListingMatcher>();
+        services.AddHostedService<MatchOutbox>();
         services.TryAddSingleton<Notifications.Notifier>();
         services.TryAddSingleton<Notifications.NotificationLog>();
         services.TryAddSingleton<Deals.DealProjection>();

@@ -18,7 +18,8 @@ public sealed record StoredMatch(
 /// host of the publishing grain, against that host's replica after catching it up, so a listing published a
 /// moment ago on another host is already a candidate.
 /// </summary>
-public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db, Notifications.Notifier notifier)
+public sealed class ListingMatcher(
+    IndexReplica replica, NpgsqlDataSource db, Notifications.Notifier notifier, Microsoft.Extensions.Options.IOptions<MatchingOptions> options)
 {
     readonly SemaphoreSlim matching = new(Environment.ProcessorCount);
 
@@ -41,7 +42,16 @@ public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db, No
         await StoreAsync(matches, cancellation);
         Telemetry.Metrics.MatchesFound.Add(matches.Count);
         await notifier.MatchFoundAsync(matches); // after the store: a notified match can always be read
+        await MarkAnnouncedAsync(db, [.. matches.Select(m => m.MatchId)], cancellation);
         return matches;
+    }
+
+    /// <summary>Every inbox holds these matches: the outbox sweep leaves them alone.</summary>
+    internal static async Task MarkAnnouncedAsync(NpgsqlDataSource db, string[] matchIds, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand("UPDATE tt_match SET announce_due = NULL WHERE id = ANY($1) AND announce_due IS NOT NULL");
+        command.Parameters.Add(new() { Value = matchIds });
+        await command.ExecuteNonQueryAsync(cancellation);
     }
 
     public static string MatchId(string achievementId, string demandId) =>
@@ -53,7 +63,7 @@ public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db, No
         foreach (var m in matches)
         {
             var command = new NpgsqlBatchCommand("""
-                INSERT INTO tt_match (id, achievement_id, demand_id, score, explanation) VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO tt_match (id, achievement_id, demand_id, score, explanation, announce_due) VALUES ($1, $2, $3, $4, $5, now() + $6)
                 ON CONFLICT (achievement_id, demand_id) DO UPDATE SET score = excluded.score, explanation = excluded.explanation, updated_at = now()
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = m.MatchId });
@@ -61,6 +71,8 @@ public sealed class ListingMatcher(IndexReplica replica, NpgsqlDataSource db, No
             command.Parameters.Add(new NpgsqlParameter { Value = m.DemandId });
             command.Parameters.Add(new NpgsqlParameter { Value = m.Score });
             command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(m.Explanation, TechTransferJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            // A match found again keeps its announcement state: announced once is enough, outstanding stays due.
+            command.Parameters.Add(new NpgsqlParameter { Value = options.Value.AnnounceRetryAfter, NpgsqlDbType = NpgsqlDbType.Interval });
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync(cancellation);

@@ -14,6 +14,12 @@ public sealed class MatchingOptions
 
     /// <summary>Share of text relevance in the score; the rest is structured compatibility.</summary>
     public double TextWeight { get; set; } = 0.65;
+
+    /// <summary>
+    /// A stored match whose announcement has not succeeded by then is announced by the outbox sweep (MatchOutbox).
+    /// Longer than a publish normally takes, so the sweep does not race the publishing host.
+    /// </summary>
+    public TimeSpan AnnounceRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One criterion of structured compatibility and whether it held (null: not applicable).</summary>

@@ -19,6 +19,10 @@ public static class Metrics
     public static readonly Counter<long> MatchesFound =
         Meter.CreateCounter<long>("techtransfer.matches.found", "{match}", "Matches stored and announced");
 
+    /// <summary>Stored matches announced by the outbox sweep because their first announcement failed.</summary>
+    public static readonly Counter<long> MatchesAnnouncedLate =
+        Meter.CreateCounter<long>("techtransfer.matches.announced_late", "{match}", "Matches announced by the outbox sweep");
+
     /// <summary>From an event entering an inbox to its push to a connection (live pushes; resumed backlogs excluded).</summary>
     public static readonly Histogram<double> PushLatency =
         Meter.CreateHistogram<double>("techtransfer.push.latency", "ms", "Inbox event to SignalR push");

@@ -26,7 +26,9 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("api");
-        Host = new HostFactory(Database.ConnectionString, demoListings: false);
+        // Matches left unannounced are swept after a second instead of half a minute (MatchOutboxTests).
+        Host = new HostFactory(Database.ConnectionString, demoListings: false,
+            new Dictionary<string, string> { ["TechTransfer:Matching:AnnounceRetryAfter"] = "00:00:01" });
         Host.StartServer();
         await Host.WaitUntilSeededAsync();
     }
