@@ -65,10 +65,12 @@ public sealed class TenderApiTests(TradingFixture trading)
 
         // Before the deadline: every reader, every API that could show it, the events stored and pushed — counts only.
         string[] marks = [secret, "123.456789", "234.567891"];
+        var centerAdmin = await CenterAdminAsync("greater-bay");      // the demand's center
+        var otherCenterAdmin = await CenterAdminAsync("yangtze-delta");
         var readers = new[]
         {
             enterprise, await trading.SignedInAsync("demo-national"), await trading.SignedInAsync("demo-broker-greater-bay"),
-            trading.As(bidders[0].Item1, bidders[0].Item2, OrganizationKind.University),
+            trading.As(bidders[0].Item1, bidders[0].Item2, OrganizationKind.University), centerAdmin, otherCenterAdmin,
         };
         foreach (var reader in readers)
             foreach (var path in new[] { $"/api/tenders/{tender}", "/api/trades", "/api/trades?kind=Tender", "/api/deals", $"/api/deals/{tender}", "/api/regions/greater-bay/leads" })
@@ -91,6 +93,9 @@ public sealed class TenderApiTests(TradingFixture trading)
         var own = await trading.As(bidders[1].Item1, bidders[1].Item2, OrganizationKind.University).GetFromJsonAsync<JsonElement>($"/api/tenders/{tender}");
         Assert.Equal("org-demo-university-1", Assert.Single(own.GetProperty("bids").EnumerateArray()).GetProperty("organizationId").GetString());
         foreach (var (account, _) in bidders) Assert.Contains(await trading.NoticesAsync(account, tender), n => n.News == "Opened");
+        // Center admins read as their center's brokers: the demand's center all bids, another center none.
+        Assert.Equal(2, (await centerAdmin.GetFromJsonAsync<JsonElement>($"/api/tenders/{tender}")).GetProperty("bids").GetArrayLength());
+        Assert.Equal(0, (await otherCenterAdmin.GetFromJsonAsync<JsonElement>($"/api/tenders/{tender}")).GetProperty("bids").GetArrayLength());
         await (await trading.As("acct-tnd-late", "org-demo-university-2", OrganizationKind.University)
             .PostAsJsonAsync($"/api/tenders/{tender}/bids", new { clientBidId = "late", price = 1m, plan = "迟到的方案", durationDays = 1 }))
             .AssertProblemAsync(HttpStatusCode.Conflict, "trade-closed");
@@ -114,6 +119,16 @@ public sealed class TenderApiTests(TradingFixture trading)
         Assert.Equal(0, await trading.Database.CountAsync($"SELECT count(*) FROM tt_event WHERE payload LIKE '%{secret}%' OR payload LIKE '%123.456789%'"));
         Assert.Equal(0, await trading.Database.CountAsync($"SELECT count(*) FROM tt_trade WHERE id = '{tender}' AND price IS NOT NULL"));
         foreach (var connection in connections) await connection.DisposeAsync();
+    }
+
+    /// <summary>A center admin appointed through the API by the national level, signed in with a password.</summary>
+    async Task<HttpClient> CenterAdminAsync(string region)
+    {
+        var account = $"tnd-center-admin-{region}";
+        var created = await (await trading.SignedInAsync("demo-national")).PostAsJsonAsync($"/api/organizations/org-center-{region}/accounts",
+            new { account, displayName = "招标测试 中心管理员", role = "CenterAdmin", password = TechTransfer.Demo.DemoSeeder.Password });
+        Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, await created.Content.ReadAsStringAsync());
+        return await trading.SignedInAsync(account);
     }
 
     static string Token(HttpClient client) => client.DefaultRequestHeaders.Authorization!.Parameter!;
