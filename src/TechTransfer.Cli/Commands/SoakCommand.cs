@@ -13,8 +13,8 @@ namespace TechTransfer.Commands;
 /// achievements and demands) for S seconds while it injects, in order: kill -9 of one silo, its restart, a
 /// PostgreSQL restart, a restart of the whole cluster. Then it checks that nothing acknowledged is lost, that
 /// every acknowledged publish is searchable and its matches were pushed. Progress on stderr; one JSON object on
-/// the last line of stdout; exit code 1 when an acknowledged write is lost or unsearchable, or a match of two
-/// acknowledged publishes was not pushed.
+/// the last line of stdout; exit code 1 when an acknowledged write is lost or unsearchable, a match of two
+/// acknowledged publishes was not pushed, or a host's /metrics lacks its grain activations or the network's meters.
 /// </summary>
 public static class SoakCommand
 {
@@ -68,6 +68,7 @@ public static class SoakCommand
         Log("verifying…");
         var verified = await SoakVerifier.VerifyAsync(load, clients, network, cluster.Size);
         foreach (var sampler in samplers) await sampler.DisposeAsync();
+        var meters = await ScrapeMetersAsync(cluster.Urls);
 
         var attempts = load.Attempts.ToList();
         var result = new Dictionary<string, object?>
@@ -91,6 +92,7 @@ public static class SoakCommand
             ["missingFromSearch"] = verified.MissingFromSearch.Count,
             ["matches"] = new { stored = verified.MatchesStored, expected = verified.Expected, pushed = verified.Pushed, missing = verified.Expected - verified.Pushed,
                 missingWithBothPublishesAcknowledged = verified.MissingBothAcknowledged, outstandingAnnouncements = outstanding },
+            ["meters"] = meters,
             ["clientReconnects"] = clients.Reconnects,
             ["hostStartsRetried"] = cluster.Restarts,
             ["hostPeakWorkingSetMb"] = samplers.Select(s => s.PeakWorkingSetBytes / (1024 * 1024)).ToArray(),
@@ -103,7 +105,11 @@ public static class SoakCommand
         Console.WriteLine(JsonSerializer.Serialize(result));
         // The guarantees: nothing acknowledged lost, all of it searchable, and every match of two acknowledged publishes
         // pushed to every connected client of both parties (a failed announcement is retried by the match outbox).
-        return verified.Lost.Count == 0 && verified.MissingFromSearch.Count == 0 && verified.MissingBothAcknowledged == 0 ? 0 : 1;
+        // Observability: each host exports its grain activations, and the network's own meters moved under the load.
+        var metersOk = meters.Values.All(m => m["orleans_catalog_activations"] > 0)
+            && ObservedMeters.Where(m => m != "orleans_catalog_activations").All(m => meters.Values.Sum(h => h[m]) > 0);
+        if (!metersOk) Log("a meter is missing from /metrics: " + JsonSerializer.Serialize(meters));
+        return verified.Lost.Count == 0 && verified.MissingFromSearch.Count == 0 && verified.MissingBothAcknowledged == 0 && metersOk ? 0 : 1;
     }
 
     /// <summary>
@@ -183,6 +189,27 @@ public static class SoakCommand
     }
 
     /// <summary>Seconds from fault to the last failed attempt on the chosen hosts before <paramref name="until"/>.</summary>
+    static readonly string[] ObservedMeters =
+    [
+        "orleans_catalog_activations", "techtransfer_listings_published_total", "techtransfer_matches_found_total",
+        "techtransfer_push_latency_milliseconds_count", "techtransfer_index_lag_milliseconds_count",
+    ];
+
+    /// <summary>Each host's /metrics as Prometheus scrapes it: per meter, the sum over its series (0 when absent).</summary>
+    static async Task<Dictionary<string, Dictionary<string, double>>> ScrapeMetersAsync(IReadOnlyList<Uri> hosts)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var result = new Dictionary<string, Dictionary<string, double>>();
+        foreach (var host in hosts)
+        {
+            var scrape = await http.GetStringAsync(new Uri(host, "/metrics"));
+            result[host.ToString()] = ObservedMeters.ToDictionary(m => m, m => System.Text.RegularExpressions.Regex
+                .Matches(scrape, $@"^{m}(?:\{{[^}}]*\}})? (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+                .Sum(x => double.Parse(x.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return result;
+    }
+
     static double? LastFailure(SoakLoad load, double from, double until, Func<int, bool> host)
     {
         var last = load.Attempts.Where(a => a.At >= from && a.At < until && host(a.Host) && a.Status is < 200 or >= 300).Select(a => (double?)a.At).Max();

@@ -62,7 +62,8 @@ public sealed class MetricsTests(ApiFixture api)
         Assert.Contains("kind=\"Achievement\"", after);
         // Orleans' (grain activations) and ASP.NET Core's series are exported too, but not checked here: when dozens of
         // hosts share the test process, a host's exporter at times lists none of the meters made through its own
-        // IMeterFactory (seen only in the full suite; a lone host always has them).
+        // IMeterFactory (seen only in the full suite; a lone host always has them). The soak checks them on each of
+        // its hosts, which are processes of their own (SoakCommand.ScrapeMetersAsync).
     }
 
     [Fact]
