@@ -188,7 +188,6 @@ public static class SoakCommand
         Log($"cluster back after {backAt - stopAllAt:F1} s");
     }
 
-    /// <summary>Seconds from fault to the last failed attempt on the chosen hosts before <paramref name="until"/>.</summary>
     static readonly string[] ObservedMeters =
     [
         "orleans_catalog_activations", "techtransfer_listings_published_total", "techtransfer_matches_found_total",
@@ -210,6 +209,7 @@ public static class SoakCommand
         return result;
     }
 
+    /// <summary>Seconds from fault to the last failed attempt on the chosen hosts before <paramref name="until"/>.</summary>
     static double? LastFailure(SoakLoad load, double from, double until, Func<int, bool> host)
     {
         var last = load.Attempts.Where(a => a.At >= from && a.At < until && host(a.Host) && a.Status is < 200 or >= 300).Select(a => (double?)a.At).Max();
@@ -239,7 +239,6 @@ public static class SoakCommand
         }));
     }
 
-    /// <summary>Waits until no MatchFound arrived for 5 s (late is not lost), at most 90 s.</summary>
     /// <summary>
     /// Waits until no stored match is still to be announced (the outbox retries a failed announcement after
     /// TechTransfer:Matching:AnnounceRetryAfter, 30 s) and the clients have received nothing new for 5 s; at most

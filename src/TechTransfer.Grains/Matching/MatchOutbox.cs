@@ -40,7 +40,7 @@ public sealed class MatchOutbox(
     }
 
     /// <summary>Announces one batch of due matches; returns how many were due.</summary>
-    public async Task<int> AnnounceDueAsync(TimeSpan lease, CancellationToken cancellation = default)
+    async Task<int> AnnounceDueAsync(TimeSpan lease, CancellationToken cancellation)
     {
         var due = await LeaseAsync(lease, cancellation);
         if (due.Count == 0) return 0;
