@@ -162,20 +162,24 @@ public sealed class BenchNetwork
     public static object AchievementFor(Organization university, Demand demand, Corpus corpus, int seed)
     {
         var text = corpus.Achievement(new Random(seed));
-        return new
+        return AchievementFor(university.Province, demand, text, $"{demand.Word} {text.Title}");
+    }
+
+    /// <summary>The same with the recombined text and title chosen by the caller (the soak marks its titles).</summary>
+    public static object AchievementFor(string province, Demand demand, Corpus.Text text, string title) =>
+        new
         {
-            title = $"{demand.Word} {text.Title}",
+            title,
             summary = text.Body,
             keywords = demand.Keywords.Concat(text.Keywords).Distinct().Take(8).ToArray(),
             techField = demand.TechField,
             trl = Math.Max(demand.MinTrl, 7),
             transferModes = new[] { "License" },
             askingPrice = demand.BudgetMax,
-            province = university.Province,
+            province,
             ipRights = Array.Empty<object>(),
             contact = new { name = "成果转化办公室", phone = "010-87654321" },
         };
-    }
 
     static Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> work) =>
         Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (item, _) => await work(item));

@@ -196,19 +196,7 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
         var achievement = corpus.Achievement(random);
         var name = $"{demand.Word} {listing.Word} {achievement.Title}{(edited ? " 修订" : "")}";
         if (edited) listing.EditedTitle = name; else listing.CreatedTitle = name;
-        return new
-        {
-            title = name,
-            summary = achievement.Body,
-            keywords = demand.Keywords.Concat(achievement.Keywords).Distinct().Take(8).ToArray(),
-            techField = demand.TechField,
-            trl = Math.Max(demand.MinTrl, 7),
-            transferModes = new[] { "License" },
-            askingPrice = demand.BudgetMax,
-            province = listing.Owner.Province,
-            ipRights = Array.Empty<object>(),
-            contact = new { name = "成果转化办公室", phone = "010-87654321" },
-        };
+        return BenchNetwork.AchievementFor(listing.Owner.Province, demand, achievement, name);
     }
 
     /// <summary>

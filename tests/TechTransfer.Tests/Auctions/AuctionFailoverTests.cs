@@ -61,12 +61,14 @@ public sealed class AuctionFailoverTests
             for (var n = 5; n <= 12; n++) await ClusterFixture.WithRetry(() => busy.BidAsync(Bidder(n), $"b-{n}", 100m + n * 10));
 
             // The quiet auction: read only from the database, so nothing but its reminder can have ended it.
-            await UntilAsync(async () => await database.CountAsync($"SELECT count(*) FROM tt_trade WHERE id = '{quiet.GetPrimaryKeyString()}' AND status = 'Sold'") == 1);
+            await Eventually.TrueAsync(async () => await database.CountAsync($"SELECT count(*) FROM tt_trade WHERE id = '{quiet.GetPrimaryKeyString()}' AND status = 'Sold'") == 1,
+                "the quiet auction sold by its reminder", seconds: 60);
             var quietView = await ClusterFixture.WithRetry(() => quiet.GetAsync(National));
             Assert.Equal(("Sold", 160m, now.AddSeconds(12)), (quietView!.Status, quietView.WinningAmount, quietView.EndedAt!.Value));
 
             AuctionView? busyView = null;
-            await UntilAsync(async () => (busyView = await ClusterFixture.WithRetry(() => busy.GetAsync(National)))!.Status == "Sold");
+            await Eventually.TrueAsync(async () => (busyView = await ClusterFixture.WithRetry(() => busy.GetAsync(National)))!.Status == "Sold",
+                "the busy auction sold", seconds: 60);
             Assert.Equal(12, busyView!.Bids.Length);
             Assert.Equal(Enumerable.Range(1, 12), busyView.Bids.Select(b => b.Sequence));
             Assert.Equal(Enumerable.Range(1, 12).Select(n => 100m + n * 10), busyView.Bids.Select(b => b.Amount));
@@ -94,15 +96,5 @@ public sealed class AuctionFailoverTests
         var auction = grains.GetGrain<IAuctionGrain>(id);
         await auction.CreateAsync(Seller, new AuctionTerms(achievementId, DateTimeOffset.UtcNow, endsAt, 100m, 150m, 5m, false));
         return auction;
-    }
-
-    static async Task UntilAsync(Func<Task<bool>> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "not within 60 s");
-            await Task.Delay(250);
-        }
     }
 }

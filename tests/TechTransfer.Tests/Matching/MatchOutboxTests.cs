@@ -47,8 +47,8 @@ public sealed class MatchOutboxTests(ApiFixture api) : IAsyncLifetime
         // What a host that crashed between storing the match and announcing it leaves behind.
         await StoreUnannouncedAsync(matchId, achievement, demand);
 
-        await EventuallyAsync(() => enterprise.Contains(matchId) && university.Contains(matchId), "the outbox's MatchFound");
-        await EventuallyAsync(async () => (await AnnouncementStateAsync(matchId)).Due is null, "the match no longer due");
+        await Eventually.TrueAsync(() => enterprise.Contains(matchId) && university.Contains(matchId), "the outbox's MatchFound", seconds: 15);
+        await Eventually.TrueAsync(async () => (await AnnouncementStateAsync(matchId)).Due is null, "the match no longer due", seconds: 15);
         await Task.Delay(2500); // more than one retry period: nothing is announced again
         Assert.Single(enterprise.Matches, m => m.MatchId == matchId);
         Assert.Single(university.Matches, m => m.MatchId == matchId);
@@ -71,7 +71,7 @@ public sealed class MatchOutboxTests(ApiFixture api) : IAsyncLifetime
 
         await StoreUnannouncedAsync(matchId, achievement, demand);
 
-        await EventuallyAsync(async () => (await AnnouncementStateAsync(matchId)).Due is null, "the match no longer due");
+        await Eventually.TrueAsync(async () => (await AnnouncementStateAsync(matchId)).Due is null, "the match no longer due", seconds: 15);
         await Task.Delay(500);
         Assert.False(enterprise.Contains(matchId));
     }
@@ -141,17 +141,5 @@ public sealed class MatchOutboxTests(ApiFixture api) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var connection in connections) await connection.DisposeAsync();
-    }
-
-    static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
-
-    static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
-            await Task.Delay(50);
-        }
     }
 }

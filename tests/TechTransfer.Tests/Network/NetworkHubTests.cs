@@ -53,16 +53,6 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         return (demand, achievement, ListingMatcher.MatchId(achievement, demand));
     }
 
-    static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
     public async Task A_connection_without_a_token_is_refused()
     {
@@ -83,7 +73,7 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
 
         var (demand, achievement, matchId) = await PairAsync();
         var entitled = new[] { enterprise, university, brokerOfUniversity, brokerOfEnterprise };
-        await EventuallyAsync(() => entitled.All(l => l.MatchesOf(matchId).Any()), "MatchFound at every entitled connection");
+        await Eventually.TrueAsync(() => entitled.All(l => l.MatchesOf(matchId).Any()), "MatchFound at every entitled connection");
 
         var match = enterprise.MatchesOf(matchId).Single();
         Assert.Equal((achievement, demand), (match.AchievementId, match.DemandId));
@@ -94,7 +84,7 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         // A retried publish matches again; nobody hears of the same match twice.
         var client = await api.SignedInAsync("demo-university");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/achievements/{achievement}/publish", null)).StatusCode);
-        await EventuallyAsync(() => national.Published.Any(p => p.ListingId == achievement), "ListingPublished at national");
+        await Eventually.TrueAsync(() => national.Published.Any(p => p.ListingId == achievement), "ListingPublished at national");
         await Task.Delay(300);
         Assert.All(entitled, l => Assert.Single(l.MatchesOf(matchId)));
         Assert.Empty(otherBroker.MatchesOf(matchId));
@@ -111,7 +101,7 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
     {
         var first = await ConnectAsync("demo-enterprise");
         var (_, _, before) = await PairAsync();
-        await EventuallyAsync(() => first.MatchesOf(before).Any(), "the first match");
+        await Eventually.TrueAsync(() => first.MatchesOf(before).Any(), "the first match");
         var lastSeen = first.Matches.Max(m => m.NotificationId);
         await first.Connection.StopAsync();
 
@@ -119,9 +109,9 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         var (_, _, missed2) = await PairAsync();
 
         var again = await ConnectAsync("demo-enterprise", resumeFrom: lastSeen);
-        await EventuallyAsync(() => again.MatchesOf(missed1).Any() && again.MatchesOf(missed2).Any(), "the missed matches");
+        await Eventually.TrueAsync(() => again.MatchesOf(missed1).Any() && again.MatchesOf(missed2).Any(), "the missed matches");
         var (_, _, live) = await PairAsync();
-        await EventuallyAsync(() => again.MatchesOf(live).Any(), "the live match");
+        await Eventually.TrueAsync(() => again.MatchesOf(live).Any(), "the live match");
 
         var ids = again.Matches.Select(m => m.NotificationId).ToList();
         Assert.Equal(ids.Order(), ids);          // in inbox order
