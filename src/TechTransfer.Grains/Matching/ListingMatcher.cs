@@ -60,7 +60,8 @@ public sealed class ListingMatcher(
     async Task StoreAsync(IReadOnlyList<MatchCandidate> matches, CancellationToken cancellation)
     {
         await using var batch = db.CreateBatch();
-        foreach (var m in matches)
+        // In id order, like every writer of these rows: two publishes storing the same pair cannot deadlock.
+        foreach (var m in matches.OrderBy(m => m.MatchId, StringComparer.Ordinal))
         {
             var command = new NpgsqlBatchCommand("""
                 INSERT INTO tt_match (id, achievement_id, demand_id, score, explanation, announce_due) VALUES ($1, $2, $3, $4, $5, now() + $6)

@@ -104,4 +104,27 @@ public sealed class InboxClusterTests(ClusterFixture fixture)
         Assert.NotNull(await attempts[1]);                                                    // another inbox: stored
         Assert.Null(await attempts[2]);                                                       // evt-1 is in inbox a already
     }
+
+    [Fact]
+    public async Task Writers_storing_rows_of_the_same_events_in_any_order_do_not_deadlock()
+    {
+        // Two hosts' logs (two writers each) hand in the rows of the same events, shuffled: a dozen inboxes per event
+        // is what every match does. In arrival order, two batches could each hold one event row the other needed.
+        await using var db = Npgsql.NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        using var hostA = new NotificationLog(db);
+        using var hostB = new NotificationLog(db);
+        var random = new Random(7);
+        for (var round = 0; round < 20; round++) // a deadlock needs unlucky timing: most runs of the unordered writer met one
+        {
+            var run = Guid.NewGuid().ToString("N")[..8];
+            NotificationDraft Event(int n) => NotificationDraft.Of($"{run}-{n}", new ListingPublished(
+                $"ach-{run}-{n}", "achievement", $"成果{n}", "NewEnergy", "江苏", "yangtze-delta", n, 0));
+            var rows = (from e in Enumerable.Range(1, 30) from i in Enumerable.Range(0, 20) select (Inbox: $"user:acct-{run}-{i}", Event: e))
+                .OrderBy(_ => random.Next()).ToList();
+            var stored = await Task.WhenAll(rows.Select((r, n) => (n % 2 == 0 ? hostA : hostB).InsertAsync(r.Inbox, r.Event, Event(r.Event))));
+            Assert.All(stored, at => Assert.NotNull(at));
+            Assert.Equal(30, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_event WHERE event_id LIKE '{run}-%'"));
+            Assert.Equal(600, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_notification WHERE event_id LIKE '{run}-%'"));
+        }
+    }
 }
