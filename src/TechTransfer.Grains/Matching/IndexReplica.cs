@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed class IndexReplica : BackgroundService
     // Sequence numbers are taken before commit, so a row may become visible after a higher one was read:
     // every catch-up re-reads a window behind the last applied number (replays are ignored by version).
     const long RescanWindow = 512;
+    static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     readonly NpgsqlDataSource db;
     readonly MatchingOptions options;
@@ -161,8 +163,7 @@ public sealed class IndexReplica : BackgroundService
             from = highest;
             if (!advanced) break;
         } while (read == Batch);
-        index.Refresh();
-        return from;
+        return from; // searchable at the next read of its shard (ListingIndex refreshes on read)
     }
 
     async Task ApplyAsync(ListingIndex index, List<string> ids, CancellationToken cancellation, bool measureLag)
@@ -197,6 +198,7 @@ public sealed class IndexReplica : BackgroundService
                 await using var connection = await db.OpenConnectionAsync(stopping);
                 await using (var listen = new NpgsqlCommand("LISTEN tt_listing", connection)) await listen.ExecuteNonQueryAsync(stopping);
                 await CatchUpAsync(stopping);
+                Index.Refresh();
                 if (ready.TrySetResult())
                 {
                     logger.LogInformation("Search replica loaded: {Count} published listings", Index.Count);
@@ -205,11 +207,16 @@ public sealed class IndexReplica : BackgroundService
                     // returns the free space to the OS, once, before the host takes traffic.
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
+                var refreshed = Stopwatch.GetTimestamp();
                 while (!stopping.IsCancellationRequested)
                 {
                     // Woken by NOTIFY; the timeout also sweeps up anything a lost notification left behind.
-                    await connection.WaitAsync(TimeSpan.FromSeconds(1), stopping);
+                    await connection.WaitAsync(RefreshInterval, stopping);
                     await CatchUpAsync(stopping);
+                    // Reads refresh the shard they read; this bounds what a shard nobody reads holds unflushed.
+                    if (Stopwatch.GetElapsedTime(refreshed) < RefreshInterval) continue;
+                    Index.Refresh();
+                    refreshed = Stopwatch.GetTimestamp();
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

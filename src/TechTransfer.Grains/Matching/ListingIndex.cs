@@ -25,7 +25,9 @@ public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnl
 
 /// <summary>
 /// The Lucene index of published listings, owned by this type alone: one writer per kind; readers are
-/// near-real-time searchers refreshed after writes, so reads run concurrently with indexing.
+/// near-real-time searchers, so reads run concurrently with indexing. A shard is refreshed when it is read (and
+/// by the replica now and then): every read sees every write made before it, and a shard nobody reads does not
+/// turn each write into a segment of its own.
 /// Held in memory and never needs committing: it is derived data, rebuilt from PostgreSQL at start.
 /// </summary>
 public sealed class ListingIndex : IDisposable
@@ -141,10 +143,22 @@ public sealed class ListingIndex : IDisposable
     public void UpsertMany(IEnumerable<ListingDocument> listings) =>
         Parallel.ForEach(listings, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Upsert);
 
-    /// <summary>Makes everything written so far visible to searches (cheap when nothing changed).</summary>
+    /// <summary>
+    /// Makes everything written so far searchable (cheap when nothing changed). Reads do this for the shard they
+    /// read; refreshing both now and then keeps the writes to a shard nobody reads from piling up in the buffer.
+    /// </summary>
     public void Refresh()
     {
         foreach (var shard in Shards) shard.Searchers.MaybeRefreshBlocking();
+    }
+
+    // Refresh on read, not on write: matching reads only the other kind, so publishing achievements at 50/s made
+    // one one-document segment per publish in the achievement shard, and merging them away took a fifth of the
+    // host's CPU under bench-push. Now writes accumulate until somebody reads that shard.
+    static Shard Fresh(Shard shard)
+    {
+        shard.Searchers.MaybeRefreshBlocking();
+        return shard;
     }
 
     /// <summary>Lets background segment merges finish (after a bulk load, before measuring).</summary>
@@ -161,7 +175,7 @@ public sealed class ListingIndex : IDisposable
     {
         // No text browses everything that passes the filters; text without a single searchable term
         // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
-        var shard = Of(filter.Kind);
+        var shard = Fresh(Of(filter.Kind));
         var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(QueryTermsOf(text), out _, KnownKeywords(shard, text, []));
         if (query is null) return ([], 0, Facets.None);
         return Run(shard, query, filter, skip, take, withFacets: true);
@@ -173,7 +187,7 @@ public sealed class ListingIndex : IDisposable
     /// </summary>
     public (IReadOnlyList<IndexHit> Hits, QueryShape Shape) MoreLike(ListingDocument source, SearchFilter filter, int take)
     {
-        var shard = Of(filter.Kind);
+        var shard = Fresh(Of(filter.Kind));
         var (weighted, surfaces) = Weigh(shard, source);
         var spotted = KnownKeywords(shard, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
         var query = TextQuery(weighted, out var shape, spotted, surfaces);
