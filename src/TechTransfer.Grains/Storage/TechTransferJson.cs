@@ -1,10 +1,16 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using Orleans.Storage;
 
 namespace TechTransfer.Storage;
 
-/// <summary>One JSON shape for the API, the search projection and grain state: camelCase, enums by English name.</summary>
+/// <summary>
+/// One JSON shape for the API, the search projection, grain state and pushed events: camelCase, enums by English
+/// name, Chinese as UTF-8. The default encoder writes every CJK character as a six-byte \uXXXX escape: twice the
+/// bytes of UTF-8 in every push, stored event and response. HTML-sensitive characters (&lt; &gt; &amp; ' ") stay escaped.
+/// </summary>
 public static class TechTransferJson
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
@@ -13,6 +19,7 @@ public static class TechTransferJson
     {
         options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         return options;
     }
 }
