@@ -7,6 +7,11 @@
 # ~/.config/techtransfer/pg-password, shared by every checkout on the machine (they share the service's role, and a
 # per-checkout password would make one checkout's run lock out another's); a private cluster keeps its own in .data/.
 
+# Server settings for this write-heavy workload (every match enters a dozen inboxes): the defaults (1 GB of WAL
+# between checkpoints, full-page images uncompressed) made PostgreSQL checkpoint every 25 s under bench-push, and
+# the full-page images that follow each checkpoint were most of its WAL. Kept equal to docker-compose.yml.
+TECHTRANSFER_PG_SETTINGS=(max_wal_size=4GB checkpoint_timeout=15min wal_compression=lz4)
+
 ensure_postgres() {
   if [ -n "${ConnectionStrings__techtransfer:-}" ]; then return 0; fi
   local root data port password bin pwfile
@@ -37,6 +42,11 @@ SELECT format('CREATE ROLE techtransfer LOGIN CREATEDB PASSWORD %L', :'pw')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'techtransfer') \gexec
 SELECT format('ALTER ROLE techtransfer LOGIN CREATEDB PASSWORD %L', :'pw') \gexec
 SQL
+    # The write-heavy settings of docker-compose.yml, on the machine's server too (reloadable, no restart).
+    runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >/dev/null <<SQL
+$(for setting in "${TECHTRANSFER_PG_SETTINGS[@]}"; do echo "ALTER SYSTEM SET ${setting%%=*} = '${setting#*=}';"; done)
+SELECT pg_reload_conf();
+SQL
   else
     port="${TECHTRANSFER_PG_PORT:-5433}"
     bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
@@ -46,7 +56,8 @@ SQL
       "$bin/initdb" -D "$data/pg" -U techtransfer --auth=scram-sha-256 --pwfile="$data/pg-password" -E UTF8 >/dev/null
     fi
     if ! pg_isready -q -h 127.0.0.1 -p "$port"; then
-      "$bin/pg_ctl" -D "$data/pg" -l "$data/pg.log" -w -o "-p $port -k $data -c listen_addresses=127.0.0.1" start >/dev/null
+      "$bin/pg_ctl" -D "$data/pg" -l "$data/pg.log" -w \
+        -o "-p $port -k $data -c listen_addresses=127.0.0.1 $(printf -- '-c %s ' "${TECHTRANSFER_PG_SETTINGS[@]}")" start >/dev/null
     fi
   fi
   export ConnectionStrings__techtransfer="Host=127.0.0.1;Port=$port;Database=${TECHTRANSFER_DB:-techtransfer};Username=techtransfer;Password=$password"
