@@ -26,7 +26,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
           eval --achievements FILE --demands FILE [--k 10]  matching quality on a labelled set (last line: JSON)
           bench-match --achievements FILE --demands FILE --scale N [--queries 1000] [--peer pgtrgm]
                                                           index and match speed (last line: JSON)
-          bench-push [--clients 1000] [--rate 50] [--seconds 60] [--listings 100000] [--users N] [--server URL] [--no-build]
+          bench-push [--clients 1000] [--rate 50] [--seconds 60] [--listings 100000] [--users N] [--server URL] [--no-build] [--timeline CSV]
                                                           publish → MatchFound latency over K SignalR clients; --rate 0 holds
                                                           idle connections (last line: JSON)
           bench-claim [--brokers 100] [--leads 50] [--server URL] [--no-build]

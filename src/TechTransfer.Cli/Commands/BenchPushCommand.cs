@@ -82,7 +82,7 @@ public static class BenchPushCommand
                 result["warmupSeconds"] = warmup;
                 Console.Error.WriteLine($"bench-push: all publishes answered; waiting at least {grace.TotalSeconds:F0} s for the last deliveries");
                 result["graceSeconds"] = await SettleAsync(clients, grace);
-                foreach (var (key, value) in await ScoreAsync(network, clients, run)) result[key] = value;
+                foreach (var (key, value) in await ScoreAsync(network, clients, run, args.Option("timeline"))) result[key] = value;
             }
             var end = await sampler.ReadNowAsync();
             result["disconnects"] = clients.Disconnects;
@@ -218,7 +218,7 @@ public static class BenchPushCommand
     /// What each client was entitled to: every stored match of every published achievement, for each client of
     /// a user of either party's organization (the bench connects no brokers). Compared with what arrived.
     /// </summary>
-    static async Task<Dictionary<string, object?>> ScoreAsync(BenchNetwork network, PushClients clients, Run run)
+    static async Task<Dictionary<string, object?>> ScoreAsync(BenchNetwork network, PushClients clients, Run run, string? timeline)
     {
         var clientsOf = Enumerable.Range(0, clients.UserOf.Count).GroupBy(i => clients.UserOf[i].Organization.Id)
             .ToDictionary(g => g.Key, g => g.ToArray());
@@ -255,6 +255,8 @@ public static class BenchPushCommand
         var latencies = firstArrival.Where(a => expected.Contains(a.Key) && startedAt.ContainsKey(a.Value.AchievementId))
             .Select(a => (a.Value.At - startedAt[a.Value.AchievementId]) * 1000.0 / Stopwatch.Frequency)
             .Order().ToList();
+        if (timeline is not null) WriteTimeline(timeline, firstArrival.Where(a => expected.Contains(a.Key) && startedAt.ContainsKey(a.Value.AchievementId))
+            .Select(a => (startedAt[a.Value.AchievementId], (a.Value.At - startedAt[a.Value.AchievementId]) * 1000.0 / Stopwatch.Frequency)));
         return new Dictionary<string, object?>
         {
             ["published"] = run.PublishHttpMs.Count,
@@ -273,6 +275,24 @@ public static class BenchPushCommand
             ["duplicates"] = received.Count - firstArrival.Count,
             ["unexpected"] = firstArrival.Count - delivered, // a MatchFound at a client not entitled to it: must be 0
         };
+    }
+
+    /// <summary>
+    /// --timeline FILE: latency by the second of the run its publish started in (CSV), to tell a tail spread over
+    /// the run from one stall.
+    /// </summary>
+    static void WriteTimeline(string path, IEnumerable<(long StartedAt, double Ms)> deliveries)
+    {
+        var all = deliveries.ToList();
+        if (all.Count == 0) return;
+        var first = all.Min(d => d.StartedAt);
+        using var file = new StreamWriter(path);
+        file.WriteLine("second,deliveries,p50Ms,p99Ms,maxMs");
+        foreach (var second in all.GroupBy(d => (d.StartedAt - first) / Stopwatch.Frequency).OrderBy(g => g.Key))
+        {
+            var ms = second.Select(d => d.Ms).Order().ToList();
+            file.WriteLine($"{second.Key},{ms.Count},{Percentiles.Of(ms, 0.50)},{Percentiles.Of(ms, 0.99)},{Math.Round(ms[^1], 1)}");
+        }
     }
 
     static long Mb(long bytes) => bytes / (1024 * 1024);
