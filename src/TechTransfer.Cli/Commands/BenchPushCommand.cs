@@ -252,11 +252,11 @@ public static class BenchPushCommand
         var firstArrival = new Dictionary<(int, string), PushClients.Receipt>();
         foreach (var r in received) firstArrival.TryAdd((r.Client, r.MatchId), r);
         var delivered = firstArrival.Keys.Count(expected.Contains);
-        var latencies = firstArrival.Where(a => expected.Contains(a.Key) && startedAt.ContainsKey(a.Value.AchievementId))
-            .Select(a => (a.Value.At - startedAt[a.Value.AchievementId]) * 1000.0 / Stopwatch.Frequency)
-            .Order().ToList();
-        if (timeline is not null) WriteTimeline(timeline, firstArrival.Where(a => expected.Contains(a.Key) && startedAt.ContainsKey(a.Value.AchievementId))
-            .Select(a => (startedAt[a.Value.AchievementId], (a.Value.At - startedAt[a.Value.AchievementId]) * 1000.0 / Stopwatch.Frequency)));
+        var timed = firstArrival.Values.Where(r => expected.Contains((r.Client, r.MatchId)) && startedAt.ContainsKey(r.AchievementId))
+            .Select(r => (StartedAt: startedAt[r.AchievementId], Ms: (r.At - startedAt[r.AchievementId]) * 1000.0 / Stopwatch.Frequency))
+            .ToList();
+        var latencies = timed.Select(d => d.Ms).Order().ToList();
+        if (timeline is not null) WriteTimeline(timeline, timed);
         return new Dictionary<string, object?>
         {
             ["published"] = run.PublishHttpMs.Count,
@@ -281,9 +281,8 @@ public static class BenchPushCommand
     /// --timeline FILE: latency by the second of the run its publish started in (CSV), to tell a tail spread over
     /// the run from one stall.
     /// </summary>
-    static void WriteTimeline(string path, IEnumerable<(long StartedAt, double Ms)> deliveries)
+    static void WriteTimeline(string path, IReadOnlyList<(long StartedAt, double Ms)> all)
     {
-        var all = deliveries.ToList();
         if (all.Count == 0) return;
         var first = all.Min(d => d.StartedAt);
         using var file = new StreamWriter(path);
