@@ -151,8 +151,10 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         await SaveAsync(S.Content!);
         Telemetry.Metrics.Published.Add(1, new KeyValuePair<string, object?>("kind", Kind.ToString()));
         var listing = PublicDocument();
-        await RegionalCenter().ListingPublishedAsync(Kind, Id, S.Version, listing.Title, listing.TechField, listing.Province);
-        await matcher.MatchAsync(listing);
+        // Side by side: the center's announcement (its own inbox writes) does not hold up the matches.
+        await Task.WhenAll(
+            RegionalCenter().ListingPublishedAsync(Kind, Id, S.Version, listing.Title, listing.TechField, listing.Province),
+            matcher.MatchAsync(listing));
         return ToView(actor);
     }
 

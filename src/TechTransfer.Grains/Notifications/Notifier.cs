@@ -18,13 +18,18 @@ public sealed class Notifier(IGrainFactory grains)
 
     /// <summary>
     /// The matches of one publish are independent events: sent side by side, so the tenth does not wait for the
-    /// first nine. Each inbox still numbers what it receives one after another.
+    /// first nine. Each inbox still numbers what it receives one after another. They share one side, so each
+    /// organization and center is asked for its people once for all of them.
     /// </summary>
-    public Task MatchFoundAsync(IEnumerable<MatchCandidate> matches) =>
-        Task.WhenAll(matches.Select(m => SendAsync(
+    public async Task MatchFoundAsync(IReadOnlyCollection<MatchCandidate> matches)
+    {
+        static string[] Organizations(MatchCandidate m) => [m.AchievementOrganizationId, m.DemandOrganizationId];
+        static string[] Regions(MatchCandidate m) => [.. new[] { m.AchievementRegion, m.DemandRegion }.OfType<string>()];
+        var people = await LookUpAsync(matches.SelectMany(Organizations), matches.SelectMany(Regions), national: false);
+        await Task.WhenAll(matches.Select(m => AppendAsync(
             NotificationDraft.Of(m.MatchId, new MatchFound(m.MatchId, m.AchievementId, m.DemandId, m.Score, m.AchievementTitle, m.DemandTitle, m.Explanation)),
-            organizations: [m.AchievementOrganizationId, m.DemandOrganizationId],
-            regions: [.. new[] { m.AchievementRegion, m.DemandRegion }.OfType<string>()], national: false)));
+            people.Inboxes(Organizations(m), Regions(m), national: false))));
+    }
 
     /// <summary>Raised by the regional center itself, which passes its brokers (it cannot be called back mid-turn).</summary>
     public Task ListingPublishedAsync(ListingPublished published, int version, IEnumerable<string> brokers) =>
@@ -57,27 +62,57 @@ public sealed class Notifier(IGrainFactory grains)
     async Task SendAsync(NotificationDraft draft, string[] organizations, string[] regions, bool national,
         IEnumerable<string>? inboxes = null, IEnumerable<string>? users = null)
     {
-        var toInboxes = new HashSet<string>(inboxes ?? []);
-        var toUsers = new HashSet<string>(users ?? []);
-        foreach (var organization in organizations.Distinct())
-        {
-            toInboxes.Add(Inboxes.Organization(organization));
-            toUsers.UnionWith(await MembersAsync(organization));
-        }
-        foreach (var region in regions.Distinct())
-        {
-            toInboxes.Add(Inboxes.Region(region));
-            toUsers.UnionWith((await grains.GetGrain<IRegionalCenterGrain>(region).GetAsync()).Brokers);
-        }
-        if (national) toUsers.UnionWith(await MembersAsync(NationalOrganization));
-        toInboxes.UnionWith(toUsers.Select(Inboxes.User));
-        // Appends share the NotificationLog's connections, but an inbox's first append activates it, which reads
-        // PostgreSQL: a bounded number at a time, so a center with hundreds of brokers cannot take every pooled
-        // connection at once.
-        foreach (var chunk in toInboxes.Chunk(MaxParallelAppends))
+        var people = await LookUpAsync(organizations, regions, national);
+        await AppendAsync(draft, people.Inboxes(organizations, regions, national, inboxes, users));
+    }
+
+    // Appends share the NotificationLog's connections, but an inbox's first append activates it, which reads
+    // PostgreSQL: a bounded number at a time, so a center with hundreds of brokers cannot take every pooled
+    // connection at once.
+    async Task AppendAsync(NotificationDraft draft, IEnumerable<string> inboxes)
+    {
+        foreach (var chunk in inboxes.Chunk(MaxParallelAppends))
             await Task.WhenAll(chunk.Select(inbox => grains.GetGrain<IInboxGrain>(inbox).AppendAsync(draft)));
     }
 
-    async Task<string[]> MembersAsync(string organization) =>
-        (await grains.GetGrain<IOrganizationGrain>(organization).GetAsync())?.Members ?? [];
+    /// <summary>All at once: the organizations' members and the centers' brokers (and national, if asked), each looked up once.</summary>
+    async Task<People> LookUpAsync(IEnumerable<string> organizations, IEnumerable<string> regions, bool national)
+    {
+        var asked = organizations.Append(national ? NationalOrganization : null).OfType<string>().Distinct().ToArray();
+        var centers = regions.Distinct().ToArray();
+        var members = Task.WhenAll(asked.Select(o => grains.GetGrain<IOrganizationGrain>(o).GetAsync()));
+        var brokers = Task.WhenAll(centers.Select(r => grains.GetGrain<IRegionalCenterGrain>(r).GetAsync()));
+        await Task.WhenAll(members, brokers);
+        return new People(
+            asked.Zip(members.Result, (o, view) => (o, view?.Members ?? [])).ToDictionary(p => p.o, p => p.Item2),
+            centers.Zip(brokers.Result, (r, view) => (r, view.Brokers)).ToDictionary(p => p.r, p => p.Brokers));
+    }
+
+    /// <summary>Who is behind each organization (members) and each center (brokers) of a send.</summary>
+    sealed record People(Dictionary<string, string[]> Members, Dictionary<string, string[]> Brokers)
+    {
+        /// <summary>
+        /// The organizations' and centers' own inboxes, and one inbox per entitled user: a user in several of the
+        /// audiences is there once.
+        /// </summary>
+        public HashSet<string> Inboxes(string[] organizations, string[] regions, bool national,
+            IEnumerable<string>? inboxes = null, IEnumerable<string>? users = null)
+        {
+            var toInboxes = new HashSet<string>(inboxes ?? []);
+            var toUsers = new HashSet<string>(users ?? []);
+            foreach (var organization in organizations)
+            {
+                toInboxes.Add(Notifications.Inboxes.Organization(organization));
+                toUsers.UnionWith(Members[organization]);
+            }
+            foreach (var region in regions)
+            {
+                toInboxes.Add(Notifications.Inboxes.Region(region));
+                toUsers.UnionWith(Brokers[region]);
+            }
+            if (national) toUsers.UnionWith(Members[NationalOrganization]);
+            toInboxes.UnionWith(toUsers.Select(Notifications.Inboxes.User));
+            return toInboxes;
+        }
+    }
 }

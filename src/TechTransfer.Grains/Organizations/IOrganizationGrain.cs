@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using TechTransfer.Vocabulary;
 
 namespace TechTransfer.Organizations;
@@ -8,6 +9,8 @@ public interface IOrganizationGrain : IGrainWithStringKey
     /// <summary>Registers the organization; repeating the same registration is a no-op.</summary>
     Task<OrganizationView> RegisterAsync(OrganizationProfile profile);
 
+    /// <summary>Answers between the turns of other calls (it only reads memory): every event to the organization asks for its members.</summary>
+    [AlwaysInterleave]
     Task<OrganizationView?> GetAsync();
 
     Task AddMemberAsync(string accountId);

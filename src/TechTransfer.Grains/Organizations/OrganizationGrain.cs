@@ -6,24 +6,34 @@ public sealed class OrganizationGrain(
     [PersistentState("organization")] IPersistentState<OrganizationState> state,
     TimeProvider clock) : Grain, IOrganizationGrain
 {
+    // What GetAsync answers (it interleaves with the other calls): the organization as last written, never a change
+    // whose write is still under way (a member is entitled to events once the membership is stored).
+    OrganizationView? committed;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        committed = state.RecordExists ? View() : null;
+        return Task.CompletedTask;
+    }
+
     public async Task<OrganizationView> RegisterAsync(OrganizationProfile profile)
     {
         if (state.RecordExists)
             return state.State.Profile == profile ? View() : throw new ProblemException(ProblemCodes.AlreadyExists);
         state.State.Profile = profile;
         state.State.CreatedAt = clock.GetUtcNow();
-        await state.WriteStateAsync();
+        await WriteAsync();
         return View();
     }
 
-    public Task<OrganizationView?> GetAsync() => Task.FromResult(state.RecordExists ? View() : null);
+    public Task<OrganizationView?> GetAsync() => Task.FromResult(committed);
 
     public async Task AddMemberAsync(string accountId)
     {
         if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
         if (state.State.Members.Contains(accountId)) return;
         state.State.Members.Add(accountId);
-        await state.WriteStateAsync();
+        await WriteAsync();
     }
 
     public async Task<OrganizationView> SetVerifiedAsync(bool verified)
@@ -31,8 +41,14 @@ public sealed class OrganizationGrain(
         if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
         if (state.State.Verified == verified) return View();
         state.State.Verified = verified;
-        await state.WriteStateAsync();
+        await WriteAsync();
         return View();
+    }
+
+    async Task WriteAsync()
+    {
+        await state.WriteStateAsync();
+        committed = View();
     }
 
     OrganizationView View()

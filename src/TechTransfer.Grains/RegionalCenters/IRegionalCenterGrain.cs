@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using TechTransfer.Listings;
 
 namespace TechTransfer.RegionalCenters;
@@ -5,6 +6,11 @@ namespace TechTransfer.RegionalCenters;
 /// <summary>One per 区域服务中心; key = region code from regions.json (e.g. "yangtze-delta").</summary>
 public interface IRegionalCenterGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Answers between the turns of other calls (it only reads memory): every match in the center's region asks
+    /// for its brokers, and must not queue behind an announcement that waits for PostgreSQL.
+    /// </summary>
+    [AlwaysInterleave]
     Task<RegionalCenterView> GetAsync();
 
     /// <summary>A listing in this region left the market. Idempotent.</summary>
