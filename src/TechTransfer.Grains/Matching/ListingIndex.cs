@@ -171,28 +171,42 @@ public sealed class ListingIndex : IDisposable
     public long SizeInBytes() => Shards.Sum(shard => shard.Directory.ListAll().Sum(shard.Directory.FileLength));
 
     /// <summary>Free text search with filters; ranks by text relevance and returns facet counts over all hits.</summary>
-    public (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Search(string text, SearchFilter filter, int skip, int take)
-    {
-        // No text browses everything that passes the filters; text without a single searchable term
-        // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
-        var shard = Fresh(Of(filter.Kind));
-        var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(QueryTermsOf(text), out _, KnownKeywords(shard, text, []));
-        if (query is null) return ([], 0, Facets.None);
-        return Run(shard, query, filter, skip, take, withFacets: true);
-    }
+    public (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Search(string text, SearchFilter filter, int skip, int take) =>
+        Read(Fresh(Of(filter.Kind)), searcher =>
+        {
+            // No text browses everything that passes the filters; text without a single searchable term
+            // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
+            var terms = new TermLookup(searcher.IndexReader);
+            var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(terms, QueryTermsOf(text), out _, KnownKeywords(terms, text, []));
+            return query is null ? ([], 0, Facets.None) : Run(searcher, query, filter, skip, take, withFacets: true);
+        });
 
     /// <summary>
     /// Query-by-document: the listings of the other kind whose text best fits <paramref name="source"/>,
     /// by its most distinctive terms (tf·idf against the other side), restricted by <paramref name="filter"/>.
     /// </summary>
-    public (IReadOnlyList<IndexHit> Hits, QueryShape Shape) MoreLike(ListingDocument source, SearchFilter filter, int take)
+    public (IReadOnlyList<IndexHit> Hits, QueryShape Shape) MoreLike(ListingDocument source, SearchFilter filter, int take) =>
+        Read(Fresh(Of(filter.Kind)), searcher =>
+        {
+            var terms = new TermLookup(searcher.IndexReader);
+            var (weighted, surfaces) = Weigh(terms, source);
+            var spotted = KnownKeywords(terms, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
+            var query = TextQuery(terms, weighted, out var shape, spotted, surfaces);
+            return query is null ? ([], shape) : (Run(searcher, query, filter, 0, take, withFacets: false).Hits, shape);
+        });
+
+    /// <summary>One searcher for the whole read: term statistics and the search see the same segments.</summary>
+    static T Read<T>(Shard shard, Func<IndexSearcher, T> read)
     {
-        var shard = Fresh(Of(filter.Kind));
-        var (weighted, surfaces) = Weigh(shard, source);
-        var spotted = KnownKeywords(shard, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
-        var query = TextQuery(weighted, out var shape, spotted, surfaces);
-        if (query is null) return ([], shape);
-        return (Run(shard, query, filter, 0, take, withFacets: false).Hits, shape);
+        var searcher = shard.Searchers.Acquire();
+        try
+        {
+            return read(searcher);
+        }
+        finally
+        {
+            shard.Searchers.Release(searcher);
+        }
     }
 
     const float WholeKeywordBoost = 8f;
@@ -201,32 +215,21 @@ public sealed class ListingIndex : IDisposable
     /// Keyword spotting: the known keywords (indexed as whole terms) that occur in <paramref name="text"/> as
     /// substrings, plus the source's own keywords. Segmentation-independent, so "血府逐瘀汤" is found whole.
     /// </summary>
-    static HashSet<string> KnownKeywords(Shard shard, string text, IEnumerable<string> own)
+    static HashSet<string> KnownKeywords(TermLookup terms, string text, IEnumerable<string> own)
     {
         var found = new HashSet<string>(own.Select(Normalize).Where(k => k.Length > 0));
         var normalized = Normalize(text);
-        var searcher = shard.Searchers.Acquire();
-        try
+        for (var start = 0; start < normalized.Length; start++)
         {
-            var terms = MultiFields.GetTerms(searcher.IndexReader, WholeKeywordField);
-            if (terms is null) return found;
-            var lookup = terms.GetEnumerator();
-            for (var start = 0; start < normalized.Length; start++)
+            if (!char.IsLetterOrDigit(normalized[start])) continue;
+            for (var length = 2; length <= MaxKeywordLength && start + length <= normalized.Length; length++)
             {
-                if (!char.IsLetterOrDigit(normalized[start])) continue;
-                for (var length = 2; length <= MaxKeywordLength && start + length <= normalized.Length; length++)
-                {
-                    if (!char.IsLetterOrDigit(normalized[start + length - 1])) break;
-                    var candidate = normalized.Substring(start, length);
-                    if (lookup.SeekExact(new BytesRef(candidate))) found.Add(candidate);
-                }
+                if (!char.IsLetterOrDigit(normalized[start + length - 1])) break;
+                var candidate = normalized.Substring(start, length);
+                if (terms.Exists(WholeKeywordField, candidate)) found.Add(candidate);
             }
-            return found;
         }
-        finally
-        {
-            shard.Searchers.Release(searcher);
-        }
+        return found;
     }
 
     static string Normalize(string text) => text.Trim().ToLowerInvariant();
@@ -239,7 +242,7 @@ public sealed class ListingIndex : IDisposable
     }
 
     /// <summary>For a whole listing: its most distinctive terms per field by tf·idf in the other side's documents.</summary>
-    static (Dictionary<string, Dictionary<string, float>> Weighted, Dictionary<string, string> Surfaces) Weigh(Shard shard, ListingDocument source)
+    static (Dictionary<string, Dictionary<string, float>> Weighted, Dictionary<string, string> Surfaces) Weigh(TermLookup terms, ListingDocument source)
     {
         var text = string.Join('\n', source.Title, source.Title, string.Join(' ', source.Keywords), source.Body);
         // Analysed once per analyzer, not once per field.
@@ -247,76 +250,102 @@ public sealed class ListingIndex : IDisposable
         var (words, bigrams) = (Tally(tokens.Select(t => t.Term)), Tally(Terms(Title + Bigrams, text)));
         var surfaces = new Dictionary<string, string>();
         foreach (var (term, surface) in tokens) surfaces.TryAdd(term, surface);
-        var searcher = shard.Searchers.Acquire();
-        try
+        var total = Math.Max(terms.Reader.NumDocs, 1);
+        var result = new Dictionary<string, Dictionary<string, float>>();
+        foreach (var (field, _, _) in TextFields)
         {
-            var reader = searcher.IndexReader;
-            var total = Math.Max(reader.NumDocs, 1);
-            var result = new Dictionary<string, Dictionary<string, float>>();
-            foreach (var (field, _, _) in TextFields)
-            {
-                // reader.DocFreq per term would open a fresh terms enumerator in every segment for every term
-                // (hundreds of terms per listing): one enumerator per segment and field, reused, counts the same.
-                var segments = reader.Leaves.Select(leaf => leaf.AtomicReader.GetTerms(field)?.GetEnumerator()).OfType<TermsEnum>().ToArray();
-                int DocFreq(string term)
-                {
-                    var bytes = new BytesRef(term);
-                    var count = 0;
-                    foreach (var segment in segments) if (segment.SeekExact(bytes)) count += segment.DocFreq;
-                    return count;
-                }
-                var scored = (IsBigramField(field) ? bigrams : words)
-                    .Select(t => (t.Key, Weight: t.Value * (float)Math.Log(1 + total / (1.0 + DocFreq(t.Key)))))
-                    .OrderByDescending(t => t.Weight)
-                    .Take(MaxQueryTerms)
-                    .ToList();
-                var top = scored.Count > 0 ? scored[0].Weight : 1f;
-                result[field] = scored.ToDictionary(t => t.Key, t => t.Weight / top);
-            }
-            return (result, surfaces);
+            var scored = (IsBigramField(field) ? bigrams : words)
+                .Select(t => (t.Key, Weight: t.Value * (float)Math.Log(1 + total / (1.0 + terms.DocFreq(field, t.Key)))))
+                .OrderByDescending(t => t.Weight)
+                .Take(MaxQueryTerms)
+                .ToList();
+            var top = scored.Count > 0 ? scored[0].Weight : 1f;
+            result[field] = scored.ToDictionary(t => t.Key, t => t.Weight / top);
         }
-        finally
-        {
-            shard.Searchers.Release(searcher);
-        }
+        return (result, surfaces);
     }
 
     /// <summary>SHOULD clauses: spotted whole keywords, then the weighted terms of every text field (boosted per field).</summary>
-    static Query? TextQuery(Dictionary<string, Dictionary<string, float>> weighted, out QueryShape shape, IReadOnlyCollection<string> keywords,
-        Dictionary<string, string>? surfaces = null)
+    static Query? TextQuery(TermLookup terms, Dictionary<string, Dictionary<string, float>> weighted, out QueryShape shape,
+        IReadOnlyCollection<string> keywords, Dictionary<string, string>? surfaces = null)
     {
         var query = new BooleanQuery();
         foreach (var keyword in keywords)
-            query.Add(new TermQuery(new Term(WholeKeywordField, keyword)) { Boost = WholeKeywordBoost }, Occur.SHOULD);
+        {
+            var clause = terms.Query(WholeKeywordField, keyword);
+            clause.Boost = WholeKeywordBoost;
+            query.Add(clause, Occur.SHOULD);
+        }
         var words = new HashSet<string>();
         foreach (var (field, _, boost) in TextFields)
             foreach (var (term, weight) in weighted[field])
             {
-                query.Add(new TermQuery(new Term(field, term)) { Boost = boost * weight }, Occur.SHOULD);
+                var clause = terms.Query(field, term);
+                clause.Boost = boost * weight;
+                query.Add(clause, Occur.SHOULD);
                 if (!IsBigramField(field)) words.Add(surfaces?.GetValueOrDefault(term) ?? term);
             }
         shape = new QueryShape(words);
         return query.Clauses.Count == 0 ? null : query;
     }
 
-    static (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Run(Shard shard, Query text, SearchFilter filter, int skip, int take, bool withFacets)
+    static (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Run(IndexSearcher searcher, Query text, SearchFilter filter, int skip, int take, bool withFacets)
     {
-        var searcher = shard.Searchers.Acquire();
-        try
+        var filters = FilterQuery(filter);
+        var query = filters.Clauses.Count == 0 ? text : new FilteredQuery(text, new QueryWrapperFilter(filters));
+        // Out of order: lets an unfiltered disjunction use BooleanScorer, several times faster than the heap scorer.
+        var top = TopScoreDocCollector.Create(Math.Max(skip + take, 1), docsScoredInOrder: false);
+        var facets = new FacetCollector();
+        searcher.Search(query, withFacets ? MultiCollector.Wrap(top, facets) : top);
+        var docs = top.GetTopDocs(skip, take);
+        var hits = docs.ScoreDocs.Select(d => new IndexHit(FromLucene(filter.Kind, searcher.Doc(d.Doc)), d.Score)).ToList();
+        return (hits, docs.TotalHits, facets.Result());
+    }
+
+    /// <summary>
+    /// Term statistics of one reader, with one terms enumerator per segment and field reused for every term.
+    /// Lucene's own lookups (reader.DocFreq, a TermQuery's TermContext.Build) open a new enumerator in every
+    /// segment for every term: with a listing's hundred-odd query terms that was four fifths of the host's
+    /// allocations under bench-push (dotnet-trace, docs/benchmarks.md).
+    /// </summary>
+    sealed class TermLookup(IndexReader reader)
+    {
+        readonly Dictionary<string, TermsEnum?[]> enumerators = [];
+
+        public IndexReader Reader => reader;
+
+        public bool Exists(string field, string term)
         {
-            var filters = FilterQuery(filter);
-            var query = filters.Clauses.Count == 0 ? text : new FilteredQuery(text, new QueryWrapperFilter(filters));
-            // Out of order: lets an unfiltered disjunction use BooleanScorer, several times faster than the heap scorer.
-            var top = TopScoreDocCollector.Create(Math.Max(skip + take, 1), docsScoredInOrder: false);
-            var facets = new FacetCollector();
-            searcher.Search(query, withFacets ? MultiCollector.Wrap(top, facets) : top);
-            var docs = top.GetTopDocs(skip, take);
-            var hits = docs.ScoreDocs.Select(d => new IndexHit(FromLucene(filter.Kind, searcher.Doc(d.Doc)), d.Score)).ToList();
-            return (hits, docs.TotalHits, facets.Result());
+            var bytes = new BytesRef(term);
+            foreach (var segment in Segments(field)) if (segment?.SeekExact(bytes) == true) return true;
+            return false;
         }
-        finally
+
+        public int DocFreq(string field, string term)
         {
-            shard.Searchers.Release(searcher);
+            var bytes = new BytesRef(term);
+            var count = 0;
+            foreach (var segment in Segments(field)) if (segment?.SeekExact(bytes) == true) count += segment.DocFreq;
+            return count;
+        }
+
+        /// <summary>A term query carrying its statistics: searched with this reader, Lucene does not look the term up again.</summary>
+        public TermQuery Query(string field, string term)
+        {
+            var bytes = new BytesRef(term);
+            var context = new TermContext(reader.Context);
+            var segments = Segments(field);
+            for (var i = 0; i < segments.Length; i++)
+                if (segments[i] is { } segment && segment.SeekExact(bytes))
+                    context.Register(segment.GetTermState(), reader.Leaves[i].Ord, segment.DocFreq, segment.TotalTermFreq);
+            return new TermQuery(new Term(field, term), context);
+        }
+
+        TermsEnum?[] Segments(string field)
+        {
+            if (!enumerators.TryGetValue(field, out var segments))
+                enumerators[field] = segments = [.. reader.Leaves.Select(leaf => leaf.AtomicReader.GetTerms(field)?.GetEnumerator())];
+            return segments;
         }
     }
 
