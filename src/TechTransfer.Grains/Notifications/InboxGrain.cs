@@ -1,16 +1,25 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orleans.Concurrency;
 using Orleans.Utilities;
 
 namespace TechTransfer.Notifications;
 
+/// <remarks>
+/// Reentrant so appends can queue while a flush is being committed: a center's inbox (and each of its brokers')
+/// receives every match of the region, 150 a second under bench-push, and one commit per event could not keep up.
+/// Reads and subscriptions interleave too; they see <c>last</c>, which only moves once events are stored and pushed.
+/// </remarks>
+[Reentrant]
 public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger<InboxGrain> logger) : Grain, IInboxGrain
 {
     /// <summary>How many events an inbox keeps; a client away for longer resumes from the oldest kept.</summary>
     public const int Capacity = 1000;
 
     readonly ObserverManager<string, IInboxObserver> hosts = new(TimeSpan.FromMinutes(3), logger);
-    long last;
+    readonly List<(NotificationDraft Draft, TaskCompletionSource Done)> waiting = [];
+    Task? flushing;
+    long last; // the last event stored and pushed
     long trimmed; // this activation has removed every id up to here
 
     string Key => this.GetPrimaryKeyString();
@@ -24,30 +33,66 @@ public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger
         return (long)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
-    public async Task AppendAsync(NotificationDraft draft)
+    public Task AppendAsync(NotificationDraft draft)
     {
-        Notification? stored;
+        var done = new TaskCompletionSource();
+        waiting.Add((draft, done));
+        if (flushing is null || flushing.IsCompleted) flushing = FlushAsync();
+        return done.Task;
+    }
+
+    /// <summary>
+    /// One flush at a time: the events that arrive while one is being committed go together in the next. Each
+    /// append returns once its event is stored (or found there already) and pushed.
+    /// </summary>
+    async Task FlushAsync()
+    {
+        while (waiting.Count > 0)
+        {
+            var batch = waiting.ToArray();
+            waiting.Clear();
+            try
+            {
+                await StoreAndPushAsync([.. batch.Select(b => b.Draft).DistinctBy(d => d.EventId)]);
+                foreach (var (_, done) in batch) done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                foreach (var (_, done) in batch) done.TrySetException(e);
+            }
+        }
+    }
+
+    async Task StoreAndPushAsync(NotificationDraft[] drafts)
+    {
+        Notification?[] stored;
         try
         {
-            stored = await InsertAsync(draft, last + 1);
+            stored = await InsertAsync(drafts, last + 1);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // Another activation wrote meanwhile (a silo was declared dead while still running): take up its ids.
             last = await LastStoredAsync();
-            stored = await InsertAsync(draft, last + 1);
+            stored = await InsertAsync(drafts, last + 1);
         }
-        if (stored is null) return; // this event is already in the inbox
-        last = stored.Id;
-        await hosts.Notify(host => host.DeliverAsync(Key, stored));
-        if (last % 100 == 0) await TrimAsync();
+        // Stored all, pushed in id order: a host that sees an id never has to wait for an earlier one to be written.
+        // An event the inbox holds already keeps its first id and is not pushed again (its new id stays unused).
+        var before = last;
+        foreach (var notification in stored.OfType<Notification>())
+        {
+            last = notification.Id;
+            await hosts.Notify(host => host.DeliverAsync(Key, notification));
+        }
+        if (last / 100 > before / 100) await TrimAsync();
     }
 
-    // Group-committed with other inboxes' rows (NotificationLog); this grain still waits for its own row.
-    async Task<Notification?> InsertAsync(NotificationDraft draft, long id) =>
-        await log.InsertAsync(Key, id, draft) is { } created
-            ? new Notification(id, draft.Type, draft.EventId, draft.Payload, created)
-            : null;
+    // Group-committed with other inboxes' rows (NotificationLog); this grain waits for all of its own.
+    async Task<Notification?[]> InsertAsync(NotificationDraft[] drafts, long firstId) =>
+        await Task.WhenAll(drafts.Select(async (draft, i) =>
+            await log.InsertAsync(Key, firstId + i, draft) is { } created
+                ? new Notification(firstId + i, draft.Type, draft.EventId, draft.Payload, created)
+                : null));
 
     // Only the ids that fell out since the last trim: a full inbox trims 100 rows each time, and the scan never walks
     // back over rows removed before (dead index entries until vacuum). The first trim of an activation sweeps all.

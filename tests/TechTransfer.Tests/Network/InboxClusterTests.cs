@@ -50,6 +50,30 @@ public sealed class InboxClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Events_handed_to_one_inbox_at_once_are_stored_once_each_with_increasing_ids_and_each_pushed_once()
+    {
+        // A center's inbox under load: appends arrive while earlier ones are still being committed, and some events
+        // twice at once (a retried publish racing the first).
+        var recorder = new Recorder();
+        var observer = fixture.GrainsOnSilo(1).CreateObjectReference<IInboxObserver>(recorder);
+        var inbox = Inboxes.Region($"busy-{Guid.NewGuid():N}");
+        var grain = fixture.GrainsOnSilo(0).GetGrain<IInboxGrain>(inbox);
+        await grain.SubscribeAsync("host-b", observer);
+
+        await Task.WhenAll(Enumerable.Range(1, 300).SelectMany(n => new[] { grain.AppendAsync(Draft(n)), grain.AppendAsync(Draft(n)) }));
+
+        var stored = await grain.ReadAfterAsync(0, InboxGrain.Capacity);
+        Assert.Equal(300, stored.Length);
+        Assert.Equal(Enumerable.Range(1, 300).Select(n => $"evt-{n}").Order(), stored.Select(s => s.EventId).Order());
+        Assert.True(stored.Zip(stored.Skip(1)).All(p => p.First.Id < p.Second.Id), "ids increase");
+        Assert.Equal(stored[^1].Id, await grain.SubscribeAsync("host-b", observer)); // the last id a host is told of is the last stored
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (recorder.Received.Count < stored.Length && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Task.Delay(200); // room for a duplicate to show up
+        Assert.Equal(stored.Select(s => s.Id), recorder.Received.Select(r => r.Notification.Id).Order());
+    }
+
+    [Fact]
     public async Task An_inbox_keeps_its_events_and_ids_when_its_grain_is_reactivated()
     {
         var inbox = Inboxes.Organization($"org-{Guid.NewGuid():N}");
