@@ -78,11 +78,13 @@ public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger
         }
         // Stored all, pushed in id order: a host that sees an id never has to wait for an earlier one to be written.
         // An event the inbox holds already keeps its first id and is not pushed again (its new id stays unused).
+        // The synchronous Notify: DeliverAsync is one-way, and no await inside the walk over the subscribers, so a
+        // subscription arriving meanwhile (the grain is reentrant) cannot change the collection under it.
         var before = last;
         foreach (var notification in stored.OfType<Notification>())
         {
             last = notification.Id;
-            await hosts.Notify(host => host.DeliverAsync(Key, notification));
+            hosts.Notify((IInboxObserver host) => { _ = host.DeliverAsync(Key, notification); });
         }
         if (last / 100 > before / 100) await TrimAsync();
     }
