@@ -226,7 +226,7 @@ public sealed class ListingIndex : IDisposable
             {
                 if (!char.IsLetterOrDigit(normalized[start + length - 1])) break;
                 var candidate = normalized.Substring(start, length);
-                if (terms.Exists(WholeKeywordField, candidate)) found.Add(candidate);
+                if (terms.DocFreq(WholeKeywordField, candidate) > 0) found.Add(candidate);
             }
         }
         return found;
@@ -313,13 +313,6 @@ public sealed class ListingIndex : IDisposable
         readonly Dictionary<string, TermsEnum?[]> enumerators = [];
 
         public IndexReader Reader => reader;
-
-        public bool Exists(string field, string term)
-        {
-            var bytes = new BytesRef(term);
-            foreach (var segment in Segments(field)) if (segment?.SeekExact(bytes) == true) return true;
-            return false;
-        }
 
         public int DocFreq(string field, string term)
         {

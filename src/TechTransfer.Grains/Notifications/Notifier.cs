@@ -80,12 +80,12 @@ public sealed class Notifier(IGrainFactory grains)
     {
         var asked = organizations.Append(national ? NationalOrganization : null).OfType<string>().Distinct().ToArray();
         var centers = regions.Distinct().ToArray();
-        var members = Task.WhenAll(asked.Select(o => grains.GetGrain<IOrganizationGrain>(o).GetAsync()));
-        var brokers = Task.WhenAll(centers.Select(r => grains.GetGrain<IRegionalCenterGrain>(r).GetAsync()));
-        await Task.WhenAll(members, brokers);
+        var organizationViews = Task.WhenAll(asked.Select(o => grains.GetGrain<IOrganizationGrain>(o).GetAsync()));
+        var centerViews = Task.WhenAll(centers.Select(r => grains.GetGrain<IRegionalCenterGrain>(r).GetAsync()));
+        await Task.WhenAll(organizationViews, centerViews);
         return new People(
-            asked.Zip(members.Result, (o, view) => (o, view?.Members ?? [])).ToDictionary(p => p.o, p => p.Item2),
-            centers.Zip(brokers.Result, (r, view) => (r, view.Brokers)).ToDictionary(p => p.r, p => p.Brokers));
+            asked.Zip(organizationViews.Result).ToDictionary(p => p.First, p => p.Second?.Members ?? []),
+            centers.Zip(centerViews.Result).ToDictionary(p => p.First, p => p.Second.Brokers));
     }
 
     /// <summary>Who is behind each organization (members) and each center (brokers) of a send.</summary>
