@@ -12,6 +12,7 @@ var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
     ["bench-claim"] = BenchClaimCommand.RunAsync,
     ["soak"] = SoakCommand.RunAsync,
     ["bench-bid"] = BenchBidCommand.RunAsync,
+    ["term-stats"] = TermStatsCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))

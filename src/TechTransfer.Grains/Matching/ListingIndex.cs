@@ -38,7 +38,6 @@ public sealed class ListingIndex : IDisposable
 
     /// <summary>Each keyword as one term: the corpus' own vocabulary of technical terms.</summary>
     const string WholeKeywordField = "kwx";
-    const int MaxKeywordLength = 12;
 
     static readonly Similarity Bm25 = new CoordinatedBm25();
 
@@ -177,23 +176,70 @@ public sealed class ListingIndex : IDisposable
             // No text browses everything that passes the filters; text without a single searchable term
             // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
             var terms = new TermLookup(searcher.IndexReader);
-            var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(terms, QueryTermsOf(text), out _, KnownKeywords(terms, text, []));
+            var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(terms, QueryTermsOf(text), KnownKeywords(terms, text, []));
             return query is null ? ([], 0, Facets.None) : Run(searcher, query, filter, skip, take, withFacets: true);
         });
 
     /// <summary>
     /// Query-by-document: the listings of the other kind whose text best fits <paramref name="source"/>,
-    /// by its most distinctive terms (tf·idf against the other side), restricted by <paramref name="filter"/>.
+    /// by its most distinctive terms (tf·idf against the other side), restricted by <paramref name="filter"/>;
+    /// each with the text evidence of the pair, weighed by the specificity of words over both sides of the market.
     /// </summary>
-    public (IReadOnlyList<IndexHit> Hits, QueryShape Shape) MoreLike(ListingDocument source, SearchFilter filter, int take) =>
-        Read(Fresh(Of(filter.Kind)), searcher =>
+    public IReadOnlyList<EvidencedHit> MoreLike(ListingDocument source, SearchFilter filter, int take) =>
+        Read(Fresh(Of(filter.Kind)), searcher => Read(Of(source.Kind), own =>
         {
             var terms = new TermLookup(searcher.IndexReader);
-            var (weighted, surfaces) = Weigh(terms, source);
+            var market = new MarketVocabulary(terms, new TermLookup(own.IndexReader));
+            var weighted = Weigh(terms, source);
             var spotted = KnownKeywords(terms, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
-            var query = TextQuery(terms, weighted, out var shape, spotted, surfaces);
-            return query is null ? ([], shape) : (Run(searcher, query, filter, 0, take, withFacets: false).Hits, shape);
-        });
+            var query = TextQuery(terms, weighted, spotted);
+            if (query is null) return (IReadOnlyList<EvidencedHit>)[];
+            var hits = Run(searcher, query, filter, 0, take, withFacets: false).Hits;
+            var sourceConcepts = market.ConceptsOf(source);
+            return [.. hits.Select(hit =>
+            {
+                var concepts = market.ConceptsOf(hit.Document);
+                var evidence = source.Kind == ListingKind.Demand
+                    ? TextEvidence.Compare(source, sourceConcepts, hit.Document, concepts, market.Common)
+                    : TextEvidence.Compare(hit.Document, concepts, source, sourceConcepts, market.Common);
+                return new EvidencedHit(hit, evidence);
+            })];
+        }));
+
+    /// <summary>
+    /// How specific a concept is in the whole market (both kinds): BM25 idf of its document frequency, where a
+    /// listing holds the concept if it is one of its title or keyword words, one of its whole keywords, or (two
+    /// Chinese characters) a bigram of its text; divided by the idf of a word one listing uses, so that 0–1 means the
+    /// same in a small market and a national one. Both sides count, so the same pair weighs the same whichever side
+    /// asks, and a market with few demands still knows that 研究 is common.
+    /// </summary>
+    sealed class MarketVocabulary(TermLookup other, TermLookup own)
+    {
+        readonly Dictionary<string, double> weights = [];
+        readonly int total = other.Reader.NumDocs + own.Reader.NumDocs;
+
+        /// <summary>The specificity of a word that one listing in a hundred uses.</summary>
+        public double Common => Idf(total / 100.0) / Idf(1);
+
+        double Idf(double df) => Math.Log(1 + (Math.Max(total, 1) - df + 0.5) / (df + 0.5));
+
+        public IReadOnlyList<Concept> ConceptsOf(ListingDocument listing) => TextEvidence.ConceptsOf(listing, Weight, IsKnownKeyword);
+
+        bool IsKnownKeyword(string text) => other.DocFreq(WholeKeywordField, text) > 0 || own.DocFreq(WholeKeywordField, text) > 0;
+
+        double Weight(string text)
+        {
+            if (weights.TryGetValue(text, out var weight)) return weight;
+            var df = Math.Max(DocFreq(other, text) + DocFreq(own, text), 1);
+            return weights[text] = Math.Min(1, Idf(df) / Idf(1));
+        }
+
+        static int DocFreq(TermLookup terms, string text)
+        {
+            var df = Math.Max(terms.DocFreq(Title, text), Math.Max(terms.DocFreq(Keywords, text), terms.DocFreq(WholeKeywordField, text)));
+            return text.Length == 2 && !text.Any(char.IsAsciiLetterOrDigit) ? Math.Max(df, terms.DocFreq(Body + Bigrams, text)) : df;
+        }
+    }
 
     /// <summary>One searcher for the whole read: term statistics and the search see the same segments.</summary>
     static T Read<T>(Shard shard, Func<IndexSearcher, T> read)
@@ -215,24 +261,13 @@ public sealed class ListingIndex : IDisposable
     /// Keyword spotting: the known keywords (indexed as whole terms) that occur in <paramref name="text"/> as
     /// substrings, plus the source's own keywords. Segmentation-independent, so "血府逐瘀汤" is found whole.
     /// </summary>
-    static HashSet<string> KnownKeywords(TermLookup terms, string text, IEnumerable<string> own)
-    {
-        var found = new HashSet<string>(own.Select(Normalize).Where(k => k.Length > 0));
-        var normalized = Normalize(text);
-        for (var start = 0; start < normalized.Length; start++)
-        {
-            if (!char.IsLetterOrDigit(normalized[start])) continue;
-            for (var length = 2; length <= MaxKeywordLength && start + length <= normalized.Length; length++)
-            {
-                if (!char.IsLetterOrDigit(normalized[start + length - 1])) break;
-                var candidate = normalized.Substring(start, length);
-                if (terms.DocFreq(WholeKeywordField, candidate) > 0) found.Add(candidate);
-            }
-        }
-        return found;
-    }
+    static HashSet<string> KnownKeywords(TermLookup terms, string text, IEnumerable<string> own) =>
+    [
+        .. own.Select(Normalize).Where(k => k.Length > 0),
+        .. TextEvidence.KnownKeywordsIn(text, candidate => terms.DocFreq(WholeKeywordField, candidate) > 0).Select(k => k.Text),
+    ];
 
-    static string Normalize(string text) => text.Trim().ToLowerInvariant();
+    static string Normalize(string text) => TextEvidence.Normalize(text);
 
     /// <summary>The query terms for free text: every analysed word and bigram of it, each of weight 1.</summary>
     static Dictionary<string, Dictionary<string, float>> QueryTermsOf(string text)
@@ -242,14 +277,11 @@ public sealed class ListingIndex : IDisposable
     }
 
     /// <summary>For a whole listing: its most distinctive terms per field by tf·idf in the other side's documents.</summary>
-    static (Dictionary<string, Dictionary<string, float>> Weighted, Dictionary<string, string> Surfaces) Weigh(TermLookup terms, ListingDocument source)
+    static Dictionary<string, Dictionary<string, float>> Weigh(TermLookup terms, ListingDocument source)
     {
         var text = string.Join('\n', source.Title, source.Title, string.Join(' ', source.Keywords), source.Body);
         // Analysed once per analyzer, not once per field.
-        var tokens = Tokens(Title, text);
-        var (words, bigrams) = (Tally(tokens.Select(t => t.Term)), Tally(Terms(Title + Bigrams, text)));
-        var surfaces = new Dictionary<string, string>();
-        foreach (var (term, surface) in tokens) surfaces.TryAdd(term, surface);
+        var (words, bigrams) = (Tally(Terms(Title, text)), Tally(Terms(Title + Bigrams, text)));
         var total = Math.Max(terms.Reader.NumDocs, 1);
         var result = new Dictionary<string, Dictionary<string, float>>();
         foreach (var (field, _, _) in TextFields)
@@ -262,12 +294,12 @@ public sealed class ListingIndex : IDisposable
             var top = scored.Count > 0 ? scored[0].Weight : 1f;
             result[field] = scored.ToDictionary(t => t.Key, t => t.Weight / top);
         }
-        return (result, surfaces);
+        return result;
     }
 
     /// <summary>SHOULD clauses: spotted whole keywords, then the weighted terms of every text field (boosted per field).</summary>
-    static Query? TextQuery(TermLookup terms, Dictionary<string, Dictionary<string, float>> weighted, out QueryShape shape,
-        IReadOnlyCollection<string> keywords, Dictionary<string, string>? surfaces = null)
+    static Query? TextQuery(TermLookup terms, Dictionary<string, Dictionary<string, float>> weighted,
+        IReadOnlyCollection<string> keywords)
     {
         var query = new BooleanQuery();
         foreach (var keyword in keywords)
@@ -276,16 +308,13 @@ public sealed class ListingIndex : IDisposable
             clause.Boost = WholeKeywordBoost;
             query.Add(clause, Occur.SHOULD);
         }
-        var words = new HashSet<string>();
         foreach (var (field, _, boost) in TextFields)
             foreach (var (term, weight) in weighted[field])
             {
                 var clause = terms.Query(field, term);
                 clause.Boost = boost * weight;
                 query.Add(clause, Occur.SHOULD);
-                if (!IsBigramField(field)) words.Add(surfaces?.GetValueOrDefault(term) ?? term);
             }
-        shape = new QueryShape(words);
         return query.Clauses.Count == 0 ? null : query;
     }
 
@@ -435,5 +464,5 @@ public sealed class ListingIndex : IDisposable
     }
 }
 
-/// <summary>The words a query was built from, as written in the source, to tell which of them a hit shares (for explanations).</summary>
-public sealed record QueryShape(IReadOnlySet<string> Words);
+/// <summary>A candidate of query-by-document and the text evidence of the pair.</summary>
+public sealed record EvidencedHit(IndexHit Hit, PairEvidence Evidence);

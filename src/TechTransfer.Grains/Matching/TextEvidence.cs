@@ -1,0 +1,117 @@
+using TechTransfer.Listings;
+
+namespace TechTransfer.Matching;
+
+/// <summary>
+/// A unit of meaning of a listing: a keyword its author declared, a known keyword of the market found in its
+/// title, or a meaningful word of its title and keywords. <see cref="Text"/> is lower-cased, as it is looked for
+/// in the other side's text; <see cref="Surface"/> is how the author wrote it. <see cref="Weight"/> is its
+/// specificity in the market, 0–1: BM25 idf over both sides, divided by the idf of a word only one listing uses.
+/// </summary>
+public sealed record Concept(string Text, string Surface, double Weight, bool Declared);
+
+/// <summary>
+/// How much of each side's specific content the other side covers. <see cref="DemandCoverage"/>: the share of the
+/// demand's concept weight found in the achievement's text; <see cref="AchievementCoverage"/>: the share of the
+/// achievement's headline (title and keywords) found in the demand's text; <see cref="DeclaredWeight"/>: the
+/// specificity of the shared concepts either author declared as a keyword; <see cref="SpecificWeight"/>: how far
+/// the shared concepts are more specific than a word that one listing in a hundred uses; <see cref="Shared"/>: the
+/// shared concepts, most telling first.
+/// </summary>
+public sealed record PairEvidence(
+    double DemandCoverage, double AchievementCoverage, double DeclaredWeight, double SpecificWeight, IReadOnlyList<Concept> Shared);
+
+/// <summary>
+/// Text evidence of a pair, absolute: it depends on the two listings' own text and on how specific their words
+/// are in the market, never on which other listings were candidates (a score relative to the best hit ranks well
+/// and means nothing: the best hit of any query looks strong). The same pair gets the same evidence whichever side
+/// was published second.
+/// </summary>
+public static class TextEvidence
+{
+    /// <summary>Concepts of a listing's headline (title and keywords), each once, weighted by <paramref name="weight"/>.</summary>
+    public static IReadOnlyList<Concept> ConceptsOf(ListingDocument listing, Func<string, double> weight, Func<string, bool> isKnownKeyword)
+    {
+        var concepts = new Dictionary<string, Concept>(StringComparer.Ordinal);
+        void Add(string text, string surface, bool declared)
+        {
+            if (text.Length == 0 || concepts.ContainsKey(text) || !MeaningfulTerms.IsMeaningful(text)) return;
+            // A phrase made only of words that say nothing (研究进展, 成因分析) says nothing either; lone characters are
+            // how SmartCn splits words it does not know (血府逐瘀汤), so they do not count against a phrase.
+            var words = ListingAnalysis.Terms(ListingAnalysis.Title, text);
+            if (words.Count > 1 && words.All(w => MeaningfulTerms.WhyNot(w) is "stopword" or "number")) return;
+            concepts[text] = new Concept(text, surface, weight(text), declared);
+        }
+
+        foreach (var keyword in listing.Keywords) Add(Normalize(keyword), keyword.Trim(), declared: true);
+        foreach (var (text, surface) in KnownKeywordsIn(listing.Title, isKnownKeyword)) Add(text, surface, declared: false);
+        var headline = listing.Title + "\n" + string.Join('\n', listing.Keywords);
+        foreach (var (term, surface) in ListingAnalysis.Tokens(ListingAnalysis.Title, headline)) Add(term, surface, declared: false);
+        return [.. concepts.Values];
+    }
+
+    /// <summary>The evidence that <paramref name="achievement"/> and <paramref name="demand"/> are about the same thing.</summary>
+    /// <param name="common">The specificity of a word that one listing in a hundred uses.</param>
+    public static PairEvidence Compare(
+        ListingDocument demand, IReadOnlyList<Concept> demandConcepts, ListingDocument achievement, IReadOnlyList<Concept> achievementConcepts,
+        double common)
+    {
+        var demandText = Normalize(FullText(demand));
+        var achievementText = Normalize(FullText(achievement));
+        var (demandFound, demandTotal) = Covered(demandConcepts, achievementText);
+        var (achievementFound, achievementTotal) = Covered(achievementConcepts, demandText);
+        var shared = new Dictionary<string, Concept>(StringComparer.Ordinal);
+        // A concept both sides name keeps its declared flag from whichever side declared it.
+        foreach (var c in demandConcepts.Where(c => achievementText.Contains(c.Text, StringComparison.Ordinal))
+                     .Concat(achievementConcepts.Where(c => demandText.Contains(c.Text, StringComparison.Ordinal))))
+            if (!shared.TryGetValue(c.Text, out var seen) || c.Declared && !seen.Declared) shared[c.Text] = c;
+        return new PairEvidence(
+            demandTotal == 0 ? 0 : demandFound / demandTotal,
+            achievementTotal == 0 ? 0 : achievementFound / achievementTotal,
+            shared.Values.Where(c => c.Declared).Sum(c => c.Weight),
+            shared.Values.Sum(c => Math.Max(0, c.Weight - common)),
+            Telling(shared.Values));
+    }
+
+    /// <summary>Declared keywords first, then by weight; a term inside a longer shared term is not repeated.</summary>
+    static List<Concept> Telling(IEnumerable<Concept> shared)
+    {
+        var ordered = shared.OrderByDescending(c => c.Declared).ThenByDescending(c => c.Weight).ThenByDescending(c => c.Text.Length)
+            .ThenBy(c => c.Text, StringComparer.Ordinal).ToList();
+        return [.. ordered.Where(c => !ordered.Any(o => o.Text.Length > c.Text.Length && o.Text.Contains(c.Text, StringComparison.Ordinal)))];
+    }
+
+    static (double Found, double Total) Covered(IReadOnlyList<Concept> concepts, string otherText)
+    {
+        double found = 0, total = 0;
+        foreach (var c in concepts)
+        {
+            total += c.Weight;
+            if (otherText.Contains(c.Text, StringComparison.Ordinal)) found += c.Weight;
+        }
+        return (found, total);
+    }
+
+    static string FullText(ListingDocument listing) => listing.Title + "\n" + string.Join('\n', listing.Keywords) + "\n" + listing.Body;
+
+    /// <summary>Known keywords of the market that occur in <paramref name="text"/>, longest first where they overlap.</summary>
+    internal static IEnumerable<(string Text, string Surface)> KnownKeywordsIn(string text, Func<string, bool> isKnownKeyword)
+    {
+        var normalized = text.ToLowerInvariant(); // same length as text: positions map back to what the author wrote
+        for (var start = 0; start < normalized.Length; start++)
+        {
+            if (!char.IsLetterOrDigit(normalized[start])) continue;
+            for (var length = MaxKeywordLength; length >= 2; length--)
+            {
+                if (start + length > normalized.Length) continue;
+                var candidate = normalized.Substring(start, length);
+                if (!candidate.All(char.IsLetterOrDigit) || !isKnownKeyword(candidate)) continue;
+                yield return (candidate, text.Substring(start, length));
+            }
+        }
+    }
+
+    internal const int MaxKeywordLength = 12;
+
+    internal static string Normalize(string text) => text.Trim().ToLowerInvariant();
+}
