@@ -26,10 +26,13 @@ public sealed class MatchingOptions
 [GenerateSerializer, Immutable, Alias("tt.MatchCriterion")]
 public sealed record MatchCriterion(string Name, bool? Held, string Zh);
 
-/// <summary>Why two listings were paired: the shared terms, both sides highlighted, and the criteria.</summary>
+/// <summary>
+/// Why two listings were paired: the shared terms (meaningful words only, declared keywords first and whole), both
+/// sides highlighted, the criteria, the text score (0–1) and the reason in one Chinese sentence.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tt.MatchExplanation")]
 public sealed record MatchExplanation(
-    string[] MatchedTerms, string AchievementSnippet, string DemandSnippet, MatchCriterion[] Criteria, double TextRelevance);
+    string[] MatchedTerms, string AchievementSnippet, string DemandSnippet, MatchCriterion[] Criteria, double TextRelevance, string? Reason = null);
 
 /// <summary>A scored pairing of an achievement and a demand.</summary>
 [GenerateSerializer, Immutable, Alias("tt.MatchCandidate")]
@@ -77,7 +80,8 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
             {
                 string[] terms = [.. m.Evidence.Shared.Take(8).Select(c => c.Surface)];
                 return new MatchCandidate(m.Achievement.Id, m.Demand.Id, m.Score, m.Achievement.Title, m.Demand.Title,
-                    new MatchExplanation(terms, Snippet(m.Achievement, terms), Snippet(m.Demand, terms), m.Criteria, Math.Round(m.Text, 3)),
+                    new MatchExplanation(terms, Snippet(m.Achievement, terms), Snippet(m.Demand, terms), m.Criteria, Math.Round(m.Text, 3),
+                        Reason(terms, m.Criteria)),
                     m.Achievement.OwnerOrganizationId, m.Demand.OwnerOrganizationId, m.Achievement.RegionCode, m.Demand.RegionCode);
             })];
     }
@@ -108,7 +112,7 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
         return (int)Math.Round(100 * text * (1 - StructuredShare * (1 - structured)));
     }
 
-    /// <summary>Structured compatibility: field, maturity, price, transfer mode and region.</summary>
+    /// <summary>Structured compatibility: field, maturity, price, transfer mode and region; each says in Chinese what it found.</summary>
     public static MatchCriterion[] Criteria(ListingDocument achievement, ListingDocument demand)
     {
         bool? priceFits = achievement.Price is not { } price ? null
@@ -118,15 +122,44 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
             : achievement.TransferModes.Any(m => m is "Assignment" or "License" or "JointImplementation" or "EquityInvestment");
         bool? sameField = achievement.TechField.Length == 0 || demand.TechField.Length == 0 ? null : achievement.TechField == demand.TechField;
         bool? sameRegion = achievement.RegionCode is null || demand.RegionCode is null ? null : achievement.RegionCode == demand.RegionCode;
+        bool? trlFits = demand.Trl <= 0 ? null : achievement.Trl >= demand.Trl;
         return
         [
-            new("sameTechField", sameField, "技术领域一致"),
-            new("trlMeetsMinimum", demand.Trl <= 0 ? null : achievement.Trl >= demand.Trl, $"技术成熟度 {achievement.Trl} ≥ 需求最低 {demand.Trl}"),
-            new("priceWithinBudget", priceFits, "挂牌价在预算范围内"),
-            new("transferModeCompatible", modeFits, "转化方式可对接企业"),
-            new("sameRegion", sameRegion, "同一区域服务中心"),
+            new("sameTechField", sameField, sameField == false ? "技术领域不同" : $"同属{FieldZh(achievement.TechField)}领域"),
+            new("trlMeetsMinimum", trlFits, trlFits == false
+                ? $"技术成熟度 {achievement.Trl} 低于需求最低 {demand.Trl}" : $"技术成熟度 {achievement.Trl} ≥ 需求最低 {demand.Trl}"),
+            new("priceWithinBudget", priceFits, priceFits == false ? "挂牌价不在预算范围内" : "挂牌价在预算范围内"),
+            new("transferModeCompatible", modeFits, modeFits == false ? "转化方式无法对接企业" : "转化方式可对接企业"),
+            new("sameRegion", sameRegion, sameRegion == false ? "不在同一区域服务中心" : "同一区域服务中心"),
         ];
     }
+
+    /// <summary>
+    /// Why it matched, in one sentence: what both sides are about, then the criteria that held, then those that
+    /// did not ("双方均涉及锂电池、极片；同属新能源领域，技术成熟度 6 ≥ 需求最低 4；但挂牌价不在预算范围内。").
+    /// </summary>
+    public static string Reason(IReadOnlyList<string> terms, IReadOnlyList<MatchCriterion> criteria)
+    {
+        var parts = new List<string> { "双方均涉及" + string.Join("、", terms.Take(3)) };
+        var held = criteria.Where(c => c.Held == true).Select(c => c.Zh).ToList();
+        var failed = criteria.Where(c => c.Held == false).Select(c => c.Zh).ToList();
+        if (held.Count > 0) parts.Add(string.Join("，", held));
+        if (failed.Count > 0) parts.Add("但" + string.Join("，", failed));
+        return string.Join("；", parts) + "。";
+    }
+
+    static string FieldZh(string field) => field switch
+    {
+        "ElectronicInformation" => "电子信息",
+        "BioMedicine" => "生物与新医药",
+        "Aerospace" => "航空航天",
+        "NewMaterials" => "新材料",
+        "HighTechServices" => "高技术服务",
+        "NewEnergy" => "新能源与节能",
+        "ResourcesEnvironment" => "资源与环境",
+        "AdvancedManufacturing" => "先进制造与自动化",
+        _ => field,
+    };
 
     static double Weight(string criterion) => CriterionWeights.First(c => c.Name == criterion).Weight;
 

@@ -19,15 +19,15 @@ public static class MeaningfulTerms
     /// <summary>Why <paramref name="word"/> cannot carry meaning (null: it can).</summary>
     public static string? WhyNot(string word)
     {
-        var letters = 0;
-        var cjk = 0;
+        var (letters, cjk, digits) = (0, 0, 0);
         foreach (var c in word)
         {
             if (IsCjk(c)) cjk++;
             else if (char.IsLetter(c)) letters++;
+            else if (char.IsDigit(c)) digits++;
         }
         if (cjk + letters == 0) return "number";
-        if (cjk == 0 && letters < 2) return "lone letter";           // "60kV" keeps "kv"; "3d" and "a" do not count
+        if (cjk == 0 && letters == 1 && digits == 0) return "lone letter"; // "a" says nothing; "5G", "3D", "CO2" do
         if (cjk == 1 && letters == 0) return "lone character";
         if (Stopwords.Contains(word.ToLowerInvariant())) return "stopword";
         return null;

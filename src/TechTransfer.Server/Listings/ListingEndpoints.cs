@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using TechTransfer.Storage;
 using TechTransfer.Accounts;
 using TechTransfer.Idempotency;
 using TechTransfer.Matching;
@@ -19,6 +21,18 @@ public sealed record ListingRoutes<TInput, TContent>(
 public static class ListingEndpoints
 {
     public sealed record Created(string Id);
+
+    /// <summary>What a publish found: the number of matches and a sentence for the publisher.</summary>
+    public sealed record PublishedMatching(int Found, string Zh, string En)
+    {
+        public static PublishedMatching Of(ListingKind kind, int found)
+        {
+            var (otherZh, otherEn) = kind == ListingKind.Achievement ? ("需求", "demand") : ("成果", "achievement");
+            return found == 0
+                ? new(0, $"暂无匹配，有新{otherZh}时会通知您", $"No match yet; you will be told when a fitting {otherEn} is posted")
+                : new(found, $"找到 {found} 个匹配", $"{found} match{(found == 1 ? "" : "es")} found");
+        }
+    }
 
     /// <summary>
     /// POST / (create), GET / (list), GET /{id}, PUT /{id} (If-Match), POST /{id}/publish. The caller adds the
@@ -84,8 +98,15 @@ public static class ListingEndpoints
             return TypedResults.Ok(await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation));
         });
 
-        group.MapPost("/{id}/publish", (string id, HttpContext http, IGrainFactory grains) =>
-            Respond(http, Grain<TGrain>(grains, routes.IsId, id).PublishAsync(http.User.RequiredActor()))).RequireAuthorization();
+        // The publisher is told at once whether anything fits: the view plus "matching" (how many, and what that means).
+        group.MapPost("/{id}/publish", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, CancellationToken cancellation) =>
+        {
+            var view = await Grain<TGrain>(grains, routes.IsId, id).PublishAsync(http.User.RequiredActor());
+            var found = (await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation)).Count;
+            var body = JsonSerializer.SerializeToNode(view, TechTransferJson.Options)!.AsObject();
+            body["matching"] = JsonSerializer.SerializeToNode(PublishedMatching.Of(routes.Kind, found), TechTransferJson.Options);
+            return ListingHttp.WithETag(http, body, view.Version);
+        }).RequireAuthorization();
 
         return group;
     }

@@ -26,8 +26,8 @@ export async function detail({ view, match, params }) {
   const act = async (action, confirmText) => {
     if (confirmText && !confirm(confirmText)) return;
     try {
-      await api(`/api/${path}/${id}/${action}`, { method: "POST" });
-      toast(action === "publish" ? "已发布，正在匹配…" : "已下架");
+      const answer = await api(`/api/${path}/${id}/${action}`, { method: "POST" });
+      toast(action === "publish" ? `已发布。${answer.matching?.zh ?? ""}` : "已下架");
       await detail({ view, match, params });
     } catch (e) {
       toast(e instanceof ApiError ? e.message : String(e), "error");
@@ -45,7 +45,7 @@ export async function detail({ view, match, params }) {
   const matches = h("div", { id: "matches", "aria-live": "polite" });
   const loadMatches = async () => {
     const found = await api(`/api/${path}/${id}/matches`);
-    fill(matches, ...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? "暂无匹配。新的匹配出现时会自动显示。" : "发布后开始匹配。")]));
+    fill(matches, ...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? `暂无匹配，有新${isAchievement ? "需求" : "成果"}时会通知您。` : "发布后开始匹配。")]));
   };
 
   fill(view,

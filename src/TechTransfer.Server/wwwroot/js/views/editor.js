@@ -103,8 +103,8 @@ export async function editor({ view, match }) {
       let target = id;
       if (existing) await api(`/api/${path}/${id}`, { method: "PUT", body, version: existing.version });
       else target = (await api(`/api/${path}`, { method: "POST", body })).id;
-      if (publish) await api(`/api/${path}/${target}/publish`, { method: "POST" });
-      toast(publish ? `${what}已发布，正在匹配…` : "已保存");
+      const published = publish ? await api(`/api/${path}/${target}/publish`, { method: "POST" }) : null;
+      toast(publish ? `${what}已发布。${published.matching?.zh ?? ""}` : "已保存");
       location.hash = `#/${path}/${target}`;
     } catch (err) {
       if (err instanceof ApiError && err.problem.errors) showErrors(form, summary, err.fieldErrors);
