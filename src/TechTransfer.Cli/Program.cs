@@ -24,7 +24,9 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
                                                           import a catalogue of achievements through the API
           reindex [--server URL[,URL…]] [--account A] [--password P]
                                                           rebuild each host's search index from the database
-          eval --achievements FILE --demands FILE [--k 10]  matching quality on a labelled set (last line: JSON)
+          eval --achievements FILE --demands FILE [--k 10] [--threshold T] [--pairs FILE]
+                                                          matching quality and pushes on a labelled set (last line: JSON)
+          term-stats --achievements FILE [--top 400]      words by document frequency (stop-word candidates)
           bench-match --achievements FILE --demands FILE --scale N [--queries 1000] [--peer pgtrgm]
                                                           index and match speed (last line: JSON)
           bench-push [--clients 1000] [--rate 50] [--seconds 60] [--listings 100000] [--users N] [--server URL] [--no-build] [--timeline CSV]

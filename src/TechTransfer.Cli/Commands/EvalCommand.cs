@@ -44,8 +44,27 @@ public static class EvalCommand
                 ["null"] = Pushes(nulls, t),
             }).ToList(),
         };
+        if (args.Option("pairs") is { } pairs) WritePairs(pairs, [(market, demands, false), (nullMarket, titles, true)]);
         System.Console.WriteLine(JsonSerializer.Serialize(result));
         return Task.FromResult(0);
+    }
+
+    /// <summary>
+    /// The evidence of every demand's candidates with its label, for scripts/fit-match-score.py, which fits and
+    /// cross-validates the text score's coefficients (MatchEngine.TextScore).
+    /// </summary>
+    static void WritePairs(string path, (ListingIndex Market, List<EvalData.Demand> Demands, bool IsNull)[] runs)
+    {
+        using var file = new StreamWriter(path);
+        file.WriteLine("demand\tkind\tnull\trank\tdemand_coverage\tachievement_coverage\tdeclared\tspecific\tshared\tgrade");
+        foreach (var (market, demands, isNull) in runs)
+            foreach (var demand in demands)
+                foreach (var (hit, rank) in market.MoreLike(EvalData.AsListing(demand), new SearchFilter(ListingKind.Achievement), 30).Select((h, r) => (h, r)))
+                {
+                    var e = hit.Evidence;
+                    file.WriteLine(string.Join('\t', demand.Id, demand.Kind, isNull ? 1 : 0, rank, e.DemandCoverage, e.AchievementCoverage,
+                        e.DeclaredWeight, e.SpecificWeight, e.Shared.Count, demand.Relevant.GetValueOrDefault(hit.Hit.Document.Id)));
+                }
     }
 
     /// <summary>One demand's top k (threshold not applied), best first, with scores.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using TechTransfer.Matching;
 using TechTransfer.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -77,6 +78,10 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         Assert.True(await enterprise.EvaluateAsync<bool>("window.__sameDocument === true"), "the feed page was reloaded");
         await Expect(card.Locator(".score")).ToHaveTextAsync(new Regex(@"^\d{1,3} 分$"));
         await Expect(card.Locator(".terms")).ToContainTextAsync(word);
+        // Why, in one sentence, and only words that mean something (no 的, no lone characters, no numbers).
+        await Expect(card.Locator(".reason")).ToHaveTextAsync(new Regex("^双方均涉及.*极片.*。$"));
+        foreach (var term in await card.Locator(".terms mark").AllInnerTextsAsync())
+            Assert.True(MeaningfulTerms.IsMeaningful(term), $"'{term}' shown as a shared term: {MeaningfulTerms.WhyNot(term)}");
         await card.Locator("summary").ClickAsync();
         await Expect(card.Locator(".criteria li.held").First).ToBeVisibleAsync();
         await Expect(card.Locator(".snippet em").First).ToBeVisibleAsync();
