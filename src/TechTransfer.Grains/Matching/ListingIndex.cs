@@ -14,8 +14,8 @@ namespace TechTransfer.Matching;
 public sealed record SearchFilter(
     ListingKind Kind, string? TechField = null, string? Province = null, string? RegionCode = null, int? TrlMin = null, decimal? PriceMax = null);
 
-/// <summary>One hit: the stored public view and the raw text score.</summary>
-public sealed record IndexHit(ListingDocument Document, float Score);
+/// <summary>One hit: the stored public view, the raw text score and the analysed words of its headline (stored at indexing).</summary>
+public sealed record IndexHit(ListingDocument Document, float Score, IReadOnlyList<(string Term, string Surface)>? HeadlineWords = null);
 
 /// <summary>Counts of matching listings by facet value.</summary>
 public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnlyDictionary<string, int> Region, IReadOnlyDictionary<string, int> Trl)
@@ -32,7 +32,7 @@ public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnl
 /// </summary>
 public sealed class ListingIndex : IDisposable
 {
-    const string IdField = "id", JsonField = "json", TrlField = "trl", PriceField = "price";
+    const string IdField = "id", JsonField = "json", TrlField = "trl", PriceField = "price", HeadlineWordsField = "hw";
     const string TechFieldField = "techField", RegionField = "region", ProvinceField = "province";
     const int MaxQueryTerms = 40;
 
@@ -85,6 +85,10 @@ public sealed class ListingIndex : IDisposable
     // Last version seen per id, live or removed: a replayed older write can never resurrect a withdrawn listing.
     readonly Dictionary<string, (int Version, bool Live)> versions = [];
     readonly System.Threading.Lock gate = new();
+    // Every keyword any listing has declared: the market's vocabulary of technical terms, spotted in titles by
+    // matching. It only grows (a withdrawn listing's keywords stay words of the trade); a hash lookup per substring
+    // instead of a term-dictionary seek per substring and shard (the evidence of 30 candidates per match).
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords = new(StringComparer.Ordinal);
 
     /// <summary>
     /// An empty index held in process memory. The index is derived data, rebuilt from PostgreSQL at start, so
@@ -115,6 +119,7 @@ public sealed class ListingIndex : IDisposable
             versions[listing.Id] = (listing.Version, true);
             if (!seen.Live) live++;
         }
+        foreach (var keyword in listing.Keywords) if (Normalize(keyword) is { Length: > 0 } k) knownKeywords.TryAdd(k, 0);
         // Analysis happens here, outside the lock: IndexWriter is thread-safe, so bulk loads can use every core.
         Of(listing.Kind).Writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
     }
@@ -189,7 +194,7 @@ public sealed class ListingIndex : IDisposable
         Read(Fresh(Of(filter.Kind)), searcher => Read(Of(source.Kind), own =>
         {
             var terms = new TermLookup(searcher.IndexReader);
-            var market = new MarketVocabulary(terms, new TermLookup(own.IndexReader));
+            var market = new MarketVocabulary(terms, new TermLookup(own.IndexReader), knownKeywords);
             var weighted = Weigh(terms, source);
             var spotted = KnownKeywords(terms, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
             var query = TextQuery(terms, weighted, spotted);
@@ -198,7 +203,7 @@ public sealed class ListingIndex : IDisposable
             var sourceConcepts = market.ConceptsOf(source);
             return [.. hits.Select(hit =>
             {
-                var concepts = market.ConceptsOf(hit.Document);
+                var concepts = market.ConceptsOf(hit.Document, hit.HeadlineWords);
                 var evidence = source.Kind == ListingKind.Demand
                     ? TextEvidence.Compare(source, sourceConcepts, hit.Document, concepts, market.Common)
                     : TextEvidence.Compare(hit.Document, concepts, source, sourceConcepts, market.Common);
@@ -213,7 +218,7 @@ public sealed class ListingIndex : IDisposable
     /// same in a small market and a national one. Both sides count, so the same pair weighs the same whichever side
     /// asks, and a market with few demands still knows that 研究 is common.
     /// </summary>
-    sealed class MarketVocabulary(TermLookup other, TermLookup own)
+    sealed class MarketVocabulary(TermLookup other, TermLookup own, System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords)
     {
         readonly Dictionary<string, double> weights = [];
         readonly int total = other.Reader.NumDocs + own.Reader.NumDocs;
@@ -223,9 +228,8 @@ public sealed class ListingIndex : IDisposable
 
         double Idf(double df) => Math.Log(1 + (Math.Max(total, 1) - df + 0.5) / (df + 0.5));
 
-        public IReadOnlyList<Concept> ConceptsOf(ListingDocument listing) => TextEvidence.ConceptsOf(listing, Weight, IsKnownKeyword);
-
-        bool IsKnownKeyword(string text) => other.DocFreq(WholeKeywordField, text) > 0 || own.DocFreq(WholeKeywordField, text) > 0;
+        public IReadOnlyList<Concept> ConceptsOf(ListingDocument listing, IReadOnlyList<(string Term, string Surface)>? headlineWords = null) =>
+            TextEvidence.ConceptsOf(listing, Weight, knownKeywords.ContainsKey, headlineWords);
 
         double Weight(string text)
         {
@@ -327,7 +331,11 @@ public sealed class ListingIndex : IDisposable
         var facets = new FacetCollector();
         searcher.Search(query, withFacets ? MultiCollector.Wrap(top, facets) : top);
         var docs = top.GetTopDocs(skip, take);
-        var hits = docs.ScoreDocs.Select(d => new IndexHit(FromLucene(filter.Kind, searcher.Doc(d.Doc)), d.Score)).ToList();
+        var hits = docs.ScoreDocs.Select(d =>
+        {
+            var stored = searcher.Doc(d.Doc);
+            return new IndexHit(FromLucene(filter.Kind, stored), d.Score, HeadlineWordsOf(stored));
+        }).ToList();
         return (hits, docs.TotalHits, facets.Result());
     }
 
@@ -398,10 +406,17 @@ public sealed class ListingIndex : IDisposable
         if (listing.RegionCode is { } region) doc.Add(new StringField(RegionField, region, Field.Store.NO));
         if (listing.Price is { } price) doc.Add(new DoubleField(PriceField, (double)price, Field.Store.NO));
         foreach (var keyword in listing.Keywords) doc.Add(new StringField(WholeKeywordField, Normalize(keyword), Field.Store.NO));
+        // The headline's words, analysed once here rather than for every match it is a candidate of (SmartCn is slow).
+        doc.Add(new StoredField(HeadlineWordsField, string.Join('\n',
+            TextEvidence.HeadlineWords(listing).Select(w => w.Term == w.Surface ? w.Term : w.Term + "\t" + w.Surface))));
         var texts = new Dictionary<string, string> { [Title] = listing.Title, [Body] = listing.Body, [Keywords] = string.Join(' ', listing.Keywords) };
         foreach (var (field, source, _) in TextFields) doc.Add(new TextField(field, texts[source], Field.Store.NO));
         return doc;
     }
+
+    static List<(string Term, string Surface)>? HeadlineWordsOf(Document doc) =>
+        doc.Get(HeadlineWordsField) is not { } stored ? null
+        : [.. stored.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t') is [var term, var surface] ? (term, surface) : (line, line))];
 
     static ListingDocument FromLucene(ListingKind kind, Document doc)
     {

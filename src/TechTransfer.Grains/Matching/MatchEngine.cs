@@ -50,7 +50,7 @@ public sealed record MatchCandidate(
 /// </summary>
 public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
 {
-    const int CandidateFactor = 3;
+    const int CandidateFactor = 2;
     const double StructuredShare = 0.2;
 
     static readonly (string Name, double Weight)[] CriterionWeights =

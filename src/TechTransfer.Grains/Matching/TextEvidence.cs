@@ -30,7 +30,8 @@ public sealed record PairEvidence(
 public static class TextEvidence
 {
     /// <summary>Concepts of a listing's headline (title and keywords), each once, weighted by <paramref name="weight"/>.</summary>
-    public static IReadOnlyList<Concept> ConceptsOf(ListingDocument listing, Func<string, double> weight, Func<string, bool> isKnownKeyword)
+    public static IReadOnlyList<Concept> ConceptsOf(ListingDocument listing, Func<string, double> weight, Func<string, bool> isKnownKeyword,
+        IReadOnlyList<(string Term, string Surface)>? headlineWords = null)
     {
         var concepts = new Dictionary<string, Concept>(StringComparer.Ordinal);
         void Add(string text, string surface, bool declared)
@@ -45,10 +46,13 @@ public static class TextEvidence
 
         foreach (var keyword in listing.Keywords) Add(Normalize(keyword), keyword.Trim(), declared: true);
         foreach (var (text, surface) in KnownKeywordsIn(listing.Title, isKnownKeyword)) Add(text, surface, declared: false);
-        var headline = listing.Title + "\n" + string.Join('\n', listing.Keywords);
-        foreach (var (term, surface) in ListingAnalysis.Tokens(ListingAnalysis.Title, headline)) Add(term, surface, declared: false);
+        foreach (var (term, surface) in headlineWords ?? HeadlineWords(listing)) Add(term, surface, declared: false);
         return [.. concepts.Values];
     }
+
+    /// <summary>The SmartCn words of a listing's title and keywords, with what the author wrote.</summary>
+    public static List<(string Term, string Surface)> HeadlineWords(ListingDocument listing) =>
+        ListingAnalysis.Tokens(ListingAnalysis.Title, listing.Title + "\n" + string.Join('\n', listing.Keywords));
 
     /// <summary>The evidence that <paramref name="achievement"/> and <paramref name="demand"/> are about the same thing.</summary>
     /// <param name="common">The specificity of a word that one listing in a hundred uses.</param>
