@@ -23,7 +23,10 @@ public sealed class DemoSeeder(
 {
     public const string Password = "TechTransfer#2026";
 
-    static readonly string[] UniversityProvinces = ["江苏", "北京", "上海", "湖北", "四川", "陕西", "辽宁", "广东", "浙江", "山东"];
+    // Ids are positions in these lists (江苏's university and 广东's enterprise excepted): append, never reorder.
+    // The first ten universities take the demo achievements that name no province; the rest hold the ones that name theirs.
+    static readonly string[] UniversityProvinces =
+        ["江苏", "北京", "上海", "湖北", "四川", "陕西", "辽宁", "广东", "浙江", "山东", "山西", "吉林", "黑龙江", "福建", "江西", "河南", "湖南", "广西", "贵州", "云南"];
     static readonly string[] EnterpriseProvinces = ["广东", "浙江", "江苏", "北京", "四川"];
 
     public static string UniversityOf(string province) =>
