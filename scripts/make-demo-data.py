@@ -142,10 +142,10 @@ LABEL = re.compile(r"^(?:目的|背景|意义)\s*[:：]?\s*|^(?:方法|结果|�
 
 def sentences(abstract):
     text = clean(abstract)
-    # Sentence ends: 。！？ always; "." "!" "?" before Chinese text ("0.04 g.在此条件下"), after Chinese text unless Latin
+    # Sentence ends: 。！？ always; "." "!" "?" before Chinese text ("0.04 g.在此条件下", not "T.f.菌"), after Chinese text unless Latin
     # text or a number follows (3.5, e.g., a.i. do not end), or before a year or a capital ("抗黑穗病.2010年通过审定",
     # "是必需的.CNS炎症过程中").
-    parts = re.split(r"(?<=[。！？])|(?<=[.!?])(?=[\u4e00-\u9fff])|(?<=[^0-9A-Za-z.][.!?])(?![0-9A-Za-z])"
+    parts = re.split(r"(?<=[。！？])|(?<![A-Za-z]\.[A-Za-z]\.)(?<=[.!?])(?=[\u4e00-\u9fff])|(?<=[^0-9A-Za-z.][.!?])(?![0-9A-Za-z])"
                      r"|(?<=[\u4e00-\u9fff][.!?])(?=[12][0-9]{3}|[A-Z])", text)
     structured = re.match(r"\s*(?:目的|【目的】)", abstract) is not None
     out = []
