@@ -26,8 +26,17 @@ public sealed class DemoSeeder(
     // Ids are positions in these lists (江苏's university and 广东's enterprise excepted): append, never reorder.
     // The first ten universities take the demo achievements that name no province; the rest hold the ones that name theirs.
     static readonly string[] UniversityProvinces =
-        ["江苏", "北京", "上海", "湖北", "四川", "陕西", "辽宁", "广东", "浙江", "山东", "山西", "吉林", "黑龙江", "福建", "江西", "河南", "湖南", "广西", "贵州", "云南"];
-    static readonly string[] EnterpriseProvinces = ["广东", "浙江", "江苏", "北京", "四川"];
+    [
+        "江苏", "北京", "上海", "湖北", "四川", "陕西", "辽宁", "广东", "浙江", "山东",
+        "山西", "吉林", "黑龙江", "福建", "江西", "河南", "湖南", "广西", "贵州", "云南",
+    ];
+    // 广东's is the demo enterprise itself (verified at once); the others start unverified.
+    static readonly string[] EnterpriseProvinces =
+    [
+        "广东", "浙江", "江苏", "北京", "四川",
+        "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "安徽", "福建", "江西", "山东", "河南",
+        "湖北", "湖南", "广西", "海南", "重庆", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
+    ];
 
     public static string UniversityOf(string province) =>
         province == "江苏" ? "org-demo-university" : $"org-demo-university-{Array.IndexOf(UniversityProvinces, province)}";
