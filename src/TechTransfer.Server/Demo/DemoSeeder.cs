@@ -109,7 +109,20 @@ public sealed class DemoSeeder(
             var actor = Seeder(EnterpriseOf(input.Province!), OrganizationKind.Enterprise);
             var demand = grains.GetGrain<IDemandGrain>(ListingIds.DemandFromCatalogue(actor.OrganizationId, $"demo-{index}"));
             if (await demand.GetAsync(actor) is not null) continue;
-            await demand.CreateAsync(actor, input.Validate(today));
+            DemandContent content;
+            try
+            {
+                content = input.Validate(today);
+            }
+            catch (ProblemException e)
+            {
+                // A row the server refuses (its deadline has passed, say) is left out, as a rejected catalogue row is:
+                // thrown, it would fail the whole seeding again on every retry.
+                logger.LogWarning("Demo demand on line {Line} rejected: {Errors}", index + 1,
+                    string.Join(", ", e.Errors.Select(error => $"{error.Field} {error.Rule}")));
+                continue;
+            }
+            await demand.CreateAsync(actor, content);
             await demand.PublishAsync(actor);
         }
     }
