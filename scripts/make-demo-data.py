@@ -27,7 +27,8 @@ PER_DISCIPLINE = 14
 # Fields. Agriculture has no field of its own among the eight 国家重点支持的高新技术领域: 农业生物技术 (new varieties,
 # crop/livestock/aquatic breeding, pest and disease control, 农产品精深加工) belongs to 生物与新医药, so crop, horticulture,
 # plant protection, animal, aquatic and food records are BioMedicine. Oil and gas exploration is 资源勘查、高效开采
-# (ResourcesEnvironment), not NewEnergy. Mathematics is kept only when it is computing (ElectronicInformation).
+# (ResourcesEnvironment), not NewEnergy; 电力系统与设备 is 先进制造与自动化, so 电气工程 is AdvancedManufacturing unless it is
+# about renewables, storage or batteries. Mathematics is kept only when it is computing (ElectronicInformation).
 FIELDS = {
     "ElectronicInformation": ["计算机科学与技术", "信息与通信工程", "电子科学与技术", "控制科学与工程", "光学工程", "测绘科学与技术", "数学"],
     "BioMedicine": ["基础医学/临床医学", "中医学/中药学", "药学", "口腔医学", "公共卫生与预防医学", "生物学/生物科学与工程",
@@ -35,25 +36,26 @@ FIELDS = {
     "Aerospace": ["航空宇航科学与技术", "兵器科学与技术", "天文学"],
     "NewMaterials": ["材料科学与工程", "化学/化学工程与技术", "纺织科学与工程", "冶金工程"],
     "HighTechServices": ["地理学", "建筑学"],
-    "NewEnergy": ["动力工程及工程热物理", "电气工程", "核科学与技术"],
+    "NewEnergy": ["动力工程及工程热物理", "核科学与技术"],
     "ResourcesEnvironment": ["环境科学与工程", "大气科学", "地质学/地质资源与地质工程", "矿业工程", "海洋科学", "水利工程",
                              "地球物理学", "农业资源利用", "林学/林业工程", "石油与天然气工程"],
-    "AdvancedManufacturing": ["机械工程", "交通运输工程", "船舶与海洋工程", "土木工程", "力学", "物理学", "农业工程"],
+    "AdvancedManufacturing": ["机械工程", "交通运输工程", "船舶与海洋工程", "土木工程", "力学", "物理学", "农业工程", "电气工程"],
 }
 FIELD_OF = {d: f for f, ds in FIELDS.items() for d in ds}
 
-# Disciplines that span fields: the first rule whose pattern is in the title decides, else FIELD_OF.
+# Disciplines that span fields: the first rule whose pattern is in the title decides the field (and, when given, the
+# 【应用领域】 phrase), else FIELD_OF and APPLICATION.
 FIELD_RULES = {
-    "林学/林业工程": [(r"木材|人造板|胶合|纤维板|刨花板|竹材|复合材料|斜接", "NewMaterials"),
-                  (r"育苗|繁殖|组培|组织培养|品种|栽培|引种|扦插|丰产|病|虫", "BioMedicine")],
-    "农业工程": [(r"灌溉|节水|土壤|水土|秸秆还田|污水|废水|沼气|垃圾", "ResourcesEnvironment"),
-             (r"干燥|储藏|保鲜|加工", "BioMedicine")],
-    "电气工程": [(r"光伏|太阳|风电|风力|储能|电池|节能|新能源|燃料|负极|正极|阳极|阴极|电极材料", "NewEnergy"), (r".", "AdvancedManufacturing")],
-    "物理学": [(r"激光|光纤|光子|半导体|电子|探测器|太赫兹", "ElectronicInformation"), (r"薄膜|晶体|材料|纳米", "NewMaterials")],
-    "建筑学": [(r"节能|太阳|采暖|空调|通风|热工", "NewEnergy")],
-    "地理学": [(r"遥感|GIS|测量|影像|拼接|模型|算法", "ElectronicInformation")],
-    "天文学": [(r"GPS|北斗|导航|定位|钟差|卫星", "ElectronicInformation")],
-    "交通运输工程": [(r"沥青|混合料|路面材料", "NewMaterials"), (r"识别|视频|检测算法|信息系统", "ElectronicInformation")],
+    "林学/林业工程": [(r"木材|人造板|胶合|纤维板|刨花板|竹材|复合材料|斜接", "NewMaterials", "木材加工与林产品"),
+                  (r"育苗|繁殖|组培|组织培养|品种|栽培|引种|扦插|丰产|病|虫", "BioMedicine", "林木育苗与良种繁育")],
+    "农业工程": [(r"灌溉|节水|土壤|水土|秸秆还田|污水|废水|沼气|垃圾", "ResourcesEnvironment", "资源利用与环境治理"),
+             (r"干燥|储藏|保鲜|加工", "BioMedicine", "农产品加工与贮藏")],
+    "电气工程": [(r"光伏|太阳|风电|风力|储能|电池|节能|新能源|燃料|负极|正极|阳极|阴极|电极材料", "NewEnergy", "新能源发电与储能")],
+    "物理学": [(r"激光|光纤|光子|半导体|电子|探测器|太赫兹", "ElectronicInformation", None), (r"薄膜|晶体|材料|纳米", "NewMaterials", None)],
+    "建筑学": [(r"节能|太阳|采暖|空调|通风|热工", "NewEnergy", "建筑节能")],
+    "地理学": [(r"遥感|GIS|测量|影像|拼接|模型|算法", "ElectronicInformation", None)],
+    "天文学": [(r"GPS|北斗|导航|定位|钟差|卫星", "ElectronicInformation", None)],
+    "交通运输工程": [(r"沥青|混合料|路面材料", "NewMaterials", None), (r"识别|视频|检测算法|信息系统", "ElectronicInformation", None)],
 }
 COMPUTING = re.compile(r"算法|计算机|软件|网络|编码|密码|图像|数据|神经网络|程序|数值|计算方法|优化")
 
@@ -311,10 +313,11 @@ def summary_of(r, field_phrase, trl, right):
 
 
 def field_of(r):
-    for pattern, field in FIELD_RULES.get(r["discipline"], []):
+    """(TechField, 【应用领域】 phrase) of a record."""
+    for pattern, field, application in FIELD_RULES.get(r["discipline"], []):
         if re.search(pattern, r["title"]):
-            return field
-    return FIELD_OF[r["discipline"]]
+            return field, application or APPLICATION[r["discipline"]]
+    return FIELD_OF[r["discipline"]], APPLICATION[r["discipline"]]
 
 
 VARIETY = re.compile(r"新品种.*选育|品种.*选育|选育.*品种")
@@ -343,12 +346,13 @@ def main():
             trl = TRLS[(k // 16) % len(TRLS)] if not variety else 7 + (k // 16) % 3
             right = (("PlantVariety", f"CNA20{(k // 7) % 10 + 10}{k % 10**4:04d}.{k % 10}") if variety
                      else ("InventionPatent", f"ZL20{(k // 7) % 10 + 15}1{k % 10**7:07d}.{k % 10}"))
+            field, application = field_of(r)
             body = {
                 "externalId": r["id"],
                 "title": title_of(r),
-                "summary": summary_of(r, APPLICATION[r["discipline"]], trl, right),
+                "summary": summary_of(r, application, trl, right),
                 "keywords": [clean(w) for w in r["keywords"]],
-                "techField": field_of(r),
+                "techField": field,
                 "trl": trl,
                 "transferModes": sorted({MODES[k % 4], MODES[(k // 4) % 4]}),
                 "askingPrice": [None, 30, 50, 80, 120, 200, 300, 500][(k // 112) % 8],
