@@ -23,8 +23,20 @@ public sealed class DemoSeeder(
 {
     public const string Password = "TechTransfer#2026";
 
-    static readonly string[] UniversityProvinces = ["江苏", "北京", "上海", "湖北", "四川", "陕西", "辽宁", "广东", "浙江", "山东"];
-    static readonly string[] EnterpriseProvinces = ["广东", "浙江", "江苏", "北京", "四川"];
+    // Ids are positions in these lists (江苏's university and 广东's enterprise excepted): append, never reorder.
+    // The first ten universities take the demo achievements that name no province; the rest hold the ones that name theirs.
+    static readonly string[] UniversityProvinces =
+    [
+        "江苏", "北京", "上海", "湖北", "四川", "陕西", "辽宁", "广东", "浙江", "山东",
+        "山西", "吉林", "黑龙江", "福建", "江西", "河南", "湖南", "广西", "贵州", "云南",
+    ];
+    // 广东's is the demo enterprise itself (verified at once); the others start unverified.
+    static readonly string[] EnterpriseProvinces =
+    [
+        "广东", "浙江", "江苏", "北京", "四川",
+        "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "安徽", "福建", "江西", "山东", "河南",
+        "湖北", "湖南", "广西", "海南", "重庆", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
+    ];
 
     public static string UniversityOf(string province) =>
         province == "江苏" ? "org-demo-university" : $"org-demo-university-{Array.IndexOf(UniversityProvinces, province)}";
@@ -97,7 +109,20 @@ public sealed class DemoSeeder(
             var actor = Seeder(EnterpriseOf(input.Province!), OrganizationKind.Enterprise);
             var demand = grains.GetGrain<IDemandGrain>(ListingIds.DemandFromCatalogue(actor.OrganizationId, $"demo-{index}"));
             if (await demand.GetAsync(actor) is not null) continue;
-            await demand.CreateAsync(actor, input.Validate(today));
+            DemandContent content;
+            try
+            {
+                content = input.Validate(today);
+            }
+            catch (ProblemException e)
+            {
+                // A row the server refuses (its deadline has passed, say) is left out, as a rejected catalogue row is:
+                // thrown, it would fail the whole seeding again on every retry.
+                logger.LogWarning("Demo demand on line {Line} rejected: {Errors}", index + 1,
+                    string.Join(", ", e.Errors.Select(error => $"{error.Field} {error.Rule}")));
+                continue;
+            }
+            await demand.CreateAsync(actor, content);
             await demand.PublishAsync(actor);
         }
     }
