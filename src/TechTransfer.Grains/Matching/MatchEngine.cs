@@ -135,16 +135,16 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
     }
 
     /// <summary>
-    /// Why it matched, in one sentence: what both sides are about, then the criteria that held, then those that
-    /// did not ("双方均涉及锂电池、极片；同属新能源领域，技术成熟度 6 ≥ 需求最低 4；但挂牌价不在预算范围内。").
+    /// Why it matched, in one sentence: what both sides are about, then what a party weighs first — field, maturity
+    /// and price — held or not ("双方均涉及石墨烯、快充；同属新能源与节能领域，技术成熟度 6 ≥ 需求最低 4；但挂牌价不在预算范围内。").
+    /// Region and transfer mode stay in the criteria list: they rarely decide whether to call.
     /// </summary>
     public static string Reason(IReadOnlyList<string> terms, IReadOnlyList<MatchCriterion> criteria)
     {
+        var weighed = criteria.Where(c => c.Name is "sameTechField" or "trlMeetsMinimum" or "priceWithinBudget").ToList();
         var parts = new List<string> { "双方均涉及" + string.Join("、", terms.Take(3)) };
-        var held = criteria.Where(c => c.Held == true).Select(c => c.Zh).ToList();
-        var failed = criteria.Where(c => c.Held == false).Select(c => c.Zh).ToList();
-        if (held.Count > 0) parts.Add(string.Join("，", held));
-        if (failed.Count > 0) parts.Add("但" + string.Join("，", failed));
+        if (weighed.Where(c => c.Held == true).Select(c => c.Zh).ToList() is { Count: > 0 } held) parts.Add(string.Join("，", held));
+        if (weighed.Where(c => c.Held == false).Select(c => c.Zh).ToList() is { Count: > 0 } failed) parts.Add("但" + string.Join("，", failed));
         return string.Join("；", parts) + "。";
     }
 

@@ -105,7 +105,7 @@ public sealed class DemoSeeder(
         var today = ChinaTime.Today(clock);
         foreach (var (line, index) in (await File.ReadAllLinesAsync(Path.Combine(directory, "demands.jsonl"), stopping)).Select((l, i) => (l, i)))
         {
-            var input = JsonSerializer.Deserialize<DemandInput>(line, TechTransferJson.Options)!;
+            var input = Current(JsonSerializer.Deserialize<DemandInput>(line, TechTransferJson.Options)!, today);
             var actor = Seeder(EnterpriseOf(input.Province!), OrganizationKind.Enterprise);
             var demand = grains.GetGrain<IDemandGrain>(ListingIds.DemandFromCatalogue(actor.OrganizationId, $"demo-{index}"));
             if (await demand.GetAsync(actor) is not null) continue;
@@ -125,6 +125,14 @@ public sealed class DemoSeeder(
             await demand.CreateAsync(actor, content);
             await demand.PublishAsync(actor);
         }
+    }
+
+    /// <summary>The demo market does not age: a deadline already near or past moves on by whole years.</summary>
+    static DemandInput Current(DemandInput input, DateOnly today)
+    {
+        if (!DateOnly.TryParse(input.Deadline, System.Globalization.CultureInfo.InvariantCulture, out var deadline)) return input;
+        while (deadline < today.AddMonths(3)) deadline = deadline.AddYears(1);
+        return input with { Deadline = deadline.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
     }
 
     async Task RegisterAsync(string id, string name, OrganizationKind kind, string province, string? region = null) =>
