@@ -240,8 +240,8 @@ public sealed class ListingIndex : IDisposable
 
         static int DocFreq(TermLookup terms, string text)
         {
-            var df = Math.Max(terms.DocFreq(Title, text), Math.Max(terms.DocFreq(Keywords, text), terms.DocFreq(WholeKeywordField, text)));
-            return text.Length == 2 && !text.Any(char.IsAsciiLetterOrDigit) ? Math.Max(df, terms.DocFreq(Body + Bigrams, text)) : df;
+            var df = Math.Max(terms.CachedDocFreq(Title, text), Math.Max(terms.CachedDocFreq(Keywords, text), terms.CachedDocFreq(WholeKeywordField, text)));
+            return text.Length == 2 && !text.Any(char.IsAsciiLetterOrDigit) ? Math.Max(df, terms.CachedDocFreq(Body + Bigrams, text)) : df;
         }
     }
 
@@ -358,6 +358,36 @@ public sealed class ListingIndex : IDisposable
             foreach (var segment in Segments(field)) if (segment?.SeekExact(bytes) == true) count += segment.DocFreq;
             return count;
         }
+
+        /// <summary>
+        /// The same, remembered per segment: a segment never changes its terms, so what one match looked up serves the
+        /// next (the evidence of 20 candidates asks for a few hundred concepts; seeking each in every segment was
+        /// two thirds of a match's time at 100k listings). Deletions do not change a segment's document frequency.
+        /// </summary>
+        public int CachedDocFreq(string field, string term)
+        {
+            var key = field + "\u0001" + term;
+            var count = 0;
+            var segments = Segments(field);
+            BytesRef? bytes = null;
+            for (var i = 0; i < segments.Length; i++)
+            {
+                var known = SegmentDocFreqs.GetValue(reader.Leaves[i].AtomicReader.CoreCacheKey, _ => new());
+                if (!known.TryGetValue(key, out var df))
+                {
+                    df = segments[i] is { } segment && segment.SeekExact(bytes ??= new BytesRef(term)) ? segment.DocFreq : 0;
+                    if (known.Count < MaxCachedTermsPerSegment) known.TryAdd(key, df);
+                }
+                count += df;
+            }
+            return count;
+        }
+
+        const int MaxCachedTermsPerSegment = 200_000;
+
+        // Dies with its segment (merged away, index replaced): the table holds its keys weakly.
+        static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, System.Collections.Concurrent.ConcurrentDictionary<string, int>>
+            SegmentDocFreqs = new();
 
         /// <summary>A term query carrying its statistics: searched with this reader, Lucene does not look the term up again.</summary>
         public TermQuery Query(string field, string term)
