@@ -24,6 +24,9 @@ public sealed record ListingDocument(
     int Version,
     string Json)
 {
+    /// <summary>When the listing was (last) published, else last updated; null in documents without either (eval data).</summary>
+    public DateTimeOffset? PublishedAt { get; init; }
+
     /// <summary>From the public view JSON of an achievement or a demand (tt_listing.doc).</summary>
     public static ListingDocument FromView(ListingKind kind, JsonElement view)
     {
@@ -39,6 +42,12 @@ public sealed record ListingDocument(
             Text("regionCode") is { Length: > 0 } region ? region : null,
             Amount(achievement ? "askingPrice" : "budgetMax"), achievement ? null : Amount("budgetMin"),
             achievement ? List("transferModes") : [], Text("ownerOrganizationId"), view.GetProperty("version").GetInt32(),
-            view.GetRawText());
+            view.GetRawText())
+        {
+            PublishedAt = Time("publishedAt") ?? Time("updatedAt"),
+        };
+
+        DateTimeOffset? Time(string name) =>
+            view.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && p.TryGetDateTimeOffset(out var time) ? time : null;
     }
 }

@@ -17,8 +17,14 @@ public sealed record SearchFilter(
 /// <summary>One hit: the stored public view, the raw text score and the analysed words of its headline (stored at indexing).</summary>
 public sealed record IndexHit(ListingDocument Document, float Score, IReadOnlyList<(string Term, string Surface)>? HeadlineWords = null);
 
-/// <summary>Counts of matching listings by facet value.</summary>
-public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnlyDictionary<string, int> Region, IReadOnlyDictionary<string, int> Trl)
+/// <summary>
+/// Counts of matching listings by facet value. In a search, each facet counts the hits its own filter would give:
+/// the other filters apply, its own does not, so a count is what clicking it shows. <see cref="Trl"/> counts
+/// "TRL ≥ n" (the TRL filter is a minimum); <see cref="Kind"/> ("achievement", "demand") is counted by search only.
+/// </summary>
+public sealed record Facets(
+    IReadOnlyDictionary<string, int> TechField, IReadOnlyDictionary<string, int> Region, IReadOnlyDictionary<string, int> Trl,
+    IReadOnlyDictionary<string, int>? Kind = null)
 {
     public static readonly Facets None = new(new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, int>());
 }
@@ -30,7 +36,7 @@ public sealed record Facets(IReadOnlyDictionary<string, int> TechField, IReadOnl
 /// turn each write into a segment of its own.
 /// Held in memory and never needs committing: it is derived data, rebuilt from PostgreSQL at start.
 /// </summary>
-public sealed class ListingIndex : IDisposable
+public sealed partial class ListingIndex : IDisposable
 {
     const string IdField = "id", JsonField = "json", TrlField = "trl", PriceField = "price", HeadlineWordsField = "hw";
     const string TechFieldField = "techField", RegionField = "region", ProvinceField = "province";
@@ -174,17 +180,6 @@ public sealed class ListingIndex : IDisposable
     /// <summary>Bytes of the index files on disk (or in memory).</summary>
     public long SizeInBytes() => Shards.Sum(shard => shard.Directory.ListAll().Sum(shard.Directory.FileLength));
 
-    /// <summary>Free text search with filters; ranks by text relevance and returns facet counts over all hits.</summary>
-    public (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Search(string text, SearchFilter filter, int skip, int take) =>
-        Read(Fresh(Of(filter.Kind)), searcher =>
-        {
-            // No text browses everything that passes the filters; text without a single searchable term
-            // (punctuation, Lucene syntax such as "*:*") finds nothing rather than everything.
-            var terms = new TermLookup(searcher.IndexReader);
-            var query = string.IsNullOrWhiteSpace(text) ? new MatchAllDocsQuery() : TextQuery(terms, QueryTermsOf(text), KnownKeywords(terms, text, []));
-            return query is null ? ([], 0, Facets.None) : Run(searcher, query, filter, skip, take, withFacets: true);
-        });
-
     /// <summary>
     /// Query-by-document: the listings of the other kind whose text best fits <paramref name="source"/>,
     /// by its most distinctive terms (tf·idf against the other side), restricted by <paramref name="filter"/>;
@@ -272,13 +267,6 @@ public sealed class ListingIndex : IDisposable
     ];
 
     static string Normalize(string text) => TextEvidence.Normalize(text);
-
-    /// <summary>The query terms for free text: every analysed word and bigram of it, each of weight 1.</summary>
-    static Dictionary<string, Dictionary<string, float>> QueryTermsOf(string text)
-    {
-        var (words, bigrams) = (Terms(Title, text).Distinct().ToList(), Terms(Title + Bigrams, text).Distinct().ToList());
-        return TextFields.ToDictionary(f => f.Field, f => (IsBigramField(f.Field) ? bigrams : words).ToDictionary(t => t, _ => 1f));
-    }
 
     /// <summary>For a whole listing: its most distinctive terms per field by tf·idf in the other side's documents.</summary>
     static Dictionary<string, Dictionary<string, float>> Weigh(TermLookup terms, ListingDocument source)
@@ -432,6 +420,9 @@ public sealed class ListingIndex : IDisposable
             new SortedDocValuesField(RegionField, new BytesRef(listing.RegionCode ?? "")),
             new Int32Field(TrlField, listing.Trl, Field.Store.NO),
             new NumericDocValuesField(TrlField, listing.Trl),
+            // Sort keys of search: newest first, cheapest first (listings without a price last).
+            new NumericDocValuesField(PublishedField, listing.PublishedAt?.UtcTicks ?? 0),
+            new DoubleDocValuesField(PriceSortField, listing.Price is { } sortPrice ? (double)sortPrice : double.MaxValue),
         };
         if (listing.RegionCode is { } region) doc.Add(new StringField(RegionField, region, Field.Store.NO));
         if (listing.Price is { } price) doc.Add(new DoubleField(PriceField, (double)price, Field.Store.NO));

@@ -16,6 +16,9 @@ public static class MeaningfulTerms
 
     public static bool IsMeaningful(string word) => WhyNot(word) is null;
 
+    /// <summary>Whether <paramref name="word"/> is in the stop-word file (lone characters too: 的 is, 锂 is not).</summary>
+    public static bool IsStopword(string word) => Stopwords.Contains(word.ToLowerInvariant());
+
     /// <summary>Why <paramref name="word"/> cannot carry meaning (null: it can).</summary>
     public static string? WhyNot(string word)
     {

@@ -147,7 +147,7 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await page.Locator(".facet", new() { HasText = "技术领域" }).GetByRole(AriaRole.Button, new() { Name = "新材料（1）" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("field=NewMaterials"));
         await Expect(page.Locator("#results > li")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#result-count")).ToHaveTextAsync("共 1 条科技成果");
+        await Expect(page.Locator("#result-count")).ToHaveTextAsync("共 1 条结果");
 
         await page.GotoAsync($"/#/search?q={word}&field=NewEnergy");
         await page.Locator("#results a.title").First.ClickAsync();
@@ -156,6 +156,36 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(page.Locator("#contact-title + p")).ToContainTextAsync("双方均表达意向");
         Assert.Null(await page.EvaluateAsync<int?>("window.__xss ?? null"));
         await PortalFixture.ScreenshotAsync(page, "listing-detail");
+    }
+
+    [Fact]
+    public async Task Search_shows_both_kinds_by_default_sorts_and_says_why_a_common_word_finds_nothing()
+    {
+        var word = Samples.UniqueWord();
+        await (await portal.SignedInClientAsync("demo-university")).CreatePublishedAsync("/api/achievements",
+            Samples.Achievement($"{word} 极片检测").With("keywords", new JsonArray(word)).With("askingPrice", 900));
+        await (await portal.SignedInClientAsync("demo-enterprise")).CreatePublishedAsync("/api/demands",
+            Samples.Demand($"寻求{word}极片检测").With("keywords", new JsonArray(word)).With("budgetMax", 200));
+
+        var page = await portal.NewPageAsync();
+        pages.Add(page);
+        await page.GotoAsync($"/#/search?q={word}");
+        await Expect(page.Locator("#results > li")).ToHaveCountAsync(2);
+        await Expect(page.Locator("form[role=search] select[name=kind]")).ToHaveValueAsync("all");
+        await Expect(page.Locator("#result-count")).ToHaveTextAsync("共 2 条结果");
+        await Expect(page.Locator("#results .tag", new() { HasText = "需求" })).ToHaveCountAsync(1);
+
+        await page.Locator("form[role=search] select[name=sort]").SelectOptionAsync("price");
+        await page.GetByRole(AriaRole.Button, new() { Name = "搜索", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("sort=price"));
+        await Expect(page.Locator("#results > li").First).ToContainTextAsync("需求"); // budget 200 before asking price 900
+        await page.Locator(".facet", new() { HasText = "类别" }).GetByRole(AriaRole.Button, new() { Name = "科技成果（1）" }).ClickAsync();
+        await Expect(page.Locator("#result-count")).ToHaveTextAsync("共 1 条科技成果");
+
+        await page.GotoAsync("/#/search?q=" + Uri.EscapeDataString("的"));
+        await Expect(page.Locator("#search-hint")).ToHaveTextAsync("「的」是常用词，请输入具体的技术词语");
+        await Expect(page.Locator("#results > li")).ToHaveCountAsync(0);
+        await PortalFixture.ScreenshotAsync(page, "search-hint");
     }
 
     [Fact]

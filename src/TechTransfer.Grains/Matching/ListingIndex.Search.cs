@@ -1,0 +1,245 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Spans;
+using Lucene.Net.Util;
+using TechTransfer.Listings;
+using static TechTransfer.Matching.ListingAnalysis;
+
+namespace TechTransfer.Matching;
+
+/// <summary>The order of search hits: text relevance, newest published first, or cheapest first (unpriced last).</summary>
+public enum SearchSort { Relevance, Newest, Price }
+
+/// <summary>A free-text search: the text, which kind (null: both, 全部), the filters, the order and the page.</summary>
+public sealed record SearchRequest(
+    string Text, ListingKind? Kind = null, string? TechField = null, string? Province = null, string? RegionCode = null,
+    int? TrlMin = null, decimal? PriceMax = null, SearchSort Sort = SearchSort.Relevance, int Skip = 0, int Take = 20);
+
+/// <summary>One page of a search: hits of either kind, how many there are in all, facet counts, and how the text was read.</summary>
+public sealed record SearchPage(IReadOnlyList<IndexHit> Hits, int Total, Facets Facets, SearchQuery Query);
+
+/// <summary>Free-text search (docs/matching.md, "Search"); query-by-document is in ListingIndex.cs.</summary>
+public sealed partial class ListingIndex
+{
+    const string PublishedField = "published", PriceSortField = "priceSort";
+
+    // Boosts of search, relative to the field boosts of TextFields.
+    const float DeclaredKeywordBoost = 2f, PhraseBoost = 2f, NearBoost = 1f;
+    const int MaxNearConcepts = 8;
+
+    /// <summary>Free text search of one kind with filters, by relevance (the contract before kinds and sorting).</summary>
+    public (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Search(string text, SearchFilter filter, int skip, int take)
+    {
+        var page = Search(new SearchRequest(text, filter.Kind, filter.TechField, filter.Province, filter.RegionCode, filter.TrlMin,
+            filter.PriceMax, SearchSort.Relevance, skip, take));
+        return (page.Hits, page.Total, page.Facets);
+    }
+
+    /// <summary>
+    /// Free text search over one kind or both. Both shards are read as one index (a MultiReader), so both kinds are
+    /// scored with the same statistics and ranked in one list: a score means the same whichever kind a hit is.
+    /// No text browses (newest first); a text without a meaningful word finds nothing and says why.
+    /// </summary>
+    public SearchPage Search(SearchRequest request)
+    {
+        var (achievementShard, demandShard) = (Fresh(achievements), Fresh(demands));
+        var achievementSearcher = achievementShard.Searchers.Acquire();
+        try
+        {
+            var demandSearcher = demandShard.Searchers.Acquire();
+            try
+            {
+                // Not closing the shards' readers: the MultiReader holds a reference to each and gives it back when disposed.
+                using var both = new MultiReader([achievementSearcher.IndexReader, demandSearcher.IndexReader], closeSubReaders: false);
+                return Search(new IndexSearcher(both) { Similarity = Bm25 }, achievementSearcher.IndexReader.MaxDoc, request);
+            }
+            finally
+            {
+                demandShard.Searchers.Release(demandSearcher);
+            }
+        }
+        finally
+        {
+            achievementShard.Searchers.Release(achievementSearcher);
+        }
+    }
+
+    static SearchPage Search(IndexSearcher searcher, int achievementDocs, SearchRequest request)
+    {
+        var terms = new TermLookup(searcher.IndexReader);
+        var query = SearchQuery.Parse(request.Text, bigram => terms.DocFreq(Body + Bigrams, bigram));
+        if (query.FindsNothing) return new SearchPage([], 0, Facets.None, query);
+
+        var text = query.IsBrowse ? new MatchAllDocsQuery() : TextQuery(terms, query);
+        // Province and price are plain filters; kind, TechField, region and TRL are facets, applied by the collector.
+        var filters = new BooleanQuery();
+        if (request.Province is { } province) filters.Add(new TermQuery(new Term(ProvinceField, province)), Occur.MUST);
+        if (request.PriceMax is { } price) filters.Add(NumericRangeQuery.NewDoubleRange(PriceField, null, (double)price, true, true), Occur.MUST);
+        var filtered = filters.Clauses.Count == 0 ? text : new FilteredQuery(text, new QueryWrapperFilter(filters));
+
+        var count = Math.Max(request.Skip + request.Take, 1);
+        var sort = query.IsBrowse && request.Sort == SearchSort.Relevance ? SearchSort.Newest : request.Sort;
+        ITopDocsCollector top = sort switch
+        {
+            SearchSort.Newest => TopFieldCollector.Create(new Sort(new SortField(PublishedField, SortFieldType.INT64, reverse: true), SortField.FIELD_SCORE),
+                count, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false),
+            SearchSort.Price => TopFieldCollector.Create(new Sort(new SortField(PriceSortField, SortFieldType.DOUBLE), SortField.FIELD_SCORE),
+                count, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false),
+            _ => TopScoreDocCollector.Create(count, docsScoredInOrder: false),
+        };
+        var collector = new SearchCollector((ICollector)top, request, achievementDocs);
+        searcher.Search(filtered, collector);
+        var docs = top.GetTopDocs(request.Skip, request.Take);
+        var hits = docs.ScoreDocs
+            .Select(d => new IndexHit(FromLucene(d.Doc < achievementDocs ? ListingKind.Achievement : ListingKind.Demand, searcher.Doc(d.Doc)), d.Score))
+            .ToList();
+        return new SearchPage(hits, docs.TotalHits, collector.Facets(), query);
+    }
+
+    /// <summary>
+    /// Every concept is a clause and a hit must match most of them (coordination then ranks the ones that match all
+    /// first); the phrases the user wrote, verbatim, and the concepts near each other, in any order, add to the score.
+    /// </summary>
+    static Query TextQuery(TermLookup terms, SearchQuery query)
+    {
+        var concepts = new BooleanQuery { MinimumNumberShouldMatch = query.MinimumShouldMatch };
+        foreach (var concept in query.Concepts) concepts.Add(ConceptQuery(terms, concept), Occur.SHOULD);
+        var result = new BooleanQuery(disableCoord: true) { { concepts, Occur.MUST } };
+
+        foreach (var phrase in query.Phrases)
+        {
+            foreach (var (field, _, boost) in TextFields.Where(f => IsBigramField(f.Field)))
+                result.Add(Sequence(terms, field, phrase.Bigrams, PhraseBoost * boost), Occur.SHOULD);
+            result.Add(Boosted(terms.Query(WholeKeywordField, TextEvidence.Normalize(phrase.Surface)), PhraseBoost * DeclaredKeywordBoost), Occur.SHOULD);
+        }
+        if (query.Concepts.Count is > 1 and <= MaxNearConcepts)
+        {
+            foreach (var (field, _, boost) in TextFields.Where(f => IsBigramField(f.Field)))
+            {
+                SpanQuery[] spans = [.. query.Concepts.Select(c => Span(field, c.Bigrams))];
+                result.Add(Boosted(new SpanNearQuery(spans, 3 * (spans.Length - 1), inOrder: false), NearBoost * boost), Occur.SHOULD);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A document holds a concept when its title or keyword words hold the concept's words in a row, or a bigram field
+    /// holds its bigrams in a row (the text verbatim, however SmartCn segmented the document), or it declares the
+    /// concept as a keyword. The clauses add up, as a field match did before; none is required.
+    /// </summary>
+    static Query ConceptQuery(TermLookup terms, QueryConcept concept)
+    {
+        var query = new BooleanQuery(disableCoord: true);
+        foreach (var (field, _, boost) in TextFields)
+            query.Add(Sequence(terms, field, IsBigramField(field) ? concept.Bigrams : concept.Words, boost), Occur.SHOULD);
+        query.Add(Boosted(terms.Query(WholeKeywordField, concept.Text), DeclaredKeywordBoost), Occur.SHOULD);
+        return query;
+    }
+
+    /// <summary>One term, or the terms as a phrase (consecutive positions).</summary>
+    static Query Sequence(TermLookup terms, string field, IReadOnlyList<string> sequence, float boost)
+    {
+        if (sequence.Count == 1) return Boosted(terms.Query(field, sequence[0]), boost);
+        var phrase = new PhraseQuery { Boost = boost };
+        foreach (var term in sequence) phrase.Add(new Term(field, term));
+        return phrase;
+    }
+
+    static SpanQuery Span(string field, IReadOnlyList<string> bigrams) => bigrams.Count == 1
+        ? new SpanTermQuery(new Term(field, bigrams[0]))
+        : new SpanNearQuery([.. bigrams.Select(b => (SpanQuery)new SpanTermQuery(new Term(field, b)))], 0, inOrder: true);
+
+    static Query Boosted(Query query, float boost)
+    {
+        query.Boost = boost;
+        return query;
+    }
+
+    /// <summary>
+    /// Collects the hits that pass every filter into the top-k collector, and counts each facet over the documents that
+    /// pass every filter but its own: the count beside a value is the number of hits after clicking it. TechField and
+    /// region are counted by ordinal per segment and named once per segment.
+    /// </summary>
+    sealed class SearchCollector(ICollector top, SearchRequest request, int achievementDocs) : ICollector
+    {
+        const int MaxTrl = 9;
+        const int Any = int.MinValue;
+
+        readonly Dictionary<string, int> techFields = [], regions = [];
+        readonly int[] kinds = new int[2], trls = new int[MaxTrl + 1];
+        readonly BytesRef scratch = new();
+        SortedDocValues? techField, region;
+        NumericDocValues? trl;
+        int[] techFieldCounts = [], regionCounts = [];
+        int wantedTechField = Any, wantedRegion = Any;
+        ListingKind kind;
+
+        public bool AcceptsDocsOutOfOrder => top.AcceptsDocsOutOfOrder;
+
+        public void SetScorer(Scorer scorer) => top.SetScorer(scorer);
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            Flush();
+            top.SetNextReader(context);
+            kind = context.DocBase < achievementDocs ? ListingKind.Achievement : ListingKind.Demand;
+            techField = context.AtomicReader.GetSortedDocValues(TechFieldField);
+            region = context.AtomicReader.GetSortedDocValues(RegionField);
+            trl = context.AtomicReader.GetNumericDocValues(TrlField);
+            techFieldCounts = new int[techField?.ValueCount ?? 0];
+            regionCounts = new int[region?.ValueCount ?? 0];
+            // A value this segment does not hold has a negative ordinal, which no document has.
+            wantedTechField = request.TechField is { } f ? techField?.LookupTerm(new BytesRef(f)) ?? -1 : Any;
+            wantedRegion = request.RegionCode is { } r ? region?.LookupTerm(new BytesRef(r)) ?? -1 : Any;
+        }
+
+        public void Collect(int doc)
+        {
+            var fieldOrd = techField?.GetOrd(doc) ?? -1;
+            var regionOrd = region?.GetOrd(doc) ?? -1;
+            var level = Math.Clamp((int)(trl?.Get(doc) ?? 0), 0, MaxTrl);
+            var kindOk = request.Kind is null || request.Kind == kind;
+            var fieldOk = wantedTechField == Any || fieldOrd >= 0 && fieldOrd == wantedTechField;
+            var regionOk = wantedRegion == Any || regionOrd >= 0 && regionOrd == wantedRegion;
+            var trlOk = request.TrlMin is not { } min || level >= min;
+            if (kindOk && fieldOk && regionOk && trlOk) top.Collect(doc);
+            if (fieldOk && regionOk && trlOk) kinds[(int)kind]++;
+            if (kindOk && regionOk && trlOk && fieldOrd >= 0) techFieldCounts[fieldOrd]++;
+            if (kindOk && fieldOk && trlOk && regionOrd >= 0) regionCounts[regionOrd]++;
+            if (kindOk && fieldOk && regionOk) trls[level]++;
+        }
+
+        void Flush()
+        {
+            Name(techField, techFieldCounts, techFields);
+            Name(region, regionCounts, regions);
+        }
+
+        void Name(SortedDocValues? values, int[] counts, Dictionary<string, int> into)
+        {
+            for (var ord = 0; ord < counts.Length; ord++)
+            {
+                if (counts[ord] == 0) continue;
+                values!.LookupOrd(ord, scratch);
+                var key = scratch.Utf8ToString();
+                if (key.Length > 0) into[key] = into.GetValueOrDefault(key) + counts[ord];
+            }
+            Array.Clear(counts);
+        }
+
+        /// <summary>The counts, TRL as "at least n" (what the trlMin filter keeps).</summary>
+        public Facets Facets()
+        {
+            Flush();
+            var atLeast = new Dictionary<string, int>();
+            for (int level = MaxTrl, sum = 0; level >= 1; level--)
+            {
+                sum += trls[level];
+                if (sum > 0) atLeast[level.ToString()] = sum;
+            }
+            return new Facets(techFields, regions, atLeast,
+                new Dictionary<string, int> { ["achievement"] = kinds[(int)ListingKind.Achievement], ["demand"] = kinds[(int)ListingKind.Demand] });
+        }
+    }
+}
