@@ -96,7 +96,7 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
     public static double TextScore(PairEvidence e)
     {
         if (e.Shared.Count == 0) return 0;
-        var logit = -6.11 + 1.34 * e.DemandCoverage + 2.26 * e.AchievementCoverage + 3.48 * e.DeclaredWeight + 1.26 * e.SpecificWeight;
+        var logit = -6.02 + 1.36 * e.DemandCoverage + 2.32 * e.AchievementCoverage + 3.36 * e.DeclaredWeight + 1.22 * e.SpecificWeight;
         return 1 / (1 + Math.Exp(-logit));
     }
 

@@ -60,8 +60,9 @@ public static class TextEvidence
         ListingDocument demand, IReadOnlyList<Concept> demandConcepts, ListingDocument achievement, IReadOnlyList<Concept> achievementConcepts,
         double common)
     {
-        var demandText = Normalize(FullText(demand));
-        var achievementText = Normalize(FullText(achievement));
+        var (demandFull, achievementFull) = (FullText(demand), FullText(achievement));
+        // Lower case keeps every position, so a place found here is the same place in what the author wrote.
+        var (demandText, achievementText) = (demandFull.ToLowerInvariant(), achievementFull.ToLowerInvariant());
         var (demandFound, demandTotal) = Covered(demandConcepts, achievementText);
         var (achievementFound, achievementTotal) = Covered(achievementConcepts, demandText);
         var shared = new Dictionary<string, Concept>(StringComparer.Ordinal);
@@ -74,8 +75,34 @@ public static class TextEvidence
             achievementTotal == 0 ? 0 : achievementFound / achievementTotal,
             shared.Values.Where(c => c.Declared).Sum(c => c.Weight),
             shared.Values.Sum(c => Math.Max(0, c.Weight - common)),
-            Telling(shared.Values));
+            Telling(shared.Values.Select(c => c.Declared ? c : Widened(c, demandText, achievementText, demandFull))));
     }
+
+    /// <summary>
+    /// A shared word shown as the longest text both sides hold around it: SmartCn cuts words it does not know into
+    /// pieces (尖晶石 → 尖 + 晶石, 溶胶凝胶法制备 → … 法制 …), and a piece means nothing to a reader while the whole does.
+    /// Function characters at either end (的, 和, 在…) are left out.
+    /// </summary>
+    static Concept Widened(Concept c, string demandText, string achievementText, string demandFull)
+    {
+        var (bestStart, bestLength) = (-1, c.Text.Length);
+        for (var i = demandText.IndexOf(c.Text, StringComparison.Ordinal); i >= 0; i = demandText.IndexOf(c.Text, i + 1, StringComparison.Ordinal))
+            for (var j = achievementText.IndexOf(c.Text, StringComparison.Ordinal); j >= 0; j = achievementText.IndexOf(c.Text, j + 1, StringComparison.Ordinal))
+            {
+                var (left, right) = (0, 0);
+                while (i - left > 0 && j - left > 0 && Joins(demandText[i - left - 1]) && demandText[i - left - 1] == achievementText[j - left - 1]
+                       && c.Text.Length + left + right < MaxKeywordLength) left++;
+                while (i + c.Text.Length + right < demandText.Length && j + c.Text.Length + right < achievementText.Length
+                       && Joins(demandText[i + c.Text.Length + right]) && demandText[i + c.Text.Length + right] == achievementText[j + c.Text.Length + right]
+                       && c.Text.Length + left + right < MaxKeywordLength) right++;
+                if (c.Text.Length + left + right > bestLength) (bestStart, bestLength) = (i - left, c.Text.Length + left + right);
+            }
+        if (bestStart < 0) return c;
+        var surface = demandFull.Substring(bestStart, bestLength);
+        return MeaningfulTerms.IsMeaningful(surface) ? c with { Text = surface.ToLowerInvariant(), Surface = surface } : c;
+    }
+
+    static bool Joins(char c) => char.IsLetterOrDigit(c) && !MeaningfulTerms.IsStopword(c.ToString());
 
     /// <summary>Declared keywords first, then by weight; a term inside a longer shared term is not repeated.</summary>
     static List<Concept> Telling(IEnumerable<Concept> shared)
