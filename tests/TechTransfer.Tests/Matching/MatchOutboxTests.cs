@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 using TechTransfer.Matching;
 using TechTransfer.Notifications;
@@ -16,7 +14,7 @@ namespace TechTransfer.Tests.Matching;
 [Collection(ApiCollection.Name)]
 public sealed class MatchOutboxTests(ApiFixture api) : IAsyncLifetime
 {
-    readonly List<HubConnection> connections = [];
+    readonly List<MatchListener> listeners = [];
 
     [Fact]
     public async Task A_published_match_leaves_nothing_outstanding()
@@ -118,21 +116,10 @@ public sealed class MatchOutboxTests(ApiFixture api) : IAsyncLifetime
         return (true, reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0));
     }
 
-    sealed class Listener
+    async Task<MatchListener> ListenAsync(string account)
     {
-        public readonly ConcurrentQueue<MatchFound> Matches = new();
-        public bool Contains(string matchId) => Matches.Any(m => m.MatchId == matchId);
-    }
-
-    async Task<Listener> ListenAsync(string account)
-    {
-        var client = await api.SignedInAsync(account);
-        var connection = api.Host.HubConnection(client.DefaultRequestHeaders.Authorization!.Parameter!);
-        var listener = new Listener();
-        connection.On<MatchFound>(nameof(MatchFound), m => listener.Matches.Enqueue(m));
-        connections.Add(connection);
-        await connection.StartAsync();
-        await connection.InvokeAsync<long>("Resume", -1L);
+        var listener = await MatchListener.StartAsync(api, await api.SignedInAsync(account));
+        listeners.Add(listener);
         return listener;
     }
 
@@ -140,6 +127,6 @@ public sealed class MatchOutboxTests(ApiFixture api) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var connection in connections) await connection.DisposeAsync();
+        foreach (var listener in listeners) await listener.DisposeAsync();
     }
 }

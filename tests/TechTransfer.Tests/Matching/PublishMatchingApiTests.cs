@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.SignalR.Client;
 using TechTransfer.Notifications;
 using TechTransfer.Tests.Infrastructure;
 
@@ -11,7 +10,7 @@ namespace TechTransfer.Tests.Matching;
 [Collection(ApiCollection.Name)]
 public sealed class PublishMatchingApiTests(ApiFixture api) : IAsyncLifetime
 {
-    readonly List<HubConnection> connections = [];
+    readonly List<MatchListener> listeners = [];
 
     [Fact]
     public async Task A_demand_that_fits_nothing_pushes_nothing_and_its_publisher_is_told_so()
@@ -60,19 +59,15 @@ public sealed class PublishMatchingApiTests(ApiFixture api) : IAsyncLifetime
 
     async Task<ConcurrentQueue<MatchFound>> ListenAsync(HttpClient client)
     {
-        var connection = api.Host.HubConnection(client.DefaultRequestHeaders.Authorization!.Parameter!);
-        var matches = new ConcurrentQueue<MatchFound>();
-        connection.On<MatchFound>(nameof(MatchFound), matches.Enqueue);
-        connections.Add(connection);
-        await connection.StartAsync();
-        await connection.InvokeAsync<long>("Resume", -1L);
-        return matches;
+        var listener = await MatchListener.StartAsync(api, client);
+        listeners.Add(listener);
+        return listener.Matches;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        foreach (var connection in connections) await connection.DisposeAsync();
+        foreach (var listener in listeners) await listener.DisposeAsync();
     }
 }
