@@ -34,21 +34,32 @@ public static class TextEvidence
         IReadOnlyList<(string Term, string Surface)>? headlineWords = null)
     {
         var concepts = new Dictionary<string, Concept>(StringComparer.Ordinal);
-        void Add(string text, string surface, bool declared)
+        void Add(string text, string surface, bool declared, bool phrase)
         {
             if (text.Length == 0 || concepts.ContainsKey(text) || !MeaningfulTerms.IsMeaningful(text)) return;
             // A phrase made only of words that say nothing (研究进展, 成因分析) says nothing either; lone characters are
             // how SmartCn splits words it does not know (血府逐瘀汤), so they do not count against a phrase.
-            var words = ListingAnalysis.Terms(ListingAnalysis.Title, text);
-            if (words.Count > 1 && words.All(w => MeaningfulTerms.WhyNot(w) is "stopword" or "number")) return;
+            if (phrase && SaysNothing(text)) return;
             concepts[text] = new Concept(text, surface, weight(text), declared);
         }
 
-        foreach (var keyword in listing.Keywords) Add(Normalize(keyword), keyword.Trim(), declared: true);
-        foreach (var (text, surface) in KnownKeywordsIn(listing.Title, isKnownKeyword)) Add(text, surface, declared: false);
-        foreach (var (term, surface) in headlineWords ?? HeadlineWords(listing)) Add(term, surface, declared: false);
+        foreach (var keyword in listing.Keywords) Add(Normalize(keyword), keyword.Trim(), declared: true, phrase: true);
+        foreach (var (text, surface) in KnownKeywordsIn(listing.Title, isKnownKeyword)) Add(text, surface, declared: false, phrase: true);
+        foreach (var (term, surface) in headlineWords ?? HeadlineWords(listing)) Add(term, surface, declared: false, phrase: false);
         return [.. concepts.Values];
     }
+
+    static bool SaysNothing(string phrase)
+    {
+        if (EmptyPhrases.TryGetValue(phrase, out var empty)) return empty;
+        empty = ListingAnalysis.Terms(ListingAnalysis.Title, phrase) is { Count: > 1 } words
+            && words.All(w => MeaningfulTerms.WhyNot(w) is "stopword" or "number");
+        if (EmptyPhrases.Count < 100_000) EmptyPhrases.TryAdd(phrase, empty);
+        return empty;
+    }
+
+    // Keywords recur across the market: each is segmented once, not once per match it is a candidate of.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> EmptyPhrases = new(StringComparer.Ordinal);
 
     /// <summary>The SmartCn words of a listing's title and keywords, with what the author wrote.</summary>
     public static List<(string Term, string Surface)> HeadlineWords(ListingDocument listing) =>
