@@ -233,11 +233,12 @@ public sealed partial class ListingIndex : IDisposable
             return weights[text] = Math.Min(1, Idf(df) / Idf(1));
         }
 
-        static int DocFreq(TermLookup terms, string text)
-        {
-            var df = Math.Max(terms.CachedDocFreq(Title, text), Math.Max(terms.CachedDocFreq(Keywords, text), terms.CachedDocFreq(WholeKeywordField, text)));
-            return text.Length == 2 && !text.Any(char.IsAsciiLetterOrDigit) ? Math.Max(df, terms.CachedDocFreq(Body + Bigrams, text)) : df;
-        }
+        static int DocFreq(TermLookup terms, string text) =>
+            terms.CachedDocFreq(text, text.Length == 2 && !text.Any(char.IsAsciiLetterOrDigit) ? TwoCharacterConceptFields : ConceptFields);
+
+        // A concept's fields: a word of the title or keywords, a whole keyword, and for two Chinese characters a bigram of the text.
+        static readonly string[] ConceptFields = [Title, Keywords, WholeKeywordField];
+        static readonly string[] TwoCharacterConceptFields = [Title, Keywords, WholeKeywordField, Body + Bigrams];
     }
 
     /// <summary>One searcher for the whole read: term statistics and the search see the same segments.</summary>
@@ -348,23 +349,24 @@ public sealed partial class ListingIndex : IDisposable
         }
 
         /// <summary>
-        /// The same, remembered per segment: a segment never changes its terms, so what one match looked up serves the
-        /// next (the evidence of 20 candidates asks for a few hundred concepts; seeking each in every segment was
-        /// two thirds of a match's time at 100k listings). Deletions do not change a segment's document frequency.
+        /// How many listings hold <paramref name="text"/> in any of <paramref name="fields"/>: per segment the most of
+        /// its fields, summed over segments; remembered per segment, since a segment never changes its terms (and
+        /// deletions do not change its document frequencies). The evidence of 20 candidates asks for a few hundred
+        /// concepts; seeking each in every segment and field was two thirds of a match's time at 100k listings.
         /// </summary>
-        public int CachedDocFreq(string field, string term)
+        public int CachedDocFreq(string text, string[] fields)
         {
-            var key = field + "\u0001" + term;
             var count = 0;
-            var segments = Segments(field);
             BytesRef? bytes = null;
-            for (var i = 0; i < segments.Length; i++)
+            for (var i = 0; i < reader.Leaves.Count; i++)
             {
-                var known = SegmentDocFreqs.GetValue(reader.Leaves[i].AtomicReader.CoreCacheKey, _ => new());
-                if (!known.TryGetValue(key, out var df))
+                var known = SegmentDocFreqs.GetValue(reader.Leaves[i].AtomicReader.CoreCacheKey, _ => new(StringComparer.Ordinal));
+                if (!known.TryGetValue(text, out var df))
                 {
-                    df = segments[i] is { } segment && segment.SeekExact(bytes ??= new BytesRef(term)) ? segment.DocFreq : 0;
-                    if (known.Count < MaxCachedTermsPerSegment) known.TryAdd(key, df);
+                    bytes ??= new BytesRef(text);
+                    foreach (var field in fields)
+                        if (Segments(field)[i] is { } segment && segment.SeekExact(bytes)) df = Math.Max(df, segment.DocFreq);
+                    if (known.Count < MaxCachedTermsPerSegment) known.TryAdd(text, df);
                 }
                 count += df;
             }
