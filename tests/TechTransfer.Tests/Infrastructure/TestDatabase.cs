@@ -44,6 +44,19 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // FORCE may not terminate an autovacuum worker that is analysing the fresh tables (42501: it runs as no role
+        // of ours); the worker is done in moments.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 }
