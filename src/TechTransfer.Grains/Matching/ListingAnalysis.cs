@@ -58,17 +58,61 @@ public static class ListingAnalysis
     /// Each analysed term with the text it came from: SmartCn stems English ("detection" → "detect"), and
     /// explanations and highlights must show what the user wrote.
     /// </summary>
-    public static List<(string Term, string Surface)> Tokens(string field, string text)
+    public static List<(string Term, string Surface)> Tokens(string field, string text) =>
+        [.. Analyse(field, text).Select(t => (t.Term, t.Surface))];
+
+    /// <summary>One analysed token: the term, what the author wrote, and how far it moved from the token before.</summary>
+    public sealed record Token(string Term, string Surface, int PositionIncrement);
+
+    /// <summary>The analysed tokens of <paramref name="text"/> for <paramref name="field"/>, in order, with repeats.</summary>
+    public static List<Token> Analyse(string field, string text)
     {
-        var tokens = new List<(string, string)>();
+        var tokens = new List<Token>();
         if (string.IsNullOrWhiteSpace(text)) return tokens;
         using var stream = Analyzer.GetTokenStream(field, new StringReader(text));
         var term = stream.AddAttribute<ICharTermAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();
+        var position = stream.AddAttribute<IPositionIncrementAttribute>();
         stream.Reset();
-        while (stream.IncrementToken()) tokens.Add((term.ToString(), text[offset.StartOffset..offset.EndOffset]));
+        while (stream.IncrementToken())
+            tokens.Add(new Token(term.ToString(), text[offset.StartOffset..offset.EndOffset], position.PositionIncrement));
         stream.End();
         return tokens;
+    }
+
+    /// <summary>
+    /// Tokens analysed once, indexed as they are: a listing's title and keyword words are both indexed and stored
+    /// (for match evidence), and SmartCn is the slow part of indexing.
+    /// </summary>
+    public sealed class AnalysedStream : TokenStream
+    {
+        readonly IReadOnlyList<Token> tokens;
+        readonly ICharTermAttribute term;
+        readonly IPositionIncrementAttribute position;
+        int next;
+
+        public AnalysedStream(IReadOnlyList<Token> tokens)
+        {
+            this.tokens = tokens;
+            term = AddAttribute<ICharTermAttribute>();
+            position = AddAttribute<IPositionIncrementAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            if (next >= tokens.Count) return false;
+            ClearAttributes();
+            var token = tokens[next++];
+            term.SetEmpty().Append(token.Term);
+            position.PositionIncrement = token.PositionIncrement;
+            return true;
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            next = 0;
+        }
     }
 
     /// <summary>Standard tokenizer → width-normalised, lower-cased CJK bigrams (unigrams for lone characters).</summary>

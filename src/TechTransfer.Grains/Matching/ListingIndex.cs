@@ -429,11 +429,22 @@ public sealed partial class ListingIndex : IDisposable
         if (listing.RegionCode is { } region) doc.Add(new StringField(RegionField, region, Field.Store.NO));
         if (listing.Price is { } price) doc.Add(new DoubleField(PriceField, (double)price, Field.Store.NO));
         foreach (var keyword in listing.Keywords) doc.Add(new StringField(WholeKeywordField, Normalize(keyword), Field.Store.NO));
-        // The headline's words, analysed once here rather than for every match it is a candidate of (SmartCn is slow).
-        doc.Add(new StoredField(HeadlineWordsField, string.Join('\n',
-            TextEvidence.HeadlineWords(listing).Select(w => w.Term == w.Surface ? w.Term : w.Term + "\t" + w.Surface))));
         var texts = new Dictionary<string, string> { [Title] = listing.Title, [Body] = listing.Body, [Keywords] = string.Join(' ', listing.Keywords) };
-        foreach (var (field, source, _) in TextFields) doc.Add(new TextField(field, texts[source], Field.Store.NO));
+        // The title's and keywords' words are analysed once: indexed, and stored as the headline's words for the evidence
+        // of every match the listing is a candidate of (SmartCn is the slow part of indexing).
+        var headline = new List<Token>();
+        foreach (var (field, source, _) in TextFields)
+        {
+            if (IsBigramField(field))
+            {
+                doc.Add(new TextField(field, texts[source], Field.Store.NO));
+                continue;
+            }
+            var words = Analyse(field, texts[source]);
+            doc.Add(new TextField(field, new AnalysedStream(words)));
+            headline.AddRange(words);
+        }
+        doc.Add(new StoredField(HeadlineWordsField, string.Join('\n', headline.Select(w => w.Term == w.Surface ? w.Term : w.Term + "\t" + w.Surface))));
         return doc;
     }
 

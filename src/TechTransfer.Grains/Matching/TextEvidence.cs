@@ -61,9 +61,12 @@ public static class TextEvidence
     // Keywords recur across the market: each is segmented once, not once per match it is a candidate of.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> EmptyPhrases = new(StringComparer.Ordinal);
 
-    /// <summary>The SmartCn words of a listing's title and keywords, with what the author wrote.</summary>
+    /// <summary>The SmartCn words of a listing's title and keywords, with what the author wrote, as the index holds them.</summary>
     public static List<(string Term, string Surface)> HeadlineWords(ListingDocument listing) =>
-        ListingAnalysis.Tokens(ListingAnalysis.Title, listing.Title + "\n" + string.Join('\n', listing.Keywords));
+    [
+        .. ListingAnalysis.Tokens(ListingAnalysis.Title, listing.Title),
+        .. ListingAnalysis.Tokens(ListingAnalysis.Keywords, string.Join(' ', listing.Keywords)),
+    ];
 
     /// <summary>The evidence that <paramref name="achievement"/> and <paramref name="demand"/> are about the same thing.</summary>
     /// <param name="common">The specificity of a word that one listing in a hundred uses.</param>
