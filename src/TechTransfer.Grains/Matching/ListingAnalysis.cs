@@ -61,8 +61,8 @@ public static class ListingAnalysis
     public static List<(string Term, string Surface)> Tokens(string field, string text) =>
         [.. Analyse(field, text).Select(t => (t.Term, t.Surface))];
 
-    /// <summary>One analysed token: the term, what the author wrote, and how far it moved from the token before.</summary>
-    public sealed record Token(string Term, string Surface, int PositionIncrement);
+    /// <summary>One analysed token: the term, what the author wrote (and where), and how far it moved from the token before.</summary>
+    public sealed record Token(string Term, string Surface, int PositionIncrement, int Start, int End);
 
     /// <summary>The analysed tokens of <paramref name="text"/> for <paramref name="field"/>, in order, with repeats.</summary>
     public static List<Token> Analyse(string field, string text)
@@ -75,7 +75,7 @@ public static class ListingAnalysis
         var position = stream.AddAttribute<IPositionIncrementAttribute>();
         stream.Reset();
         while (stream.IncrementToken())
-            tokens.Add(new Token(term.ToString(), text[offset.StartOffset..offset.EndOffset], position.PositionIncrement));
+            tokens.Add(new Token(term.ToString(), text[offset.StartOffset..offset.EndOffset], position.PositionIncrement, offset.StartOffset, offset.EndOffset));
         stream.End();
         return tokens;
     }

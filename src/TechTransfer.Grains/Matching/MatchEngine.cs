@@ -78,7 +78,7 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
             .Take(k)
             .Select(m =>
             {
-                string[] terms = [.. m.Evidence.Shared.Take(8).Select(c => c.Surface)];
+                var terms = TextEvidence.ShownTerms(m.Evidence, m.Demand, m.Achievement, max: 8);
                 return new MatchCandidate(m.Achievement.Id, m.Demand.Id, m.Score, m.Achievement.Title, m.Demand.Title,
                     new MatchExplanation(terms, Snippet(m.Achievement, terms), Snippet(m.Demand, terms), m.Criteria, Math.Round(m.Text, 3),
                         Reason(terms, m.Criteria)),

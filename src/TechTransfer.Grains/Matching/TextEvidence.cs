@@ -74,9 +74,7 @@ public static class TextEvidence
         ListingDocument demand, IReadOnlyList<Concept> demandConcepts, ListingDocument achievement, IReadOnlyList<Concept> achievementConcepts,
         double common)
     {
-        var (demandFull, achievementFull) = (FullText(demand), FullText(achievement));
-        // Lower case keeps every position, so a place found here is the same place in what the author wrote.
-        var (demandText, achievementText) = (demandFull.ToLowerInvariant(), achievementFull.ToLowerInvariant());
+        var (demandText, achievementText) = (FullText(demand).ToLowerInvariant(), FullText(achievement).ToLowerInvariant());
         var (demandFound, demandTotal) = Covered(demandConcepts, achievementText);
         var (achievementFound, achievementTotal) = Covered(achievementConcepts, demandText);
         var shared = new Dictionary<string, Concept>(StringComparer.Ordinal);
@@ -89,18 +87,33 @@ public static class TextEvidence
             achievementTotal == 0 ? 0 : achievementFound / achievementTotal,
             shared.Values.Where(c => c.Declared).Sum(c => c.Weight),
             shared.Values.Sum(c => Math.Max(0, c.Weight - common)),
-            Telling(shared.Values.Select(c => c.Declared ? c : Widened(c, demandText, achievementText, demandFull))));
+            Telling(shared.Values));
     }
 
     /// <summary>
-    /// A shared word shown as the longest text both sides hold around it: SmartCn cuts words it does not know into
-    /// pieces (尖晶石 → 尖 + 晶石, 溶胶凝胶法制备 → … 法制 …), and a piece means nothing to a reader while the whole does.
-    /// Function characters at either end (的, 和, 在…) are left out.
+    /// The shared terms as a reader should see them, most telling first: declared keywords whole; any other shared word
+    /// as the longest run of whole words both sides hold around it (SmartCn cuts words it does not know: 尖晶石 →
+    /// 尖 + 晶石); and not at all where the word is only a piece across two words of the text (法制 in 溶胶凝胶法制备).
+    /// Only for the pairs that are kept: it segments text again.
     /// </summary>
-    static Concept Widened(Concept c, string demandText, string achievementText, string demandFull)
+    public static string[] ShownTerms(PairEvidence evidence, ListingDocument demand, ListingDocument achievement, int max)
     {
-        var (bestStart, bestLength) = (-1, c.Text.Length);
-        for (var i = demandText.IndexOf(c.Text, StringComparison.Ordinal); i >= 0; i = demandText.IndexOf(c.Text, i + 1, StringComparison.Ordinal))
+        var demandFull = FullText(demand);
+        var (demandText, achievementText) = (demandFull.ToLowerInvariant(), FullText(achievement).ToLowerInvariant());
+        var shown = new List<Concept>();
+        foreach (var c in evidence.Shared)
+            if (c.Declared) shown.Add(c);
+            else if (Widened(c, demandText, achievementText, demandFull) is { } whole) shown.Add(whole);
+        // Were every shared word a piece, the pieces are still what the pair shares: better than no reason.
+        return [.. Telling(shown.Count > 0 ? shown.DistinctBy(c => c.Text) : evidence.Shared).Take(max).Select(c => c.Surface)];
+    }
+
+    static Concept? Widened(Concept c, string demandText, string achievementText, string demandFull)
+    {
+        var (start, length) = (demandText.IndexOf(c.Text, StringComparison.Ordinal), c.Text.Length);
+        if (start < 0) return c;
+        // The longest text around the word that both sides hold.
+        for (var i = start; i >= 0; i = demandText.IndexOf(c.Text, i + 1, StringComparison.Ordinal))
             for (var j = achievementText.IndexOf(c.Text, StringComparison.Ordinal); j >= 0; j = achievementText.IndexOf(c.Text, j + 1, StringComparison.Ordinal))
             {
                 var (left, right) = (0, 0);
@@ -109,11 +122,23 @@ public static class TextEvidence
                 while (i + c.Text.Length + right < demandText.Length && j + c.Text.Length + right < achievementText.Length
                        && Joins(demandText[i + c.Text.Length + right]) && demandText[i + c.Text.Length + right] == achievementText[j + c.Text.Length + right]
                        && c.Text.Length + left + right < MaxKeywordLength) right++;
-                if (c.Text.Length + left + right > bestLength) (bestStart, bestLength) = (i - left, c.Text.Length + left + right);
+                if (c.Text.Length + left + right > length) (start, length) = (i - left, c.Text.Length + left + right);
             }
-        if (bestStart < 0) return c;
-        var surface = demandFull.Substring(bestStart, bestLength);
-        return MeaningfulTerms.IsMeaningful(surface) ? c with { Text = surface.ToLowerInvariant(), Surface = surface } : c;
+        var span = demandFull.Substring(start, length);
+        var at = span.ToLowerInvariant().IndexOf(c.Text, StringComparison.Ordinal);
+        var (from, to) = (at, at + c.Text.Length);
+        // Whole words only: a word of the span that crosses the concept's edge means the concept is a piece of two words.
+        var words = ListingAnalysis.Analyse(ListingAnalysis.Title, span);
+        if (words.Any(w => w.Start < from && w.End > from || w.Start < to && w.End > to)) return null;
+        // Then grow by the meaningful words that touch it on either side.
+        for (var grown = true; grown;)
+        {
+            grown = false;
+            if (words.LastOrDefault(w => w.End == from) is { } before && MeaningfulTerms.IsMeaningful(before.Surface)) (from, grown) = (before.Start, true);
+            if (words.FirstOrDefault(w => w.Start == to) is { } after && MeaningfulTerms.IsMeaningful(after.Surface)) (to, grown) = (after.End, true);
+        }
+        var surface = span[from..to];
+        return c with { Text = surface.ToLowerInvariant(), Surface = surface };
     }
 
     static bool Joins(char c) => char.IsLetterOrDigit(c) && !MeaningfulTerms.IsStopword(c.ToString());
