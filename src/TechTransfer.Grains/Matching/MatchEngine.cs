@@ -6,14 +6,11 @@ namespace TechTransfer.Matching;
 
 public sealed class MatchingOptions
 {
-    /// <summary>Matches scoring below this (0–100) are not kept.</summary>
+    /// <summary>Matches scoring below this (0–100) are neither kept nor pushed (docs/matching.md: the threshold curve).</summary>
     public int Threshold { get; set; } = 20;
 
     /// <summary>How many matches a newly published listing keeps at most.</summary>
     public int TopK { get; set; } = 10;
-
-    /// <summary>Share of text relevance in the score; the rest is structured compatibility.</summary>
-    public double TextWeight { get; set; } = 0.65;
 
     /// <summary>
     /// A stored match whose announcement has not succeeded by then is announced by the outbox sweep (MatchOutbox).
