@@ -93,7 +93,7 @@ public sealed partial class ListingIndex : IDisposable
     readonly System.Threading.Lock gate = new();
     // Every keyword any listing has declared: the market's vocabulary of technical terms, spotted in titles by
     // matching. It only grows (a withdrawn listing's keywords stay words of the trade); a hash lookup per substring
-    // instead of a term-dictionary seek per substring and shard (the evidence of 30 candidates per match).
+    // instead of a term-dictionary seek per substring and shard (for the evidence of every candidate of a match).
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords = new(StringComparer.Ordinal);
 
     /// <summary>
