@@ -242,18 +242,28 @@ public static class SoakCommand
     /// <summary>
     /// Waits until no stored match is still to be announced (the outbox retries a failed announcement after
     /// TechTransfer:Matching:AnnounceRetryAfter, 30 s) and the clients have received nothing new for 5 s; at most
-    /// 3 minutes. Returns how many announcements are still outstanding.
+    /// 3 minutes. Returns how many announcements are still outstanding (−1: PostgreSQL never let the observer in).
     /// </summary>
     static async Task<long> SettleAsync(SoakClients clients, string connectionString)
     {
         await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
         var clock = Stopwatch.StartNew();
         var seen = -1;
-        long outstanding;
+        long outstanding = -1;
         while (true)
         {
-            await using (var count = db.CreateCommand("SELECT count(*) FROM tt_match WHERE announce_due IS NOT NULL"))
+            try
+            {
+                await using var count = db.CreateCommand("SELECT count(*) FROM tt_match WHERE announce_due IS NOT NULL");
                 outstanding = (long)(await count.ExecuteScalarAsync())!;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.TooManyConnections)
+            {
+                // The observer, not the network, is refused: the three hosts' pools hold every connection the soak's
+                // PostgreSQL allows (the connection budget is issue 17's); look again in a moment.
+                Log("settle: PostgreSQL has no connection for the observer (53300); trying again");
+                outstanding = -1;
+            }
             if ((outstanding == 0 && clients.Received == seen) || clock.Elapsed > TimeSpan.FromMinutes(3)) return outstanding;
             seen = clients.Received;
             await Task.Delay(TimeSpan.FromSeconds(5));
