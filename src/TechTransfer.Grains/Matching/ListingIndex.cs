@@ -194,7 +194,7 @@ public sealed partial class ListingIndex : IDisposable
             var spotted = KnownKeywords(terms, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
             var query = TextQuery(terms, weighted, spotted);
             if (query is null) return (IReadOnlyList<EvidencedHit>)[];
-            var hits = Run(searcher, query, filter, 0, take, withFacets: false).Hits;
+            var hits = Top(searcher, query, filter, take);
             var sourceConcepts = market.ConceptsOf(source);
             return [.. hits.Select(hit =>
             {
@@ -311,21 +311,19 @@ public sealed partial class ListingIndex : IDisposable
         return query.Clauses.Count == 0 ? null : query;
     }
 
-    static (IReadOnlyList<IndexHit> Hits, int Total, Facets Facets) Run(IndexSearcher searcher, Query text, SearchFilter filter, int skip, int take, bool withFacets)
+    /// <summary>The best <paramref name="take"/> hits of a query-by-document, with their stored view and headline words.</summary>
+    static List<IndexHit> Top(IndexSearcher searcher, Query text, SearchFilter filter, int take)
     {
         var filters = FilterQuery(filter);
         var query = filters.Clauses.Count == 0 ? text : new FilteredQuery(text, new QueryWrapperFilter(filters));
         // Out of order: lets an unfiltered disjunction use BooleanScorer, several times faster than the heap scorer.
-        var top = TopScoreDocCollector.Create(Math.Max(skip + take, 1), docsScoredInOrder: false);
-        var facets = new FacetCollector();
-        searcher.Search(query, withFacets ? MultiCollector.Wrap(top, facets) : top);
-        var docs = top.GetTopDocs(skip, take);
-        var hits = docs.ScoreDocs.Select(d =>
+        var top = TopScoreDocCollector.Create(Math.Max(take, 1), docsScoredInOrder: false);
+        searcher.Search(query, top);
+        return [.. top.GetTopDocs(0, take).ScoreDocs.Select(d =>
         {
             var stored = searcher.Doc(d.Doc);
             return new IndexHit(FromLucene(filter.Kind, stored), d.Score, HeadlineWordsOf(stored));
-        }).ToList();
-        return (hits, docs.TotalHits, facets.Result());
+        })];
     }
 
     /// <summary>
@@ -473,43 +471,6 @@ public sealed partial class ListingIndex : IDisposable
     sealed class Bm25SearcherFactory : SearcherFactory
     {
         public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = Bm25 };
-    }
-
-    /// <summary>Counts hits by TechField, region and TRL from doc values, alongside the top-k collector.</summary>
-    sealed class FacetCollector : ICollector
-    {
-        readonly Dictionary<string, int> techFields = [], regions = [], trls = [];
-        SortedDocValues? techField, region;
-        NumericDocValues? trl;
-        readonly BytesRef scratch = new();
-
-        public bool AcceptsDocsOutOfOrder => true;
-
-        public void SetScorer(Scorer scorer) { }
-
-        public void SetNextReader(AtomicReaderContext context)
-        {
-            techField = context.AtomicReader.GetSortedDocValues(TechFieldField);
-            region = context.AtomicReader.GetSortedDocValues(RegionField);
-            trl = context.AtomicReader.GetNumericDocValues(TrlField);
-        }
-
-        public void Collect(int doc)
-        {
-            Add(techFields, techField, doc);
-            Add(regions, region, doc);
-            if (trl is not null) trls[trl.Get(doc).ToString()] = trls.GetValueOrDefault(trl.Get(doc).ToString()) + 1;
-        }
-
-        void Add(Dictionary<string, int> counts, SortedDocValues? values, int doc)
-        {
-            if (values is null) return;
-            values.Get(doc, scratch);
-            var key = scratch.Utf8ToString();
-            if (key.Length > 0) counts[key] = counts.GetValueOrDefault(key) + 1;
-        }
-
-        public Facets Result() => new(techFields, regions, trls);
     }
 }
 
