@@ -28,6 +28,7 @@ SiloConfig.AddTo(builder);
 
 var connectionString = GrainServices.ConnectionString(builder.Configuration);
 await SiloConfig.MigrateWithRetryAsync(connectionString);
+Console.WriteLine($"database: connection budget {await ConnectionBudget.ApplyAsync(builder.Configuration, GrainServices.ConnectionName)}");
 builder.AddTechTransferAuth(await TokenIssuer.LoadSigningKeyAsync(connectionString));
 builder.AddTechTransferRateLimits();
 builder.AddTechTransferTelemetry();

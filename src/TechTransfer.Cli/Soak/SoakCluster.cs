@@ -21,7 +21,8 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
     /// <summary>Host starts that failed and were tried again.</summary>
     public int Restarts { get; private set; }
 
-    static readonly Dictionary<string, string> Environment = new();
+    /// <summary>Each host takes its share of the soak's PostgreSQL (Database/ConnectionBudget.cs).</summary>
+    readonly Dictionary<string, string> environment = new() { ["TechTransfer__Database__Hosts"] = size.ToString() };
 
     /// <summary>Starts host <paramref name="i"/> and waits until it answers (its replica loaded, demo accounts there).</summary>
     public async Task StartAsync(int i, bool build = false)
@@ -33,7 +34,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
             try
             {
                 hosts[i] = await BenchHost.StartAsync(connectionString, build && attempt == 1, TimeSpan.FromMinutes(5), firstPort + i,
-                    clusterId: "techtransfer-soak", environment: Environment, logName: "soak-host");
+                    clusterId: "techtransfer-soak", environment: environment, logName: "soak-host");
                 return;
             }
             catch (Commands.CommandException e) when (attempt < 3)
@@ -64,7 +65,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
     /// <summary>Waits until every running host reports <paramref name="silos"/> active silos; returns the seconds it took.</summary>
     public async Task<double> WaitForSilosAsync(int silos, TimeSpan within)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = OperatorToken.Client(null, TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < within)
         {

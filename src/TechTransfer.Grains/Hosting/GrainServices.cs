@@ -21,10 +21,18 @@ public static class GrainServices
         ?? throw new InvalidOperationException(
             $"No connection string '{ConnectionName}': set ConnectionStrings__{ConnectionName} or use scripts/start.");
 
+    /// <summary>The host's own pool, sized by <see cref="Database.ConnectionBudget"/> when the host applied one.</summary>
+    static string DataSourceConnectionString(IConfiguration configuration)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString(configuration));
+        if (configuration.GetValue<int?>($"{Database.ConnectionBudget.Section}:DataSourcePoolSize") is { } size) builder.MaxPoolSize = size;
+        return builder.ConnectionString;
+    }
+
     /// <summary>What grains need from the host, registered identically by the server, the CLI and the tests.</summary>
     public static IServiceCollection AddGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(_ => NpgsqlDataSource.Create(ConnectionString(configuration)));
+        services.TryAddSingleton(_ => NpgsqlDataSource.Create(DataSourceConnectionString(configuration)));
         services.TryAddSingleton<ListingProjection>();
         services.TryAddSingleton(_ => RegionDirectory.Load(
             configuration["TechTransfer:RegionsFile"] ?? Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json")));
