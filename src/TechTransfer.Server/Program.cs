@@ -30,6 +30,7 @@ var connectionString = GrainServices.ConnectionString(builder.Configuration);
 await SiloConfig.MigrateWithRetryAsync(connectionString);
 Console.WriteLine($"database: connection budget {await ConnectionBudget.ApplyAsync(builder.Configuration, GrainServices.ConnectionName)}");
 builder.AddTechTransferAuth(await TokenIssuer.LoadSigningKeyAsync(connectionString));
+builder.AddTrustedProxies();
 builder.AddTechTransferRateLimits();
 builder.AddTechTransferTelemetry();
 
@@ -50,6 +51,7 @@ builder.Services.AddProblemDetails();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
 var app = builder.Build();
+app.UseTrustedProxies();
 app.UseProblemResults();
 app.UseDefaultFiles();
 app.UseStaticFiles();
