@@ -197,7 +197,7 @@ public static class SoakCommand
     /// <summary>Each host's /metrics as Prometheus scrapes it: per meter, the sum over its series (0 when absent).</summary>
     static async Task<Dictionary<string, Dictionary<string, double>>> ScrapeMetersAsync(IReadOnlyList<Uri> hosts)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = PushBench.OperatorToken.Client(null, TimeSpan.FromSeconds(10));
         var result = new Dictionary<string, Dictionary<string, double>>();
         foreach (var host in hosts)
         {

@@ -95,6 +95,7 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["Orleans__Endpoints__SiloPort"] = (httpPort + 6000).ToString();
         start.Environment["Orleans__Endpoints__GatewayPort"] = (httpPort + 25000).ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment[OperatorToken.EnvironmentVariable] = OperatorToken.Value;
         // Thousands of clients share the loopback address: the per-IP limit would refuse them.
         start.Environment["TechTransfer__RateLimits__PerIpPermitsPerMinute"] = "100000000";
         start.Environment["TechTransfer__RateLimits__AnonymousPermitsPerMinute"] = "100000000";
@@ -126,7 +127,7 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>Ready: the replica has loaded every published listing, and the demo accounts are seeded.</summary>
     async Task WaitUntilReadyAsync(TimeSpan within)
     {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = OperatorToken.Client(Url, TimeSpan.FromSeconds(5));
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < within)
         {

@@ -24,7 +24,7 @@ public sealed class HostSampler : IAsyncDisposable
 
     public static async Task<HostSampler> StartAsync(Uri server)
     {
-        var sampler = new HostSampler(new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(10) });
+        var sampler = new HostSampler(OperatorToken.Client(server, TimeSpan.FromSeconds(10)));
         sampler.Record(await sampler.ReadAsync());
         return sampler;
     }

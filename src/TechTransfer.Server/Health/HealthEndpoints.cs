@@ -13,15 +13,36 @@ public static class HealthEndpoints
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        // Probes are never rate limited: a load balancer asking often must not take a host out of service.
+        // Probes are never rate limited: a load balancer asking often must not take a host out of service. They say
+        // only live / ready; the details (silo address, memory, connections) are for operators (OperatorAccess).
         var health = app.MapGroup("/health").WithTags("Health").DisableRateLimiting();
-        health.MapGet("/", ReportAsync);
+        health.MapGet("/", ReportAsync).AddEndpointFilter<OperatorAccess>();
         health.MapGet("/live", () => TypedResults.Ok(new { status = "live" }));
-        health.MapGet("/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica, InboxRelay relay, CancellationToken c) =>
+        health.MapGet("/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
+            InboxRelay relay, CancellationToken c) =>
         {
-            var report = await CheckAsync(db, membership, silo, replica, relay, c);
-            return report.Status == "ready" ? Results.Ok(report) : Results.Json(report, statusCode: 503);
+            var report = await ReadinessAsync(db, membership, silo, replica, relay);
+            return report.Status == "ready" ? Results.Ok(new { status = report.Status }) : Results.Json(new { status = report.Status }, statusCode: 503);
         });
+    }
+
+    static Task<HealthReport>? lastReadiness;
+    static long lastReadinessAt;
+
+    /// <summary>
+    /// Anyone may ask /health/ready as often as they like, so its database check is shared: at most one per second per
+    /// host, however many probes (or attackers) ask.
+    /// </summary>
+    static Task<HealthReport> ReadinessAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
+        InboxRelay relay)
+    {
+        var now = Environment.TickCount64;
+        var last = Volatile.Read(ref lastReadiness);
+        if (last is not null && now - Interlocked.Read(ref lastReadinessAt) < 1000) return last;
+        var check = CheckAsync(db, membership, silo, replica, relay, CancellationToken.None);
+        Volatile.Write(ref lastReadiness, check);
+        Interlocked.Exchange(ref lastReadinessAt, now);
+        return check;
     }
 
     static async Task<IResult> ReportAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,

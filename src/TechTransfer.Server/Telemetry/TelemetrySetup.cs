@@ -6,7 +6,7 @@ namespace TechTransfer.Telemetry;
 /// <summary>
 /// OpenTelemetry metrics: the network's own (publishes, matches, push latency, index lag) with Orleans' (grain
 /// activations, messaging), ASP.NET Core's, SignalR's, Npgsql's and the runtime's. Scraped at /metrics
-/// (Prometheus text; aggregate counts only, no user data) and pushed by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// by operators (Prometheus text; aggregate counts only, no user data) and pushed by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -28,6 +28,11 @@ public static class TelemetrySetup
             });
     }
 
+    /// <summary>Operators only (<see cref="Health.OperatorAccess"/>); a scraper with the token is never turned away by the rate limits.</summary>
     public static void MapMetrics(this WebApplication app) =>
-        app.MapPrometheusScrapingEndpoint("/metrics").DisableRateLimiting(); // a scraper must never be turned away
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (http, next) =>
+        {
+            if (Health.OperatorAccess.IsOperator(http, app.Configuration)) await next(http);
+            else await Problems.ProblemResults.Create(Problems.ProblemCodes.NotFound).ExecuteAsync(http);
+        }), optionsName: null).DisableRateLimiting();
 }

@@ -62,7 +62,19 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("TechTransfer:RateLimits:PerIpPermitsPerMinute", "1000000");
             builder.UseSetting("TechTransfer:RateLimits:AnonymousPermitsPerMinute", "1000000");
             builder.UseSetting("TechTransfer:RateLimits:PermitsPerMinute", "1000000");
+            builder.UseSetting("TechTransfer:Operations:Token", OperatorToken);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
+        }
+
+        /// <summary>Opens /metrics and the detailed /health (Health/OperatorAccess.cs).</summary>
+        public const string OperatorToken = "test-operator-token-6b1f";
+
+        /// <summary>A client of the operator endpoints.</summary>
+        public HttpClient Operator()
+        {
+            var client = CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorToken);
+            return client;
         }
 
         /// <summary>A client signed in as a demo account (Bearer token).</summary>

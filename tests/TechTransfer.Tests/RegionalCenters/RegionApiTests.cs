@@ -31,7 +31,7 @@ public sealed class RegionApiTests(ApiFixture api)
     [Fact]
     public async Task Health_reports_the_database_and_one_active_silo_and_the_openapi_document_is_served()
     {
-        var health = await (await api.Anonymous().GetAsync("/health")).BodyAsync();
+        var health = await (await api.Host.Operator().GetAsync("/health")).BodyAsync();
         Assert.True(health.GetProperty("database").GetBoolean());
         Assert.Equal(1, health.GetProperty("activeSilos").GetInt32());
         Assert.True(health.GetProperty("searchReady").GetBoolean());

@@ -14,7 +14,7 @@ public sealed class MetricsTests(ApiFixture api)
 {
     async Task<string> ScrapeAsync()
     {
-        var response = await api.Anonymous().GetAsync("/metrics");
+        var response = await api.Host.Operator().GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }
