@@ -14,4 +14,6 @@ COPY --from=build /app/cli /app/cli
 ENV TechTransfer__Mode=cluster
 EXPOSE 8080 11111 30000
 WORKDIR /app/server
+# Not root: the runtime image's unprivileged "app" user (8080 needs no privilege; the host writes no files).
+USER $APP_UID
 ENTRYPOINT ["dotnet", "/app/server/TechTransfer.Server.dll"]
