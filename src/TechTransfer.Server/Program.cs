@@ -58,6 +58,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseMiddleware<LoadShedding>();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi();
 app.MapHealth();

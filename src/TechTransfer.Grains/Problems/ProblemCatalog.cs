@@ -17,6 +17,7 @@ public static class ProblemCodes
     public const string TooLarge = "too-large";
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string Unavailable = "unavailable";
+    public const string Overloaded = "overloaded";
     public const string IdempotencyKeyInvalid = "idempotency-key-invalid";
     public const string IdempotencyKeyReused = "idempotency-key-reused";
     public const string IdempotencyKeyInFlight = "idempotency-key-in-flight";
@@ -55,6 +56,7 @@ public static class ProblemCatalog
         [ProblemCodes.IdempotencyKeyInFlight] = new(409, "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试", "A request with this Idempotency-Key is still being processed; retry shortly"),
         [ProblemCodes.RateLimited] = new(429, "请求过于频繁，请稍后再试", "Too many requests; slow down and retry later"),
         [ProblemCodes.Unavailable] = new(503, "服务暂时不可用，请稍后重试", "The service is temporarily unavailable; try again shortly"),
+        [ProblemCodes.Overloaded] = new(503, "系统繁忙，您的请求未被处理，请稍后重试", "The network is busy and did not take your request; retry in a moment"),
         [ProblemCodes.Internal] = new(500, "服务器内部错误", "Internal server error"),
         [ProblemCodes.NotVerified] = new(403, "仅限已认证的机构参与交易", "Only verified organizations may take part in this trade"),
         [ProblemCodes.OwnTrade] = new(403, "不能参与本机构发起的交易", "You cannot bid on or accept your own organization's trade"),

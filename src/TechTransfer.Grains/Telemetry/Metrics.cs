@@ -24,6 +24,9 @@ public static class Metrics
         Meter.CreateCounter<long>("techtransfer.matches.announced_late", "{match}", "Matches announced by the outbox sweep");
 
     /// <summary>From an event entering an inbox to its push to a connection (live pushes; resumed backlogs excluded).</summary>
+    public static readonly Counter<long> WritesShed =
+        Meter.CreateCounter<long>("techtransfer.writes.shed", "{request}", "Writes refused with 503 because the host was at capacity");
+
     public static readonly Histogram<double> PushLatency =
         Meter.CreateHistogram<double>("techtransfer.push.latency", "ms", "Inbox event to SignalR push");
 

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using TechTransfer.Tests.Infrastructure;
+
+namespace TechTransfer.Tests.RateLimits;
+
+/// <summary>
+/// Issue 17, item 14: past capacity a host let writes pile up until the callers' 30 s timeouts. Now writes beyond
+/// capacity are refused at once with 503 overloaded (nothing written), and reads are never held back.
+/// </summary>
+public sealed class LoadSheddingTests
+{
+    [Fact]
+    public async Task Writes_beyond_capacity_get_a_fast_503_and_change_nothing_while_reads_are_served()
+    {
+        await using var database = await TestDatabase.CreateAsync("shed");
+        await using var host = new ApiFixture.HostFactory(database.ConnectionString, demoListings: false, new Dictionary<string, string>
+        {
+            ["TechTransfer:LoadShedding:ConcurrentWrites"] = "1",
+            ["TechTransfer:LoadShedding:QueuedWrites"] = "0",
+        });
+        host.StartServer();
+        await host.WaitUntilSeededAsync();
+        var university = await host.SignedInAsync("demo-university");
+        var before = await database.CountAsync("SELECT count(*) FROM tt_listing");
+
+        var writes = Enumerable.Range(0, 24).Select(i => university.PostAsJsonAsync("/api/achievements", Samples.Achievement($"一种锂电池极片缺陷在线检测方法{i}"))).ToList();
+        var reads = Enumerable.Range(0, 8).Select(_ => host.CreateClient().GetAsync("/api/regions")).ToList();
+        var answers = await Task.WhenAll(writes);
+
+        var shed = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(shed);
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.ServiceUnavailable }));
+        foreach (var refusal in shed)
+        {
+            Assert.Equal("overloaded", (await refusal.BodyAsync()).GetProperty("code").GetString());
+            Assert.NotNull(refusal.Headers.RetryAfter);
+        }
+        Assert.All(await Task.WhenAll(reads), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var created = answers.Count(a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(before + created, await database.CountAsync("SELECT count(*) FROM tt_listing"));
+    }
+}
