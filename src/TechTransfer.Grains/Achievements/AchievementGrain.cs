@@ -1,7 +1,9 @@
 using TechTransfer.Accounts;
 using TechTransfer.Listings;
 using TechTransfer.Matching;
+using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Trades;
 using TechTransfer.Vocabulary;
 
 namespace TechTransfer.Achievements;
@@ -34,7 +36,32 @@ public sealed class AchievementGrain(
         return SyncOutcome.Updated;
     }
 
-    public Task<AchievementView> WithdrawAsync(Actor actor) => TakeOffMarketAsync(actor, AchievementStatus.Withdrawn);
+    public async Task<AchievementView> WithdrawAsync(Actor actor)
+    {
+        var view = await TakeOffMarketAsync(actor, AchievementStatus.Withdrawn);
+        // After the state write, so a trade that asks meanwhile already finds the achievement off the market.
+        if (S.OpenTradeId is { } trade) await AchievementTrades.Of(GrainFactory, trade).EndForWithdrawalAsync();
+        return view;
+    }
+
+    public async Task<AchievementView> OpenTradeAsync(Actor actor, string tradeId)
+    {
+        var view = await GetAsync(actor) ?? throw new ProblemException(ProblemCodes.NotFound);
+        if (S.OwnerOrganizationId != actor.OrganizationId) throw new ProblemException(ProblemCodes.Forbidden);
+        if (S.Status != AchievementStatus.Published) throw new ProblemException(ProblemCodes.InvalidTransition);
+        if (S.OpenTradeId is { } open && open != tradeId && await AchievementTrades.Of(GrainFactory, open).IsOpenAsync())
+            throw new ProblemException(ProblemCodes.AchievementInTrade, [new FieldError("achievementId", "in-open-trade", open)]);
+        if (S.OpenTradeId != tradeId)
+        {
+            S.OpenTradeId = tradeId;
+            await WriteBookkeepingAsync();
+        }
+        return view;
+    }
+
+    // An achievement published before trades were recorded has none: its (older) trade may still sell until a new one is opened.
+    public Task<bool> IsOnMarketForAsync(string tradeId) =>
+        Task.FromResult(Exists && S.Status == AchievementStatus.Published && (S.OpenTradeId ?? tradeId) == tradeId);
 
     protected override AchievementView ToView(Actor? viewer)
     {

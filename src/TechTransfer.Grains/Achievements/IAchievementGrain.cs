@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using TechTransfer.Accounts;
 using TechTransfer.Listings;
 
@@ -9,7 +10,21 @@ public interface IAchievementGrain : IListingGrain<AchievementContent, Achieveme
     /// <summary>Creates or brings up to date a listing from an institution's catalogue (idempotent per external id).</summary>
     Task<SyncOutcome> SyncFromCatalogueAsync(Actor actor, AchievementContent content, string externalId);
 
+    /// <summary>Off the market; its open trade ends with it (its bidders are told). A retry finishes what failed.</summary>
     Task<AchievementView> WithdrawAsync(Actor actor);
+
+    /// <summary>
+    /// A trade of <paramref name="actor"/>'s organization takes the published achievement to market. Refused while
+    /// another trade of it is open (409 achievement-in-trade, naming that trade); of concurrent creations one wins.
+    /// </summary>
+    Task<AchievementView> OpenTradeAsync(Actor actor, string tradeId);
+
+    /// <summary>
+    /// Whether <paramref name="tradeId"/> may still sell the achievement: it is published and that trade is its open
+    /// one. Interleaves (a read of memory), so a trade may ask while the achievement waits on that trade.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> IsOnMarketForAsync(string tradeId);
 }
 
 /// <summary>An achievement as the API shows it. Contact is null unless the viewer may see it.</summary>

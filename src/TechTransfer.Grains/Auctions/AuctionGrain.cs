@@ -35,6 +35,7 @@ public sealed class AuctionGrain(
     readonly Dictionary<string, int> bidderNumbers = []; // by organization: "竞买人 n"
     DateTimeOffset endsAt;
     IGrainTimer? endTimer;
+    bool creating;
 
     AuctionState S => state.State;
 
@@ -72,27 +73,33 @@ public sealed class AuctionGrain(
     {
         if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
         terms = terms with { StartsAt = Millis(terms.StartsAt), EndsAt = Millis(terms.EndsAt) };
-        var achievement = await GrainFactory.GetGrain<IAchievementGrain>(terms.AchievementId).GetAsync(actor)
-            ?? throw new ProblemException(ProblemCodes.NotFound);
-        if (achievement.OwnerOrganizationId != actor.OrganizationId) throw new ProblemException(ProblemCodes.Forbidden);
-        if (achievement.Status != nameof(AchievementStatus.Published)) throw new ProblemException(ProblemCodes.InvalidTransition);
         if (terms.EndsAt <= clock.GetUtcNow() || terms.StartsAt >= terms.EndsAt)
             throw ProblemException.Invalid([new FieldError("endsAt", "in-past")]);
-        S.Terms = terms;
-        S.Title = achievement.Title;
-        S.TechField = achievement.TechField;
-        S.Region = achievement.RegionCode;
-        S.SellerOrganizationId = actor.OrganizationId;
-        S.CreatedBy = actor.AccountId;
-        S.CreatedAt = clock.GetUtcNow();
-        S.Status = AuctionStatus.Open;
-        S.Version = 1;
-        endsAt = terms.EndsAt;
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
-        await EnsureReminderAsync();
-        ArmTimer();
-        return View(actor);
+        creating = true; // the achievement may ask whether this trade is open before its state exists
+        try
+        {
+            var achievement = await GrainFactory.GetGrain<IAchievementGrain>(terms.AchievementId).OpenTradeAsync(actor, Id);
+            endsAt = terms.EndsAt;
+            // The backstop first: should a write below fail, a reminder finding no auction just stops.
+            await EnsureReminderAsync();
+            S.Terms = terms;
+            S.Title = achievement.Title;
+            S.TechField = achievement.TechField;
+            S.Region = achievement.RegionCode;
+            S.SellerOrganizationId = actor.OrganizationId;
+            S.CreatedBy = actor.AccountId;
+            S.CreatedAt = clock.GetUtcNow();
+            S.Status = AuctionStatus.Open;
+            S.Version = 1;
+            await state.WriteStateAsync();
+            await hall.WriteAsync(Row());
+            ArmTimer();
+            return View(actor);
+        }
+        finally
+        {
+            creating = false;
+        }
     }
 
     public async Task<AuctionView?> GetAsync(Actor viewer)
@@ -115,6 +122,11 @@ public sealed class AuctionGrain(
             throw new ProblemException(ProblemCodes.TradeClosed);
         }
         if (amount < NextMinimum) throw new ProblemException(ProblemCodes.BidTooLow);
+        if (!await OnMarketAsync())
+        {
+            await EndAsync(withdrawn: true); // the achievement's own call to end it failed or is still on its way
+            throw new ProblemException(ProblemCodes.TradeClosed);
+        }
 
         // Soft close: a bid in the last window moves the end on by the extension.
         var o = options.Value;
@@ -157,11 +169,23 @@ public sealed class AuctionGrain(
         }
         if (S.Status == AuctionStatus.Open && clock.GetUtcNow() < endsAt)
         {
-            ArmTimer(); // early (the end moved): the timer takes it from here, the reminder stays as the backstop
+            // Early: the end moved, or it lies beyond the horizon. Both are armed again for the end (or the next hop).
+            ArmTimer();
+            await EnsureReminderAsync();
             return;
         }
         await EndAsync();
     }
+
+    public Task<bool> IsOpenAsync() => Task.FromResult(creating || (state.RecordExists && S.Status == AuctionStatus.Open));
+
+    public async Task EndForWithdrawalAsync()
+    {
+        if (!state.RecordExists || S.Status != AuctionStatus.Open || await OnMarketAsync()) return; // only its achievement leaving ends it early
+        await EndAsync(withdrawn: true);
+    }
+
+    Task<bool> OnMarketAsync() => GrainFactory.GetGrain<IAchievementGrain>(T.AchievementId).IsOnMarketForAsync(Id);
 
     /// <summary>Instants in whole milliseconds: what PostgreSQL stores is what a reactivated auction reads back, to the tick.</summary>
     static DateTimeOffset Millis(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
@@ -170,15 +194,20 @@ public sealed class AuctionGrain(
 
     string Label(string organizationId) => $"竞买人 {bidderNumbers.GetValueOrDefault(organizationId)}";
 
-    /// <summary>Ends the auction at its scheduled end: sold to the highest bid if it meets the reserve, else unsold.</summary>
-    async Task EndAsync()
+    /// <summary>
+    /// Ends the auction at its scheduled end: sold to the highest bid if it meets the reserve and the achievement is
+    /// still on the market, else unsold; or now, when the achievement was withdrawn.
+    /// </summary>
+    async Task EndAsync(bool withdrawn = false)
     {
         if (S.Status == AuctionStatus.Open)
         {
             var high = bids.Count > 0 ? bids[^1] : null;
-            var sold = high is not null && high.Amount >= T.ReservePrice;
-            S.Status = sold ? AuctionStatus.Sold : AuctionStatus.Unsold;
-            S.EndedAt = endsAt;
+            var sold = !withdrawn && high is not null && high.Amount >= T.ReservePrice;
+            if (sold && !await OnMarketAsync()) (sold, withdrawn) = (false, true);
+            if (S.Status != AuctionStatus.Open) return; // ended meanwhile (the check above lets other turns in)
+            S.Status = sold ? AuctionStatus.Sold : withdrawn ? AuctionStatus.Withdrawn : AuctionStatus.Unsold;
+            S.EndedAt = withdrawn ? Millis(clock.GetUtcNow()) : endsAt;
             if (sold)
             {
                 S.WinnerAccount = high!.BidderAccount;
@@ -206,10 +235,13 @@ public sealed class AuctionGrain(
         await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, S.Status.ToString(), "ended", bids.Count + 1, S.WinningAmount,
             sold ? Label(S.WinnerOrganizationId!) : null, bids.Count, at, at));
         var losers = bids.Select(b => b.BidderAccount).Distinct().Where(a => a != S.WinnerAccount).ToArray();
+        var withdrawn = S.Status == AuctionStatus.Withdrawn;
         if (sold) await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Won", S.WinningAmount, S.DealId, at), [S.WinnerAccount!]);
-        if (losers.Length > 0) await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Lost", S.WinningAmount, null, at), losers);
-        await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, sold ? "Sold" : "Unsold", S.WinningAmount, S.DealId, at), [],
-            S.SellerOrganizationId);
+        if (losers.Length > 0)
+            await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, withdrawn ? "Withdrawn" : "Lost", S.WinningAmount, null, at), losers);
+        if (!withdrawn) // the seller withdrew it: nothing to tell them
+            await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, sold ? "Sold" : "Unsold", S.WinningAmount, S.DealId, at), [],
+                S.SellerOrganizationId);
         S.Announced = true;
         await state.WriteStateAsync();
         await StopReminderAsync();
@@ -218,21 +250,21 @@ public sealed class AuctionGrain(
     void ArmTimer()
     {
         endTimer?.Dispose();
-        var due = endsAt - clock.GetUtcNow();
         endTimer = this.RegisterGrainTimer(async () =>
         {
             if (S.Status != AuctionStatus.Open) return;
             if (clock.GetUtcNow() >= endsAt) await EndAsync();
-            else ArmTimer(); // woke a little early
-        }, new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            else ArmTimer(); // woke early: a little, or at the horizon of a far end
+        }, new GrainTimerCreationOptions(TradeTimers.DueIn(endsAt, clock.GetUtcNow(), options.Value.ReminderHorizon), Timeout.InfiniteTimeSpan));
     }
 
-    /// <summary>The reminder first fires at the (current) end, then every ReminderPeriod until the auction is announced.</summary>
-    async Task EnsureReminderAsync()
-    {
-        var due = endsAt - clock.GetUtcNow();
-        await this.RegisterOrUpdateReminder(EndReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, options.Value.ReminderPeriod);
-    }
+    /// <summary>
+    /// The reminder first fires at the (current) end, or at the horizon if the end lies beyond it (then it is armed
+    /// again), then every ReminderPeriod until the auction is announced.
+    /// </summary>
+    async Task EnsureReminderAsync() =>
+        await this.RegisterOrUpdateReminder(EndReminder, TradeTimers.DueIn(endsAt, clock.GetUtcNow(), options.Value.ReminderHorizon),
+            options.Value.ReminderPeriod);
 
     async Task StopReminderAsync()
     {

@@ -5,6 +5,8 @@ public enum AuctionStatus
     Open,
     Sold,
     Unsold,
+    /// <summary>The achievement was withdrawn before the end: ended unsold, no deal.</summary>
+    Withdrawn,
 }
 
 /// <summary>
@@ -41,4 +43,10 @@ public sealed class AuctionOptions
 
     /// <summary>How often the durable reminder re-checks an auction after its end is due (Orleans' floor is one minute).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How far ahead an end timer or reminder is armed at most (auctions and tenders); a farther end is reached by
+    /// re-arming when it fires early. Orleans refuses more than ~49.7 days; capped at <see cref="Trades.TradeTimers.MaxHorizon"/>.
+    /// </summary>
+    public TimeSpan ReminderHorizon { get; set; } = TimeSpan.FromDays(30);
 }

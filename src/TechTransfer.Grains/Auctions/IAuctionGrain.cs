@@ -1,4 +1,5 @@
 using TechTransfer.Accounts;
+using TechTransfer.Trades;
 
 namespace TechTransfer.Auctions;
 
@@ -6,7 +7,7 @@ namespace TechTransfer.Auctions;
 /// One per 拍卖 (English ascending auction of an achievement); key = auction id ("auc-…"). The single owner that
 /// orders bids, moves the end (soft close), ends the auction on time and opens the winner's deal.
 /// </summary>
-public interface IAuctionGrain : IGrainWithStringKey
+public interface IAuctionGrain : IAchievementTrade
 {
     /// <summary>A member of the achievement's owner organization puts the (published) achievement up for auction.</summary>
     Task<AuctionView> CreateAsync(Actor actor, AuctionTerms terms);
@@ -42,7 +43,7 @@ public sealed record BidReceipt(
     [property: Id(6)] bool Extended);
 
 /// <summary>
-/// Status: Scheduled (before StartsAt), Open, Sold, Unsold. ReservePrice only for the seller and the national level
+/// Status: Scheduled (before StartsAt), Open, Sold, Unsold, Withdrawn (the achievement left the market before the end). ReservePrice only for the seller and the national level
 /// (others see ReserveMet). Winner and deal only for the two parties and the national level.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tt.AuctionView")]

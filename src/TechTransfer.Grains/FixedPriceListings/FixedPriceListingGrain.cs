@@ -28,6 +28,8 @@ public sealed class FixedPriceListingGrain(
 
     string Id => this.GetPrimaryKeyString();
 
+    bool creating;
+
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
         if (state.RecordExists && S.AcceptedAt is not null && !S.Announced) await AnnounceAsync();
@@ -36,21 +38,28 @@ public sealed class FixedPriceListingGrain(
     public async Task<FixedPriceListingView> CreateAsync(Actor actor, FixedPriceTerms terms)
     {
         if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
-        var achievement = await GrainFactory.GetGrain<IAchievementGrain>(terms.AchievementId).GetAsync(actor)
-            ?? throw new ProblemException(ProblemCodes.NotFound);
-        if (achievement.OwnerOrganizationId != actor.OrganizationId) throw new ProblemException(ProblemCodes.Forbidden);
-        if (achievement.Status != nameof(AchievementStatus.Published)) throw new ProblemException(ProblemCodes.InvalidTransition);
-        S.Terms = terms;
-        S.Title = achievement.Title;
-        S.TechField = achievement.TechField;
-        S.Region = achievement.RegionCode;
-        S.SellerOrganizationId = actor.OrganizationId;
-        S.CreatedBy = actor.AccountId;
-        S.CreatedAt = clock.GetUtcNow();
-        S.Version = 1;
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
-        return View(actor);
+        if (terms.EndsAt <= clock.GetUtcNow() || terms.StartsAt >= terms.EndsAt)
+            throw ProblemException.Invalid([new FieldError("endsAt", "in-past")]);
+        creating = true; // the achievement may ask whether this trade is open before its state exists
+        try
+        {
+            var achievement = await GrainFactory.GetGrain<IAchievementGrain>(terms.AchievementId).OpenTradeAsync(actor, Id);
+            S.Terms = terms;
+            S.Title = achievement.Title;
+            S.TechField = achievement.TechField;
+            S.Region = achievement.RegionCode;
+            S.SellerOrganizationId = actor.OrganizationId;
+            S.CreatedBy = actor.AccountId;
+            S.CreatedAt = clock.GetUtcNow();
+            S.Version = 1;
+            await state.WriteStateAsync();
+            await hall.WriteAsync(Row());
+            return View(actor);
+        }
+        finally
+        {
+            creating = false;
+        }
     }
 
     public Task<FixedPriceListingView?> GetAsync(Actor viewer) => Task.FromResult(state.RecordExists ? View(viewer) : null);
@@ -62,7 +71,12 @@ public sealed class FixedPriceListingGrain(
         await TradeParties.RequireVerifiedBuyerAsync(GrainFactory, actor, S.SellerOrganizationId);
         var now = clock.GetUtcNow();
         if (now < T.StartsAt) throw new ProblemException(ProblemCodes.TradeNotOpen);
-        if (S.AcceptedAt is not null || now >= T.EndsAt) throw new ProblemException(ProblemCodes.TradeClosed);
+        if (S.AcceptedAt is not null || S.WithdrawnAt is not null || now >= T.EndsAt) throw new ProblemException(ProblemCodes.TradeClosed);
+        if (!await OnMarketAsync())
+        {
+            await EndForWithdrawalAsync(); // the achievement's own call to end it failed or is still on its way
+            throw new ProblemException(ProblemCodes.TradeClosed);
+        }
         S.AcceptedAt = now;
         S.BuyerAccount = actor.AccountId;
         S.BuyerOrganizationId = actor.OrganizationId;
@@ -72,6 +86,23 @@ public sealed class FixedPriceListingGrain(
         await AnnounceAsync();
         return View(actor);
     }
+
+    public Task<bool> IsOpenAsync() =>
+        Task.FromResult(creating || (state.RecordExists && S.AcceptedAt is null && S.WithdrawnAt is null && clock.GetUtcNow() < T.EndsAt));
+
+    public async Task EndForWithdrawalAsync()
+    {
+        if (!state.RecordExists || S.AcceptedAt is not null || S.WithdrawnAt is not null || clock.GetUtcNow() >= T.EndsAt) return;
+        if (await OnMarketAsync()) return; // only the achievement leaving the market ends an offer early
+        var now = clock.GetUtcNow();
+        S.WithdrawnAt = now;
+        S.Version++;
+        await state.WriteStateAsync();
+        await hall.WriteAsync(Row());
+        await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, "Withdrawn", "withdrawn", 1, null, null, 0, now, T.EndsAt));
+    }
+
+    Task<bool> OnMarketAsync() => GrainFactory.GetGrain<IAchievementGrain>(T.AchievementId).IsOnMarketForAsync(Id);
 
     async Task AnnounceAsync()
     {
@@ -86,10 +117,12 @@ public sealed class FixedPriceListingGrain(
     }
 
     string Status => S.AcceptedAt is not null ? "Accepted"
+        : S.WithdrawnAt is not null ? "Withdrawn"
         : clock.GetUtcNow() >= T.EndsAt ? "Expired"
         : clock.GetUtcNow() < T.StartsAt ? "Scheduled" : "Open";
 
-    TradeRow Row() => new(Id, Kind, S.Title, T.AchievementId, S.SellerOrganizationId, S.Region, S.AcceptedAt is null ? "Open" : "Accepted",
+    TradeRow Row() => new(Id, Kind, S.Title, T.AchievementId, S.SellerOrganizationId, S.Region,
+        S.AcceptedAt is not null ? "Accepted" : S.WithdrawnAt is not null ? "Withdrawn" : "Open",
         T.Price, S.AcceptedAt is null ? 0 : 1, T.StartsAt, T.EndsAt, S.Version);
 
     FixedPriceListingView View(Actor viewer)

@@ -17,4 +17,6 @@ public sealed class FixedPriceListingState
     /// <summary>The deal is open and everyone is told.</summary>
     [Id(10)] public bool Announced { get; set; }
     [Id(11)] public int Version { get; set; }
+    /// <summary>The achievement was withdrawn while the offer was open: it ended unsold.</summary>
+    [Id(12)] public DateTimeOffset? WithdrawnAt { get; set; }
 }

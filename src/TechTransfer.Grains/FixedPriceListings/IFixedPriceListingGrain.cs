@@ -1,4 +1,5 @@
 using TechTransfer.Accounts;
+using TechTransfer.Trades;
 
 namespace TechTransfer.FixedPriceListings;
 
@@ -6,7 +7,7 @@ namespace TechTransfer.FixedPriceListings;
 /// One per 挂牌 (an achievement offered at a fixed price for a period); key = "fpl-…". The first valid acceptance
 /// wins: acceptances are handled one at a time, and the first that finds the offer open takes it.
 /// </summary>
-public interface IFixedPriceListingGrain : IGrainWithStringKey
+public interface IFixedPriceListingGrain : IAchievementTrade
 {
     /// <summary>A member of the achievement's owner organization offers the (published) achievement.</summary>
     Task<FixedPriceListingView> CreateAsync(Actor actor, FixedPriceTerms terms);
@@ -23,7 +24,7 @@ public sealed record FixedPriceTerms(
     [property: Id(0)] string AchievementId, [property: Id(1)] decimal Price, [property: Id(2)] DateTimeOffset StartsAt,
     [property: Id(3)] DateTimeOffset EndsAt);
 
-/// <summary>Status: Scheduled, Open, Accepted, Expired. The buyer and the deal only for the parties and the national level.</summary>
+/// <summary>Status: Scheduled, Open, Accepted, Expired, Withdrawn (the achievement left the market). The buyer and the deal only for the parties and the national level.</summary>
 [GenerateSerializer, Immutable, Alias("tt.FixedPriceListingView")]
 public sealed record FixedPriceListingView(
     [property: Id(0)] string Id, [property: Id(1)] string AchievementId, [property: Id(2)] string Title, [property: Id(3)] string TechField,

@@ -194,6 +194,20 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         await projection.UpsertAsync(ToRow());
     }
 
+    /// <summary>Writes bookkeeping that neither the views nor the projection show (e.g. an achievement's open trade): no new version.</summary>
+    protected async Task WriteBookkeepingAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // as in SaveAsync: the next call reloads the truth
+            throw;
+        }
+    }
+
     /// <summary>Pairs the listing, as it is now on the market, with the other side; stored in tt_match.</summary>
     protected Task<IReadOnlyList<MatchCandidate>> MatchAsync() => matcher.MatchAsync(PublicDocument());
 

@@ -28,6 +28,7 @@ public static class ProblemCodes
     public const string BidTooLow = "bid-too-low";
     public const string TradeNotOpen = "trade-not-open";
     public const string TradeClosed = "trade-closed";
+    public const string AchievementInTrade = "achievement-in-trade";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -63,6 +64,7 @@ public static class ProblemCatalog
         [ProblemCodes.BidTooLow] = new(409, "出价低于当前最低可出价", "The bid is below the lowest acceptable amount"),
         [ProblemCodes.TradeNotOpen] = new(409, "交易尚未开始", "The trade has not started yet"),
         [ProblemCodes.TradeClosed] = new(409, "交易已结束", "The trade has ended"),
+        [ProblemCodes.AchievementInTrade] = new(409, "该成果已在进行中的交易中", "This achievement is already in an open trade"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -86,6 +88,7 @@ public static class ProblemCatalog
         ["too-early"] = ("{0}不能早于 {1}", "{0} must not be before {1}"),
         ["unchanged"] = ("{0}与当前值相同", "{0} is the same as the current value"),
         ["after-to"] = ("{0}不能晚于结束月份", "{0} must not be after to"),
+        ["in-open-trade"] = ("{0}已在进行中的交易 {1} 中，须待其结束", "{0} is already in open trade {1}; wait until it ends"),
         ["max-months"] = ("{0}：时间跨度不能超过 {1} 个月", "{0}: the range must not exceed {1} months"),
     };
 

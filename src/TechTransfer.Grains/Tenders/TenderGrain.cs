@@ -56,10 +56,10 @@ public sealed class TenderGrain(
         S.EnterpriseOrganizationId = actor.OrganizationId;
         S.CreatedAt = clock.GetUtcNow();
         S.Version = 1;
+        // The backstop first: should a write below fail, a reminder finding no tender just stops.
+        await EnsureReminderAsync(terms.Deadline);
         await state.WriteStateAsync();
         await hall.WriteAsync(Row());
-        var due = terms.Deadline - clock.GetUtcNow();
-        await this.RegisterOrUpdateReminder(OpenReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, options.Value.ReminderPeriod);
         ArmTimer();
         return View(actor);
     }
@@ -117,7 +117,9 @@ public sealed class TenderGrain(
         {
             if (clock.GetUtcNow() < T.Deadline)
             {
+                // Early: the deadline lies beyond the horizon. Both are armed again for the deadline (or the next hop).
                 ArmTimer();
+                await EnsureReminderAsync(T.Deadline);
                 return;
             }
             await OpenBidsAsync();
@@ -167,14 +169,18 @@ public sealed class TenderGrain(
     void ArmTimer()
     {
         openTimer?.Dispose();
-        var due = T.Deadline - clock.GetUtcNow();
         openTimer = this.RegisterGrainTimer(async () =>
         {
             if (S.Status != TenderStatus.Open) return;
             if (clock.GetUtcNow() >= T.Deadline) await OpenBidsAsync();
-            else ArmTimer();
-        }, new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            else ArmTimer(); // woke early: a little, or at the horizon of a far deadline
+        }, new GrainTimerCreationOptions(TradeTimers.DueIn(T.Deadline, clock.GetUtcNow(), options.Value.ReminderHorizon), Timeout.InfiniteTimeSpan));
     }
+
+    /// <summary>Due at the deadline, or at the horizon if the deadline lies beyond it; then every ReminderPeriod until opened.</summary>
+    Task EnsureReminderAsync(DateTimeOffset deadline) =>
+        this.RegisterOrUpdateReminder(OpenReminder, TradeTimers.DueIn(deadline, clock.GetUtcNow(), options.Value.ReminderHorizon),
+            options.Value.ReminderPeriod);
 
     TenderReceipt Receipt(TenderBidEntry entry) => new(Id, entry.Number, entry.ClientBidId, entry.SubmittedAt);
 

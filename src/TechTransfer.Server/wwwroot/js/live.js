@@ -131,7 +131,7 @@ function receive(type, event) {
 
 const tradeNews = {
   Outbid: "您的出价已被超过", Won: "恭喜，您已竞得", Lost: "拍卖已结束，未竞得", Sold: "您的交易已成交", Unsold: "您的拍卖未达保留价，流拍",
-  Accepted: "您已摘牌成功", Opened: "招标已开标", Awarded: "恭喜，您已中标", NotAwarded: "招标结果：未中标",
+  Accepted: "您已摘牌成功", Withdrawn: "成果已撤回，交易终止", Opened: "招标已开标", Awarded: "恭喜，您已中标", NotAwarded: "招标结果：未中标",
 };
 
 const statusText = { connecting: "实时连接中…", online: "● 实时已连接", reconnecting: "实时连接中断，正在重连…", offline: "○ 实时未连接" };

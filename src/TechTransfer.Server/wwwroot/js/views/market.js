@@ -8,7 +8,7 @@ import { watchTrade } from "../live.js";
 const kinds = { FixedPriceListing: "挂牌", Auction: "拍卖", Tender: "招标" };
 const paths = { FixedPriceListing: "fixed-price-listings", Auction: "auctions", Tender: "tenders" };
 const statuses = {
-  Scheduled: "未开始", Open: "进行中", Sold: "已成交", Unsold: "流拍", Accepted: "已摘牌", Expired: "已到期", Opened: "已开标", Awarded: "已定标",
+  Scheduled: "未开始", Open: "进行中", Sold: "已成交", Unsold: "流拍", Accepted: "已摘牌", Expired: "已到期", Opened: "已开标", Awarded: "已定标", Withdrawn: "成果已撤回",
 };
 
 function requireSignIn(me) {
