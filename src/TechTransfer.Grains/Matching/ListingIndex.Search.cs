@@ -93,7 +93,8 @@ public sealed partial class ListingIndex
         var hits = docs.ScoreDocs
             .Select(d => new IndexHit(FromLucene(d.Doc < achievementDocs ? ListingKind.Achievement : ListingKind.Demand, searcher.Doc(d.Doc)), d.Score))
             .ToList();
-        return new SearchPage(hits, docs.TotalHits, collector.Facets(), query);
+        // A page past the last hit gets Lucene's empty TopDocs, whose TotalHits is 0: the collector still knows the total.
+        return new SearchPage(hits, top.TotalHits, collector.Facets(), query);
     }
 
     /// <summary>

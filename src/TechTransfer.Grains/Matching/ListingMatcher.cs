@@ -57,6 +57,9 @@ public sealed class ListingMatcher(
     public static string MatchId(string achievementId, string demandId) =>
         "mat-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(achievementId + "|" + demandId)).AsSpan(0, 16));
 
+    /// <summary>Whether <paramref name="id"/> has the form <see cref="MatchId"/> makes ("mat-" and 32 hex digits).</summary>
+    public static bool IsMatchId(string? id) => Trades.TradeIds.IsWellFormed(id, "mat-");
+
     async Task StoreAsync(IReadOnlyList<MatchCandidate> matches, CancellationToken cancellation)
     {
         await using var batch = db.CreateBatch();

@@ -29,6 +29,8 @@ public static class ProblemCodes
     public const string TradeNotOpen = "trade-not-open";
     public const string TradeClosed = "trade-closed";
     public const string AchievementInTrade = "achievement-in-trade";
+    public const string PageTooDeep = "page-too-deep";
+    public const string ImportTooLarge = "import-too-large";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -65,6 +67,10 @@ public static class ProblemCatalog
         [ProblemCodes.TradeNotOpen] = new(409, "交易尚未开始", "The trade has not started yet"),
         [ProblemCodes.TradeClosed] = new(409, "交易已结束", "The trade has ended"),
         [ProblemCodes.AchievementInTrade] = new(409, "该成果已在进行中的交易中", "This achievement is already in an open trade"),
+        [ProblemCodes.PageTooDeep] = new(400, "最多只能翻阅前 1000 条结果，请缩小查询范围（增加关键词或筛选条件）",
+            "Only the first 1,000 results can be paged through; narrow the query (more words or filters)"),
+        [ProblemCodes.ImportTooLarge] = new(413, "一次导入最多 1000 行，请分批提交",
+            "One import request holds at most 1,000 lines; send the catalogue in chunks"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -90,6 +96,8 @@ public static class ProblemCatalog
         ["after-to"] = ("{0}不能晚于结束月份", "{0} must not be after to"),
         ["in-open-trade"] = ("{0}已在进行中的交易 {1} 中，须待其结束", "{0} is already in open trade {1}; wait until it ends"),
         ["max-months"] = ("{0}：时间跨度不能超过 {1} 个月", "{0}: the range must not exceed {1} months"),
+        ["invisible"] = ("{0}没有可见的文字", "{0} has no visible characters"),
+        ["bidi-control"] = ("{0}含有改变文字方向的控制字符", "{0} contains text-direction control characters"),
     };
 
     static readonly Dictionary<string, string> FieldNamesZh = new()
@@ -109,6 +117,7 @@ public static class ProblemCatalog
         ["startingPrice"] = "起拍价", ["reservePrice"] = "保留价", ["minIncrement"] = "加价幅度", ["amount"] = "出价",
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
         ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
+        ["page"] = "页码", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
     };
 
     public static Entry Describe(string code) =>

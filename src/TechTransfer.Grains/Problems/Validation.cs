@@ -11,7 +11,12 @@ public sealed partial class Validation
 
     public void Fail(string field, string rule, string? argument = null) => errors.Add(new(field, rule, argument));
 
-    /// <summary>Trims, checks presence, length and control characters; returns the clean text or null.</summary>
+    /// <summary>
+    /// Trims, checks presence, length and control characters; returns the clean text or null. Nothing else is
+    /// stripped: a text that shows nothing (only zero-width and other format characters) is refused, and so is a
+    /// single-line text (a title, a name) holding a bidi override or isolate, which can make it read differently
+    /// from what it is (Trojan Source, CVE-2021-42574).
+    /// </summary>
     public string? Text(string field, string? value, int maxLength, bool required = true, bool multiline = false)
     {
         var text = value?.Trim();
@@ -23,7 +28,22 @@ public sealed partial class Validation
         if (text.Length > maxLength) Fail(field, "max-length", maxLength.ToString());
         if (text.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')) || HasLoneSurrogate(text))
             Fail(field, "control-characters");
+        else if (!HasVisibleCharacter(text)) Fail(field, "invisible");
+        else if (!multiline && text.AsSpan().IndexOfAny(BidiControls) >= 0) Fail(field, "bidi-control");
         return text;
+    }
+
+    // U+202A–U+202E (embeddings, overrides) and U+2066–U+2069 (isolates); the marks U+200E/U+200F change nothing's order.
+    static readonly System.Buffers.SearchValues<char> BidiControls =
+        System.Buffers.SearchValues.Create("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
+
+    static bool HasVisibleCharacter(string text)
+    {
+        foreach (var c in text)
+            if (!char.IsWhiteSpace(c) && !char.IsControl(c)
+                && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) is not System.Globalization.UnicodeCategory.Format)
+                return true;
+        return false;
     }
 
     public TEnum? Enum<TEnum>(string field, string? value, bool required = true) where TEnum : struct, Enum
@@ -52,11 +72,14 @@ public sealed partial class Validation
         return value;
     }
 
+    /// <summary>An optional amount in 万元 (a price, a budget): 0 to <paramref name="max"/>, to the fen (six places), like <see cref="Money"/>.</summary>
     public decimal? Amount(string field, decimal? value, decimal max = 100_000_000m)
     {
         if (value is null) return null;
         if (value < 0) Fail(field, "not-negative");
         else if (value > max) Fail(field, "range", $"0–{max}");
+        // 1e-28 万元 is no price anyone means: anything finer than one fen is refused, not rounded.
+        else if (decimal.Round(value.Value, 6) != value) Fail(field, "invalid-format");
         return value;
     }
 

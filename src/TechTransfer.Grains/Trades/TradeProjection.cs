@@ -31,6 +31,14 @@ public sealed class TradeProjection(NpgsqlDataSource db)
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
+    /// <summary>Whether a trade with this id was ever opened: one index lookup, no grain activated (the hub's Watch asks).</summary>
+    public async Task<bool> ExistsAsync(string id, CancellationToken cancellation = default)
+    {
+        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM tt_trade WHERE id = $1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return (bool)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
     /// <summary>The hall: open trades first (soonest end first), then the most recently ended.</summary>
     public async Task<IReadOnlyList<TradeRow>> ListAsync(string? kind, int limit, CancellationToken cancellation = default)
     {

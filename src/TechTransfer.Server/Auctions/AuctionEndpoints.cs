@@ -60,5 +60,5 @@ public static class AuctionEndpoints
 
     // Malformed ids never reach a grain.
     static IAuctionGrain Auction(IGrainFactory grains, string id) =>
-        id.StartsWith("auc-", StringComparison.Ordinal) && id.Length <= 64 ? grains.GetGrain<IAuctionGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
+        Trades.TradeIds.IsAuction(id) ? grains.GetGrain<IAuctionGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
 }

@@ -87,6 +87,6 @@ public static class DealEndpoints
 
     // Malformed ids never reach a grain.
     static IDealGrain Deal(IGrainFactory grains, string id) =>
-        (id.StartsWith("mat-", StringComparison.Ordinal) || DealGrain.IsTradeKey(id)) && id.Length <= 64 && !id.Any(char.IsControl)
+        Matching.ListingMatcher.IsMatchId(id) || Trades.TradeIds.IsTrade(id)
             ? grains.GetGrain<IDealGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
 }

@@ -42,5 +42,5 @@ public static class FixedPriceListingEndpoints
     }
 
     static IFixedPriceListingGrain Listing(IGrainFactory grains, string id) =>
-        id.StartsWith("fpl-", StringComparison.Ordinal) && id.Length <= 64 ? grains.GetGrain<IFixedPriceListingGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
+        Trades.TradeIds.IsFixedPrice(id) ? grains.GetGrain<IFixedPriceListingGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
 }

@@ -27,13 +27,23 @@ public static class ListingHttp
         return TypedResults.Ok(body);
     }
 
+    /// <summary>How deep any list or search may be paged: beyond this the query must be narrowed.</summary>
+    public const int MaxResults = 1_000;
+
+    /// <summary>
+    /// The page and size of a listing or search request: size 1–100, and never past the first <see cref="MaxResults"/>
+    /// results, so no request (anonymous ones included) makes Lucene collect or PostgreSQL skip more than that
+    /// (page 100000 of size 100 asked Lucene for its top 10,000,000).
+    /// </summary>
     public static (int Page, int Size) Paging(int? page, int? size)
     {
         var v = new Validation();
-        v.Range("page", page ?? 1, 1, 100_000);
+        if (page < 1) v.Fail("page", "positive");
         v.Range("size", size ?? 20, 1, MaxPageSize);
         v.ThrowIfInvalid();
-        return (page ?? 1, size ?? 20);
+        var (p, s) = (page ?? 1, size ?? 20);
+        if ((long)p * s > MaxResults) throw new ProblemException(ProblemCodes.PageTooDeep);
+        return (p, s);
     }
 
     public static string? Status<TStatus>(string? status) where TStatus : struct, Enum

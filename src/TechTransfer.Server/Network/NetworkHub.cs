@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using TechTransfer.Problems;
 using TechTransfer.Notifications;
 using TechTransfer.Security;
+using TechTransfer.Trades;
 
 namespace TechTransfer.Network;
 
@@ -31,7 +33,7 @@ public interface INetworkClient
 /// to ask for anything else. Live events start once the client calls <see cref="Resume"/>.
 /// </summary>
 [Authorize]
-public sealed class NetworkHub(InboxRelay relay) : Hub<INetworkClient>
+public sealed class NetworkHub(InboxRelay relay, TradeProjection trades) : Hub<INetworkClient>
 {
     public override async Task OnConnectedAsync() =>
         await relay.ConnectAsync(Context.ConnectionId, Context.User!.RequiredActor().AccountId);
@@ -45,15 +47,25 @@ public sealed class NetworkHub(InboxRelay relay) : Hub<INetworkClient>
     /// <summary>
     /// Follows the public feed of a trade ("auc-…", "fpl-…", "tnd-…") after <paramref name="lastSeenId"/> (−1: only
     /// what comes next). Any signed-in user may watch: the feed holds only what every one of them may see.
+    /// An id that is not a trade's, or names no trade in the hall, is refused before any grain is activated.
     /// </summary>
-    public async Task<long> Watch(string tradeId, long lastSeenId) =>
-        await relay.WatchAsync(Context.ConnectionId, Inboxes.Trade(TradeKey(tradeId)), lastSeenId);
+    public async Task<long> Watch(string tradeId, long lastSeenId)
+    {
+        var key = TradeKey(tradeId);
+        if (!await trades.ExistsAsync(key, Context.ConnectionAborted)) throw UnknownTrade();
+        return await relay.WatchAsync(Context.ConnectionId, Inboxes.Trade(key), lastSeenId);
+    }
 
     public async Task Unwatch(string tradeId) => await relay.UnwatchAsync(Context.ConnectionId, Inboxes.Trade(TradeKey(tradeId)));
 
     // A HubException is the one error a client is told about; anything else would be "an unexpected error".
-    static string TradeKey(string? tradeId) =>
-        tradeId is { Length: <= 64 } && Deals.DealGrain.IsTradeKey(tradeId) ? tradeId : throw new HubException("unknown trade");
+    static string TradeKey(string? tradeId) => TradeIds.IsTrade(tradeId) ? tradeId! : throw UnknownTrade();
+
+    static HubException UnknownTrade()
+    {
+        var (_, zh, en) = ProblemCatalog.Describe(ProblemCodes.NotFound);
+        return new($"{ProblemCodes.NotFound}: {zh} / {en}");
+    }
 
     public override Task OnDisconnectedAsync(Exception? exception) => relay.DisconnectAsync(Context.ConnectionId);
 }

@@ -71,5 +71,5 @@ public static class TenderEndpoints
     }
 
     static ITenderGrain Tender(IGrainFactory grains, string id) =>
-        id.StartsWith("tnd-", StringComparison.Ordinal) && id.Length <= 64 ? grains.GetGrain<ITenderGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
+        Trades.TradeIds.IsTender(id) ? grains.GetGrain<ITenderGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
 }

@@ -265,6 +265,47 @@ public sealed class SearchApiTests(ApiFixture api)
         Assert.Equal("validation", (await response.BodyAsync()).GetProperty("code").GetString());
     }
 
+    [Theory]
+    [InlineData("/api/search?page=100000&size=100")]
+    [InlineData("/api/search?page=11&size=100")]
+    [InlineData("/api/search?page=51")]
+    [InlineData("/api/achievements?page=11&size=100")]
+    [InlineData("/api/demands?page=1001&size=1")]
+    public async Task Paging_past_the_first_thousand_results_is_a_quick_400_that_says_to_narrow_the_query(string url)
+    {
+        var clock = Stopwatch.StartNew();
+        var response = await api.Anonymous().GetAsync(url);
+        clock.Stop();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.BodyAsync();
+        Assert.Equal("page-too-deep", problem.GetProperty("code").GetString());
+        Assert.Contains("缩小查询范围", problem.GetProperty("detailZh").GetString());
+        Assert.Contains("narrow the query", problem.GetProperty("detail").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}"); // refused before any index or table is read
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.Anonymous().GetAsync("/api/search?size=101")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_last_allowed_page_answers_with_the_right_total()
+    {
+        var word = Samples.UniqueWord();
+        var university = await api.SignedInAsync("demo-university");
+        await university.CreatePublishedAsync("/api/achievements", Samples.Achievement($"{word} 最后一页仍报总数"));
+        await IndexedAsync(word, 1);
+
+        // Page 10 of 100 (results 901–1000) is past the one hit, but the total still says there is one.
+        var last = await SearchAsync($"q={word}&page=10&size=100");
+        Assert.Equal(1, last.GetProperty("total").GetInt32());
+        Assert.Empty(last.GetProperty("items").EnumerateArray());
+        var browse = await SearchAsync("page=50&size=20");
+        Assert.Equal((await SearchAsync("size=1")).GetProperty("total").GetInt32(), browse.GetProperty("total").GetInt32());
+
+        var list = await (await api.Anonymous().GetAsync("/api/achievements?status=Published&page=10&size=100")).BodyAsync();
+        var first = await (await api.Anonymous().GetAsync("/api/achievements?status=Published&size=1")).BodyAsync();
+        Assert.Equal(first.GetProperty("total").GetInt64(), list.GetProperty("total").GetInt64());
+    }
+
     [Fact]
     public async Task Reindex_rebuilds_the_replica_from_the_database_for_national_admins_only()
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TechTransfer.Matching;
@@ -118,6 +119,27 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal(ids.Distinct(), ids);       // each once
         Assert.All(ids, id => Assert.True(id > lastSeen));
         Assert.Empty(again.MatchesOf(before));   // acknowledged before, not sent again
+    }
+
+    [Fact]
+    public async Task Watching_a_made_up_or_malformed_trade_id_is_refused_cleanly_and_activates_no_grain()
+    {
+        var listener = await ConnectAsync("demo-enterprise");
+        var madeUp = Enumerable.Range(0, 20).Select(_ => "auc-" + Guid.NewGuid().ToString("N")).ToList(); // well-formed, never opened
+        string[] malformed = ["auc-\u0000x", "auc-junk", "fpl-../x", "tnd-" + new string('a', 300), "mat-" + Guid.NewGuid().ToString("N"), ""];
+
+        foreach (var id in madeUp.Concat(malformed))
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(() => listener.Connection.InvokeAsync<long>("Watch", id, 0L));
+            // The server's own refusal ("… HubException: not-found: …"), not a bare "an unexpected error occurred".
+            Assert.True(refused.Message.Contains("HubException: not-found:", StringComparison.Ordinal), $"{id}: {refused.Message}");
+        }
+        Assert.Equal(HubConnectionState.Connected, listener.Connection.State);
+
+        // Neither a feed inbox nor a trade grain was activated for any of them.
+        var activations = await api.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var keys = activations.Select(a => a.GrainId.Key.ToString()!).ToList();
+        Assert.DoesNotContain(keys, key => madeUp.Any(id => key.Contains(id[4..], StringComparison.Ordinal)) || key.Contains("auc-junk", StringComparison.Ordinal));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -4,6 +4,7 @@ import { kinds, label, techFields } from "../labels.js";
 import { field, options, pathOf } from "./common.js";
 
 const PageSize = 20;
+const MaxResults = 1000; // the server pages no deeper (ListingHttp.MaxResults): narrow the query instead
 const searchKinds = { all: "全部", ...kinds };
 const sorts = { relevance: "相关度", newest: "最新发布", price: "价格从低到高" };
 
@@ -74,7 +75,7 @@ export async function search({ view, params }) {
       h("span", {}, hit.kind === "achievement" ? amount(hit.price) : hit.price ? `预算至 ${hit.price} 万元` : "预算面议"),
       hit.publishedAt ? h("span", { class: "muted" }, `发布于 ${day(hit.publishedAt)}`) : null)));
 
-  const pages = Math.max(1, Math.ceil(result.total / PageSize));
+  const pages = Math.max(1, Math.ceil(Math.min(result.total, MaxResults) / PageSize));
   fill(view,
     h("h1", { tabindex: -1 }, "搜索科技成果与技术需求"),
     form,
@@ -87,6 +88,7 @@ export async function search({ view, params }) {
       h("section", { "aria-label": "搜索结果" },
         h("p", { role: "status", id: "result-count" }, `共 ${result.total} 条${kind === "all" ? "结果" : kinds[kind]}`),
         result.hint ? h("p", { class: "hint", id: "search-hint", role: "note" }, result.hint.zh) : null,
+        result.total > MaxResults ? h("p", { class: "hint", role: "note" }, `仅可翻阅前 ${MaxResults} 条，请增加关键词或筛选条件`) : null,
         h("ol", { class: "cards", id: "results" }, hits),
         pages > 1 ? h("nav", { class: "pager", "aria-label": "分页" },
           h("button", { type: "button", disabled: page <= 1, onclick: () => go({ page: page - 1 }) }, "上一页"),
