@@ -52,6 +52,7 @@ var app = builder.Build();
 app.UseProblemResults();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseMiddleware<CrossOriginGuard>(); // before authentication: a forged request is refused before anything reads its cookie
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

@@ -6,7 +6,7 @@ public static class ProblemCodes
     public const string BadRequest = "bad-request";
     public const string Unauthorized = "unauthorized";
     public const string LoginFailed = "login-failed";
-    public const string LockedOut = "locked-out";
+    public const string SignInThrottled = "sign-in-throttled";
     public const string Forbidden = "forbidden";
     public const string NotFound = "not-found";
     public const string AlreadyExists = "already-exists";
@@ -27,6 +27,7 @@ public static class ProblemCodes
     public const string BidTooLow = "bid-too-low";
     public const string TradeNotOpen = "trade-not-open";
     public const string TradeClosed = "trade-closed";
+    public const string CrossOrigin = "cross-origin";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -40,7 +41,7 @@ public static class ProblemCatalog
         [ProblemCodes.BadRequest] = new(400, "请求格式不正确", "The request is malformed"),
         [ProblemCodes.Unauthorized] = new(401, "请先登录", "Sign-in required"),
         [ProblemCodes.LoginFailed] = new(401, "账号或密码不正确", "Wrong account or password"),
-        [ProblemCodes.LockedOut] = new(423, "登录失败次数过多，账号已暂时锁定", "Too many failed sign-ins; the account is locked for a while"),
+        [ProblemCodes.SignInThrottled] = new(429, "从此处登录失败次数过多，请按 Retry-After 所示稍后再试", "Too many failed sign-ins from here; wait as Retry-After says and try again"),
         [ProblemCodes.Forbidden] = new(403, "无权执行此操作", "You are not allowed to do this"),
         [ProblemCodes.NotFound] = new(404, "未找到该资源", "Not found"),
         [ProblemCodes.AlreadyExists] = new(409, "该资源已存在", "It already exists"),
@@ -61,6 +62,7 @@ public static class ProblemCatalog
         [ProblemCodes.BidTooLow] = new(409, "出价低于当前最低可出价", "The bid is below the lowest acceptable amount"),
         [ProblemCodes.TradeNotOpen] = new(409, "交易尚未开始", "The trade has not started yet"),
         [ProblemCodes.TradeClosed] = new(409, "交易已结束", "The trade has ended"),
+        [ProblemCodes.CrossOrigin] = new(403, "请求来自不被允许的来源网页，已拒绝", "The request comes from a page of an origin that is not allowed"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -85,6 +87,8 @@ public static class ProblemCatalog
         ["unchanged"] = ("{0}与当前值相同", "{0} is the same as the current value"),
         ["after-to"] = ("{0}不能晚于结束月份", "{0} must not be after to"),
         ["max-months"] = ("{0}：时间跨度不能超过 {1} 个月", "{0}: the range must not exceed {1} months"),
+        ["reserved"] = ("{0}“{1}”为系统保留，不能使用", "{0} \"{1}\" is reserved for the system"),
+        ["mismatch"] = ("{0}不正确", "{0} is not correct"),
     };
 
     static readonly Dictionary<string, string> FieldNamesZh = new()
@@ -104,6 +108,7 @@ public static class ProblemCatalog
         ["startingPrice"] = "起拍价", ["reservePrice"] = "保留价", ["minIncrement"] = "加价幅度", ["amount"] = "出价",
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
         ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
+        ["currentPassword"] = "当前密码", ["newPassword"] = "新密码",
     };
 
     public static Entry Describe(string code) =>
