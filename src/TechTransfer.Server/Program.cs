@@ -55,6 +55,7 @@ app.UseTrustedProxies();
 app.UseProblemResults();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseMiddleware<CrossOriginGuard>(); // before authentication: a forged request is refused before anything reads its cookie
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

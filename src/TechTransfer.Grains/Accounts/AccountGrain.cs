@@ -5,10 +5,15 @@ using TechTransfer.Problems;
 
 namespace TechTransfer.Accounts;
 
+/// <summary>TechTransfer:Accounts. The sign-in throttle's numbers are explained on <see cref="SignInThrottle"/>.</summary>
 public sealed class AccountOptions
 {
-    public int MaxFailedSignIns { get; set; } = 5;
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>The national admin created from TechTransfer:AdminPassword; nobody else may take this name.</summary>
+    public string BootstrapAdmin { get; set; } = "national-admin";
+
+    public int FailuresBeforeBackoff { get; set; } = 3;
+    public TimeSpan FirstBackoff { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 public sealed class AccountGrain(
@@ -18,9 +23,31 @@ public sealed class AccountGrain(
 {
     static readonly PasswordHasher<AccountState> Hasher = new();
 
+    // Memory only: a restart forgets failures, which costs an attacker at most a fresh start of the backoff.
+    readonly SignInThrottle throttle = new(options.Value);
+
     AccountState S => state.State;
 
+    string Name => AccountKeys.NameOf(this.GetPrimaryKeyString());
+
     public async Task CreateAsync(AccountProfile profile, string password)
+    {
+        var v = new Validation();
+        if (ReservedAccountNames.IsReserved(Name, options.Value.BootstrapAdmin)) v.Fail("account", "reserved", Name);
+        v.ThrowIfInvalid();
+        await CreateCoreAsync(profile, password);
+    }
+
+    public async Task<BootstrapResult> CreateBootstrapAdminAsync(AccountProfile profile, string password)
+    {
+        if (Name != options.Value.BootstrapAdmin.Trim().ToLowerInvariant())
+            throw new InvalidOperationException($"'{Name}' is not the configured bootstrap admin");
+        if (state.RecordExists) return new BootstrapResult(S.Profile!, Created: false);
+        await CreateCoreAsync(profile, password);
+        return new BootstrapResult(profile, Created: true);
+    }
+
+    async Task CreateCoreAsync(AccountProfile profile, string password)
     {
         if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
         var v = new Validation();
@@ -33,38 +60,74 @@ public sealed class AccountGrain(
         await GrainFactory.GetGrain<IOrganizationGrain>(profile.OrganizationId).AddMemberAsync(this.GetPrimaryKeyString());
     }
 
-    public async Task<SignInResult> SignInAsync(string password)
+    public async Task<SignInResult> SignInAsync(string password, string source)
+    {
+        var (verdict, refusal) = Check(password, source);
+        if (refusal is not null) return refusal;
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            S.PasswordHash = Hasher.HashPassword(S, password);
+            await state.WriteStateAsync();
+        }
+        return Success();
+    }
+
+    public async Task<SignInResult> ChangePasswordAsync(string currentPassword, string newPassword, string source)
+    {
+        var (_, refusal) = Check(currentPassword, source);
+        if (refusal is not null) return refusal;
+        S.PasswordHash = Hasher.HashPassword(S, newPassword);
+        S.TokenVersion++;
+        await WriteOrDropAsync();
+        return Success();
+    }
+
+    /// <summary>The password check every sign-in path shares; a refusal says whether the source must wait.</summary>
+    (PasswordVerificationResult Verdict, SignInResult? Refusal) Check(string password, string source)
     {
         var now = clock.GetUtcNow();
         if (!state.RecordExists)
         {
             // Same cost as a real check, so response time does not reveal which accounts exist.
             Hasher.VerifyHashedPassword(S, DummyHash, password);
-            return new SignInResult(null, null, null);
+            return (PasswordVerificationResult.Failed, new SignInResult(null, null, null));
         }
-        if (S.LockedUntil > now) return new SignInResult(null, null, S.LockedUntil);
+        // A source that is waiting is not even checked: its attempt only makes it wait longer.
+        if (throttle.WaitUntil(source, now) is not null) return (PasswordVerificationResult.Failed, new SignInResult(null, null, throttle.Fail(source, now)));
 
         var verdict = Hasher.VerifyHashedPassword(S, S.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
-        {
-            S.FailedSignIns++;
-            if (S.FailedSignIns >= options.Value.MaxFailedSignIns)
-            {
-                S.LockedUntil = now + options.Value.LockoutDuration;
-                S.FailedSignIns = 0;
-            }
-            await state.WriteStateAsync();
-            return new SignInResult(null, null, S.LockedUntil > now ? S.LockedUntil : null);
-        }
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded) S.PasswordHash = Hasher.HashPassword(S, password);
-        if (S.FailedSignIns > 0 || S.LockedUntil is not null || verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            S.FailedSignIns = 0;
-            S.LockedUntil = null;
-            await state.WriteStateAsync();
-        }
-        return new SignInResult(ActorOf(), S.Profile!.DisplayName, null);
+        if (verdict == PasswordVerificationResult.Failed) return (verdict, new SignInResult(null, null, throttle.Fail(source, now)));
+        throttle.Succeeded(source);
+        return (verdict, null);
     }
+
+    SignInResult Success() => new(ActorOf(), S.Profile!.DisplayName, null, S.TokenVersion);
+
+    public async Task<int> RevokeTokensAsync()
+    {
+        if (!state.RecordExists) return 0;
+        S.TokenVersion++;
+        await WriteOrDropAsync();
+        return S.TokenVersion;
+    }
+
+    // A revocation that did not reach PostgreSQL must not live on in memory only: the caller is told it failed,
+    // and the next activation reads what is stored.
+    async Task WriteOrDropAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    // Tokens exist only for accounts this platform signed in (or, in the trading tests, issued with its own key).
+    public Task<int> GetTokenVersionAsync() => Task.FromResult(S.TokenVersion);
 
     public Task<Actor?> GetActorAsync() => Task.FromResult(state.RecordExists ? ActorOf() : null);
 

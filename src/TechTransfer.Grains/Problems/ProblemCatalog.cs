@@ -6,7 +6,7 @@ public static class ProblemCodes
     public const string BadRequest = "bad-request";
     public const string Unauthorized = "unauthorized";
     public const string LoginFailed = "login-failed";
-    public const string LockedOut = "locked-out";
+    public const string SignInThrottled = "sign-in-throttled";
     public const string Forbidden = "forbidden";
     public const string NotFound = "not-found";
     public const string AlreadyExists = "already-exists";
@@ -31,6 +31,7 @@ public static class ProblemCodes
     public const string AchievementInTrade = "achievement-in-trade";
     public const string PageTooDeep = "page-too-deep";
     public const string ImportTooLarge = "import-too-large";
+    public const string CrossOrigin = "cross-origin";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -44,7 +45,7 @@ public static class ProblemCatalog
         [ProblemCodes.BadRequest] = new(400, "请求格式不正确", "The request is malformed"),
         [ProblemCodes.Unauthorized] = new(401, "请先登录", "Sign-in required"),
         [ProblemCodes.LoginFailed] = new(401, "账号或密码不正确", "Wrong account or password"),
-        [ProblemCodes.LockedOut] = new(423, "登录失败次数过多，账号已暂时锁定", "Too many failed sign-ins; the account is locked for a while"),
+        [ProblemCodes.SignInThrottled] = new(429, "从此处登录失败次数过多，请按 Retry-After 所示稍后再试", "Too many failed sign-ins from here; wait as Retry-After says and try again"),
         [ProblemCodes.Forbidden] = new(403, "无权执行此操作", "You are not allowed to do this"),
         [ProblemCodes.NotFound] = new(404, "未找到该资源", "Not found"),
         [ProblemCodes.AlreadyExists] = new(409, "该资源已存在", "It already exists"),
@@ -71,6 +72,7 @@ public static class ProblemCatalog
             "Only the first 1,000 results can be paged through; narrow the query (more words or filters)"),
         [ProblemCodes.ImportTooLarge] = new(413, "一次导入最多 1000 行，请分批提交",
             "One import request holds at most 1,000 lines; send the catalogue in chunks"),
+        [ProblemCodes.CrossOrigin] = new(403, "请求来自不被允许的来源网页，已拒绝", "The request comes from a page of an origin that is not allowed"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -98,6 +100,8 @@ public static class ProblemCatalog
         ["max-months"] = ("{0}：时间跨度不能超过 {1} 个月", "{0}: the range must not exceed {1} months"),
         ["invisible"] = ("{0}没有可见的文字", "{0} has no visible characters"),
         ["bidi-control"] = ("{0}含有改变文字方向的控制字符", "{0} contains text-direction control characters"),
+        ["reserved"] = ("{0}“{1}”为系统保留，不能使用", "{0} \"{1}\" is reserved for the system"),
+        ["mismatch"] = ("{0}不正确", "{0} is not correct"),
     };
 
     static readonly Dictionary<string, string> FieldNamesZh = new()
@@ -118,6 +122,7 @@ public static class ProblemCatalog
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
         ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
         ["page"] = "页码", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
+        ["currentPassword"] = "当前密码", ["newPassword"] = "新密码",
     };
 
     public static Entry Describe(string code) =>

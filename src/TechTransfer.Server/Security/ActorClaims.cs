@@ -12,10 +12,12 @@ public static class ActorClaims
     const string RoleClaim = "role";
     const string Region = "region";
     const string Name = "name";
+    const string TokenVersionClaim = "tv";
 
-    public static IEnumerable<Claim> From(Actor actor, string displayName)
+    public static IEnumerable<Claim> From(Actor actor, string displayName, int tokenVersion)
     {
         yield return new Claim("sub", actor.AccountId);
+        yield return new Claim(TokenVersionClaim, tokenVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32);
         yield return new Claim(Name, displayName);
         yield return new Claim(Organization, actor.OrganizationId);
         yield return new Claim(OrganizationKindClaim, actor.OrganizationKind.ToString());
@@ -35,6 +37,10 @@ public static class ActorClaims
             return null;
         return new Actor(account, organization, kind, role, user.FindFirstValue(Region));
     }
+
+    /// <summary>The account's token version when the token was issued (see <see cref="TokenRevocation"/>).</summary>
+    public static int? TokenVersion(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(TokenVersionClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
 
     public static string DisplayName(this ClaimsPrincipal user) => user.FindFirstValue(Name) ?? "";
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using TechTransfer.Accounts;
 using TechTransfer.Problems;
 
@@ -7,6 +10,8 @@ public static class AuthEndpoints
 {
     public sealed record LoginRequest(string? Account, string? Password);
 
+    public sealed record PasswordChangeRequest(string? CurrentPassword, string? NewPassword);
+
     public sealed record LoginResponse(string Token, DateTimeOffset ExpiresAt, MeResponse Me);
 
     public sealed record MeResponse(string AccountId, string DisplayName, string OrganizationId, string OrganizationKind, string Role, string? RegionCode);
@@ -15,7 +20,8 @@ public static class AuthEndpoints
     {
         var group = app.MapGroup("/api/auth").WithTags("Auth");
         group.MapPost("/login", LoginAsync);
-        group.MapPost("/logout", Logout);
+        group.MapPost("/logout", LogoutAsync);
+        group.MapPost("/password", ChangePasswordAsync).RequireAuthorization();
         group.MapGet("/me", (HttpContext http) => TypedResults.Ok(Me(http.User.RequiredActor(), http.User.DisplayName())))
             .RequireAuthorization();
     }
@@ -27,11 +33,39 @@ public static class AuthEndpoints
         var password = v.Text("password", request.Password, 128);
         v.ThrowIfInvalid();
 
-        var result = await grains.GetGrain<IAccountGrain>(AccountKeys.Of(account!)).SignInAsync(password!);
-        if (result.LockedUntil is not null) throw new ProblemException(ProblemCodes.LockedOut);
+        var result = await grains.GetGrain<IAccountGrain>(AccountKeys.Of(account!)).SignInAsync(password!, SourceOf(http));
+        if (result.WaitUntil is { } until) return Throttled(http, until, clock);
         if (!result.Succeeded) throw new ProblemException(ProblemCodes.LoginFailed);
+        return SignedIn(http, result, tokens, clock);
+    }
 
-        var token = tokens.Issue(result.Actor!, result.DisplayName!);
+    /// <summary>Ends every session of the account (all its devices): the token version moves on, the cookie goes.</summary>
+    static async Task<IResult> LogoutAsync(HttpContext http, IGrainFactory grains)
+    {
+        if (http.User.Actor() is { } actor) await grains.GetGrain<IAccountGrain>(actor.AccountId).RevokeTokensAsync();
+        http.Response.Cookies.Delete(TokenIssuer.CookieName);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Every earlier token stops working; the answer carries a fresh one, so the caller stays signed in.</summary>
+    static async Task<IResult> ChangePasswordAsync(PasswordChangeRequest request, IGrainFactory grains, TokenIssuer tokens, TimeProvider clock, HttpContext http)
+    {
+        var actor = http.User.RequiredActor();
+        var v = new Validation();
+        var current = v.Text("currentPassword", request.CurrentPassword, 128);
+        if (string.IsNullOrEmpty(request.NewPassword)) v.Fail("newPassword", "required");
+        else if (request.NewPassword.Length is < 10 or > 128) v.Fail("newPassword", "length", "10–128");
+        v.ThrowIfInvalid();
+
+        var result = await grains.GetGrain<IAccountGrain>(actor.AccountId).ChangePasswordAsync(current!, request.NewPassword!, SourceOf(http));
+        if (result.WaitUntil is { } until) return Throttled(http, until, clock);
+        if (!result.Succeeded) throw ProblemException.Invalid([new FieldError("currentPassword", "mismatch")]);
+        return SignedIn(http, result, tokens, clock);
+    }
+
+    static IResult SignedIn(HttpContext http, SignInResult result, TokenIssuer tokens, TimeProvider clock)
+    {
+        var token = tokens.Issue(result.Actor!, result.DisplayName!, result.TokenVersion);
         var expires = clock.GetUtcNow() + tokens.Lifetime;
         http.Response.Cookies.Append(TokenIssuer.CookieName, token, new CookieOptions
         {
@@ -43,10 +77,26 @@ public static class AuthEndpoints
         return TypedResults.Ok(new LoginResponse(token, expires, Me(result.Actor!, result.DisplayName!)));
     }
 
-    static IResult Logout(HttpContext http)
+    // Returned, not thrown: the exception handler would drop the Retry-After header.
+    static IResult Throttled(HttpContext http, DateTimeOffset until, TimeProvider clock)
     {
-        http.Response.Cookies.Delete(TokenIssuer.CookieName);
-        return TypedResults.NoContent();
+        var seconds = Math.Max(1, Math.Ceiling((until - clock.GetUtcNow()).TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ProblemResults.Create(ProblemCodes.SignInThrottled);
+    }
+
+    /// <summary>
+    /// Whom failed sign-ins are counted against: the connection's address (no forwarded header is trusted here),
+    /// an IPv6 address by its /64, which one subscriber usually holds whole.
+    /// </summary>
+    static string SourceOf(HttpContext http)
+    {
+        if (http.Connection.RemoteIpAddress is not { } ip) return "unknown";
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6) return ip.ToString();
+        var bytes = ip.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     static MeResponse Me(Actor actor, string displayName) => new(actor.AccountId, displayName, actor.OrganizationId,

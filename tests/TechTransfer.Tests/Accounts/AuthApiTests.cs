@@ -21,17 +21,17 @@ public sealed class AuthApiTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task A_wrong_password_is_401_and_repeated_failures_lock_the_account()
+    public async Task A_wrong_password_is_401_and_repeated_failures_make_the_source_wait()
     {
         var client = api.Anonymous();
         for (var i = 0; i < 5; i++)
         {
             var wrong = await client.PostAsJsonAsync("/api/auth/login", new { account = "demo-broker-northeast", password = "wrong-password" });
-            Assert.True(wrong.StatusCode is HttpStatusCode.Unauthorized or (HttpStatusCode)423);
+            Assert.True(wrong.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests);
         }
-        var locked = await client.PostAsJsonAsync("/api/auth/login", new { account = "demo-broker-northeast", password = "TechTransfer#2026" });
-        Assert.Equal((HttpStatusCode)423, locked.StatusCode);
-        Assert.Equal("locked-out", (await locked.BodyAsync()).GetProperty("code").GetString());
+        var waiting = await client.PostAsJsonAsync("/api/auth/login", new { account = "demo-broker-northeast", password = "TechTransfer#2026" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
+        Assert.Equal("sign-in-throttled", (await waiting.BodyAsync()).GetProperty("code").GetString());
     }
 
     [Fact]

@@ -171,7 +171,7 @@ public sealed class OrganizationApiTests(ApiFixture api)
         var broker = FreshAccount();
         var created = await national.PostAsJsonAsync("/api/organizations/org-center-northwest/accounts", Colleague(broker, "Broker"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var region = await (await api.Anonymous().GetAsync("/api/regions/northwest")).BodyAsync();
+        var region = await (await national.GetAsync("/api/regions/northwest")).BodyAsync();
         Assert.Contains(region.GetProperty("brokers").EnumerateArray(), b => b.GetString() == $"acct-{broker}");
         var me = await (await (await SignedInAsync(broker, "colleague-pass-2026")).GetAsync("/api/auth/me")).BodyAsync();
         Assert.Equal("northwest", me.GetProperty("regionCode").GetString());

@@ -8,13 +8,13 @@ namespace TechTransfer.Tests.RegionalCenters;
 public sealed class RegionApiTests(ApiFixture api)
 {
     [Fact]
-    public async Task Regions_list_every_center_with_brokers_and_a_live_count_that_follows_publishing()
+    public async Task Regions_list_every_center_with_a_live_count_that_follows_publishing()
     {
         var regions = await (await api.Anonymous().GetAsync("/api/regions")).BodyAsync();
         Assert.Equal(9, regions.GetArrayLength());
 
         var before = await (await api.Anonymous().GetAsync("/api/regions/greater-bay")).BodyAsync();
-        Assert.Contains(before.GetProperty("brokers").EnumerateArray(), b => b.GetString() == "acct-demo-broker-greater-bay");
+        Assert.True(before.GetProperty("brokerCount").GetInt32() >= 1);
 
         var enterprise = await api.SignedInAsync("demo-enterprise");
         var id = (await (await enterprise.PostAsJsonAsync("/api/demands", Samples.Demand())).BodyAsync()).GetProperty("id").GetString();
@@ -26,6 +26,26 @@ public sealed class RegionApiTests(ApiFixture api)
         var closed = await (await api.Anonymous().GetAsync("/api/regions/greater-bay")).BodyAsync();
         Assert.Equal(before.GetProperty("publishedDemands").GetInt32(), closed.GetProperty("publishedDemands").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await api.Anonymous().GetAsync("/api/regions/atlantis")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_see_no_account_ids_and_only_a_centers_own_staff_and_the_national_level_see_its_brokers()
+    {
+        // Account ids are what a sign-in takes: listing them invites guessing and lockout (issue 17, item 7).
+        foreach (var path in new[] { "/api/regions", "/api/regions/greater-bay" })
+        {
+            var text = await (await api.Anonymous().GetAsync(path)).Content.ReadAsStringAsync();
+            Assert.DoesNotContain("acct-", text);
+            Assert.DoesNotContain("demo-broker", text);
+            Assert.DoesNotContain("\"brokers\"", text);
+        }
+        var stranger = await (await (await api.SignedInAsync("demo-broker")).GetAsync("/api/regions/greater-bay")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("acct-", stranger); // a broker of another center
+        foreach (var insider in new[] { "demo-broker-greater-bay", "demo-national" })
+        {
+            var view = await (await (await api.SignedInAsync(insider)).GetAsync("/api/regions/greater-bay")).BodyAsync();
+            Assert.Contains(view.GetProperty("brokers").EnumerateArray(), b => b.GetString() == "acct-demo-broker-greater-bay");
+        }
     }
 
     [Fact]

@@ -311,7 +311,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     string Key(string account) => api.Database.ConnectionString + "|" + account;
 }
 
-/// <summary>Accounts: hashed passwords, lockout after repeated failures, tokens that expire.</summary>
+/// <summary>Accounts: hashed passwords, backoff after repeated failures, tokens that expire.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class AccountSecurityTests(ApiFixture api)
 {
@@ -331,19 +331,21 @@ public sealed class AccountSecurityTests(ApiFixture api)
         api.Anonymous().PostAsJsonAsync("/api/auth/login", new { account, password });
 
     [Fact]
-    public async Task Four_failures_are_forgiven_by_a_success_and_the_fifth_in_a_row_locks_the_account_even_for_the_right_password()
+    public async Task Two_failures_are_forgiven_by_a_success_and_the_third_in_a_row_makes_that_source_wait_even_for_the_right_password()
     {
         var account = await NewAccountAsync();
-        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(account, "wrong-" + i)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(account, Password)).StatusCode); // resets the count
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(account, "wrong-" + i)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(account, Password)).StatusCode); // forgets the source
 
-        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(account, "wrong-" + i)).StatusCode);
-        var fifth = await LoginAsync(account, "wrong-4");
-        Assert.Equal((HttpStatusCode)423, fifth.StatusCode);
-        var locked = await LoginAsync(account, Password);
-        Assert.Equal((HttpStatusCode)423, locked.StatusCode);
-        Assert.Equal("locked-out", (await locked.BodyAsync()).GetProperty("code").GetString());
-        Assert.False(locked.Headers.Contains("Set-Cookie"));
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(account, "wrong-" + i)).StatusCode);
+        var third = await LoginAsync(account, "wrong-2");
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode); // wrong, and now wait
+        Assert.NotNull(third.Headers.RetryAfter?.Delta);
+        var waiting = await LoginAsync(account, Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
+        Assert.NotNull(waiting.Headers.RetryAfter?.Delta);
+        Assert.Equal("sign-in-throttled", (await waiting.BodyAsync()).GetProperty("code").GetString());
+        Assert.False(waiting.Headers.Contains("Set-Cookie"));
     }
 
     [Fact]
@@ -370,8 +372,8 @@ public sealed class AccountSecurityTests(ApiFixture api)
         var actor = new TechTransfer.Accounts.Actor("acct-demo-national", "org-torch", TechTransfer.Vocabulary.OrganizationKind.National, TechTransfer.Vocabulary.Role.NationalAdmin);
         // The server's own issuer and key, with a clock two lifetimes back: the token expired one lifetime ago.
         var past = new PastClock(TimeSpan.FromTicks(issuer.Lifetime.Ticks * 2));
-        var expired = new TokenIssuer(issuer.Key, past, issuer.Lifetime).Issue(actor, "过期");
-        var fresh = issuer.Issue(actor, "有效");
+        var expired = new TokenIssuer(issuer.Key, past, issuer.Lifetime).Issue(actor, "过期", tokenVersion: 0);
+        var fresh = issuer.Issue(actor, "有效", tokenVersion: 0);
 
         foreach (var (token, status) in new[] { (expired, HttpStatusCode.Unauthorized), (fresh, HttpStatusCode.OK) })
         {

@@ -43,7 +43,8 @@ public sealed class TradeEndHorizonTests
         var auction = (await created.BodyAsync()).GetProperty("id").GetString()!;
         var buyer = host.CreateClient();
         buyer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.Services.GetRequiredService<TokenIssuer>()
-            .Issue(new Actor("acct-horizon-buyer", "org-demo-enterprise-1", OrganizationKind.Enterprise, Role.Member), "acct-horizon-buyer"));
+            .Issue(new Actor("acct-horizon-buyer", "org-demo-enterprise-1", OrganizationKind.Enterprise, Role.Member), "acct-horizon-buyer",
+                await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IAccountGrain>("acct-horizon-buyer").GetTokenVersionAsync()));
         var bid = await buyer.PostAsJsonAsync($"/api/auctions/{auction}/bids", new { clientBidId = "h-1", amount = 120m });
         Assert.True(bid.StatusCode == HttpStatusCode.OK, await bid.Content.ReadAsStringAsync());
 
