@@ -121,7 +121,7 @@ public sealed class ChangeFeedTests
             var rowSeq = await database.CountAsync($"SELECT seq FROM tt_listing WHERE id = '{id}'");
 
             // A plain read on a fresh activation (its activation checks the projection) ...
-            await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            await cluster.DeactivateAsync(grain);
             Assert.NotNull(await grain.GetAsync(University));
             // ... and the projection's write replayed with the version the row already has.
             await using (var source = NpgsqlDataSource.Create(database.ConnectionString))
