@@ -5,6 +5,7 @@ using TechTransfer.Contracts;
 using TechTransfer.Demands;
 using TechTransfer.Notifications;
 using TechTransfer.Problems;
+using TechTransfer.Storage;
 using TechTransfer.Vocabulary;
 
 namespace TechTransfer.Deals;
@@ -30,6 +31,13 @@ public sealed class DealGrain(
     bool Stale => S.StaleFlaggedAt is { } flagged && flagged >= S.LastActivityAt;
 
     static bool IsOpen(DealStage stage) => stage is not (DealStage.Registered or DealStage.Closed);
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        // A write that failed after the state was stored left tt_deal behind and dropped the activation (GrainWrites):
+        // repaired here. When tt_deal is current the statement writes nothing.
+        if (state.RecordExists && S.Facts is not null) await projection.WriteAsync(Id, S, Stale, cancellation);
+    }
 
     public async Task<DealView?> GetAsync(Actor viewer)
     {
@@ -152,8 +160,7 @@ public sealed class DealGrain(
         S.Trail.Add(new DealEntry(now, "system", "stale", S.Stage.ToString(), S.Stage.ToString(),
             $"超过 {options.Value.StaleAfter.TotalDays:0.##} 天无进展"));
         S.Version++;
-        await state.WriteStateAsync();
-        await projection.WriteAsync(Id, S, stale: true);
+        await this.WriteStateThenAsync(state, () => projection.WriteAsync(Id, S, stale: true));
         string[] brokers = S.ClaimedBy is { } broker ? [broker] : await BrokersOfAsync(S.Facts!.Regions);
         await notifier.DealStaleAsync(new DealStale(Id, S.Facts!.AchievementTitle, S.Facts.DemandTitle, S.Stage.ToString(),
             S.LastActivityAt, S.ClaimedBy), brokers);
@@ -170,15 +177,18 @@ public sealed class DealGrain(
         if (await this.GetReminder(StaleReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>Appends the trail entry, counts it as activity, and writes state, projection and event in that order.</summary>
+    /// <summary>
+    /// Appends the trail entry, counts it as activity, and writes state, projection and event in that order. A failed
+    /// write drops the activation with the change its caller made in memory (GrainWrites): a claim that was not stored
+    /// is not held against the claimant's retry, which meets the stored deal (and tt_deal repaired by its activation).
+    /// </summary>
     async Task CommitAsync(Actor actor, string action, DealStage from, DealStage to, string? note)
     {
         var now = clock.GetUtcNow();
         S.Trail.Add(new DealEntry(now, actor.AccountId, action, from.ToString(), to.ToString(), note));
         S.LastActivityAt = now;
         S.Version++;
-        await state.WriteStateAsync();
-        await projection.WriteAsync(Id, S, stale: false);
+        await this.WriteStateThenAsync(state, () => projection.WriteAsync(Id, S, stale: false));
         var f = S.Facts!;
         await notifier.DealUpdatedAsync(new DealUpdated(Id, f.AchievementId, f.DemandId, f.AchievementTitle, f.DemandTitle, S.Stage.ToString(),
             S.AchievementInterest, S.DemandInterest, S.ClaimedBy, S.LeadingRegion, f.AchievementRegion, f.DemandRegion, action, S.Version), f);

@@ -39,7 +39,8 @@ public sealed class DealProjection(NpgsqlDataSource db)
             INSERT INTO tt_deal (id, achievement_id, demand_id, achievement_org, demand_org, achievement_region, demand_region,
                 achievement_title, demand_title, score, stage, achievement_interest, demand_interest, claimed_by, leading_region,
                 stale, last_activity_at, version)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+            WHERE NOT EXISTS (SELECT 1 FROM tt_deal WHERE id = $1 AND version >= $18) -- a replay writes (and locks) nothing
             ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, achievement_interest = excluded.achievement_interest,
                 demand_interest = excluded.demand_interest, claimed_by = excluded.claimed_by, leading_region = excluded.leading_region,
                 stale = excluded.stale, last_activity_at = excluded.last_activity_at, version = excluded.version

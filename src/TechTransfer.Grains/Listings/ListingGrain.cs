@@ -101,8 +101,8 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A crash between the state write and the projection write leaves the projection behind;
-        // the version guard makes this catch-up a no-op in the normal case.
+        // A crash or a failed write between the state write and the projection write leaves the projection behind
+        // (GrainWrites); this repairs it. When the projection is current the statement writes nothing at all.
         if (state.RecordExists) await projection.UpsertAsync(ToRow(), cancellationToken);
     }
 
@@ -139,17 +139,17 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     public async Task<TView> PublishAsync(Actor actor)
     {
         EnsureMayEdit(actor);
-        if (IsPublished)
+        if (!IsPublished)
         {
-            await MatchAsync(); // a retried publish repairs matching that failed the first time
-            return ToView(actor);
+            if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
+            EnsurePublishable();
+            S.Status = Published;
+            S.PublishedAt = clock.GetUtcNow();
+            await SaveAsync(S.Content!);
+            Telemetry.Metrics.Published.Add(1, new KeyValuePair<string, object?>("kind", Kind.ToString()));
         }
-        if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
-        EnsurePublishable();
-        S.Status = Published;
-        S.PublishedAt = clock.GetUtcNow();
-        await SaveAsync(S.Content!);
-        Telemetry.Metrics.Published.Add(1, new KeyValuePair<string, object?>("kind", Kind.ToString()));
+        // A retried publish (its first attempt failed after the state write: the activation that serves it re-wrote the
+        // projection) repeats what follows, which the first attempt may never have reached; both steps are idempotent.
         var listing = PublicDocument();
         // Side by side: the center's announcement (its own inbox writes) does not hold up the matches.
         await Task.WhenAll(
@@ -175,23 +175,16 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
 
     protected void EnsureMayEdit(Actor actor) => ListingRules.EnsureMayEdit(state.RecordExists, actor, S.OwnerOrganizationId);
 
-    /// <summary>State first (the source of truth), then the projection; the call is acknowledged only after both.</summary>
-    protected async Task SaveAsync(TContent content)
+    /// <summary>
+    /// State first (the source of truth), then the projection; the call is acknowledged only after both. A failure of
+    /// either drops the activation: the next call reloads the state and its activation re-writes the projection.
+    /// </summary>
+    protected Task SaveAsync(TContent content)
     {
         S.Content = content;
         S.UpdatedAt = clock.GetUtcNow();
         S.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state ran ahead of storage: drop this activation so the next call reloads the truth.
-            DeactivateOnIdle();
-            throw;
-        }
-        await projection.UpsertAsync(ToRow());
+        return this.WriteStateThenAsync(state, () => projection.UpsertAsync(ToRow()));
     }
 
     /// <summary>Writes bookkeeping that neither the views nor the projection show (e.g. an achievement's open trade): no new version.</summary>

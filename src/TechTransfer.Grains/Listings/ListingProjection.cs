@@ -34,12 +34,18 @@ public sealed record ListingPage(IReadOnlyList<JsonElement> Items, int Page, int
 /// </summary>
 public sealed class ListingProjection(NpgsqlDataSource db)
 {
+    /// <summary>
+    /// Writes the row unless tt_listing already holds this version or a later one. When it does, no row is even
+    /// proposed, so a replay (every activation checks its projection this way) takes no lock, no sequence number and
+    /// wakes no replica: a BEFORE INSERT trigger would fire for a proposed row even when ON CONFLICT then does nothing.
+    /// </summary>
     public async Task UpsertAsync(ListingRow row, CancellationToken cancellation = default)
     {
         await using var command = db.CreateCommand("""
             INSERT INTO tt_listing (id, kind, owner_org, status, title, province, region, tech_field, trl, price,
                                     updated_at, version, external_id, doc)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+            WHERE NOT EXISTS (SELECT 1 FROM tt_listing WHERE id = $1 AND version >= $12)
             ON CONFLICT (id) DO UPDATE SET
                 status = excluded.status, title = excluded.title, province = excluded.province,
                 region = excluded.region, tech_field = excluded.tech_field, trl = excluded.trl,
@@ -53,13 +59,13 @@ public sealed class ListingProjection(NpgsqlDataSource db)
         command.Parameters.Add(new() { Value = row.Status });
         command.Parameters.Add(new() { Value = row.Title });
         command.Parameters.Add(new() { Value = row.Province });
-        command.Parameters.Add(new() { Value = (object?)row.RegionCode ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = (object?)row.RegionCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = row.TechField });
         command.Parameters.Add(new() { Value = row.Trl });
-        command.Parameters.Add(new() { Value = (object?)row.Price ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = (object?)row.Price ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
         command.Parameters.Add(new() { Value = row.UpdatedAt.UtcDateTime });
         command.Parameters.Add(new() { Value = row.Version });
-        command.Parameters.Add(new() { Value = (object?)row.ExternalId ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = (object?)row.ExternalId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(row.PublicView, TechTransferJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(cancellation);
     }

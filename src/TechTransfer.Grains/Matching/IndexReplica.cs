@@ -10,16 +10,13 @@ namespace TechTransfer.Matching;
 
 /// <summary>
 /// This host's search index: a full replica of the published listings, derived from tt_listing and kept
-/// current by its change feed (sequence numbers + LISTEN/NOTIFY). Every host answers every query locally and
+/// current by its change feed (transaction ids read against snapshots + LISTEN/NOTIFY). Every host answers every query locally and
 /// the same way; a host that starts or restarts rebuilds its replica from PostgreSQL. Design and trade-offs:
 /// docs/matching.md.
 /// </summary>
 public sealed class IndexReplica : BackgroundService
 {
     const int Batch = 5000;
-    // Sequence numbers are taken before commit, so a row may become visible after a higher one was read:
-    // every catch-up re-reads a window behind the last applied number (replays are ignored by version).
-    const long RescanWindow = 512;
     static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     readonly NpgsqlDataSource db;
@@ -31,7 +28,7 @@ public sealed class IndexReplica : BackgroundService
     readonly Lock rebuilding = new();
     readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     (ListingIndex Index, MatchEngine Engine) current;
-    long applied;
+    string? applied; // the snapshot everything up to which is applied (pg_snapshot text); null before the first load
 
     public IndexReplica(NpgsqlDataSource db, IOptions<MatchingOptions> options, ILogger<IndexReplica> logger)
     {
@@ -107,7 +104,7 @@ public sealed class IndexReplica : BackgroundService
                 await using (var count = db.CreateCommand("SELECT count(*) FROM tt_listing WHERE status = 'Published'"))
                     Rebuild = Rebuild with { Total = (int)(long)(await count.ExecuteScalarAsync())! };
                 var fresh = new ListingIndex();
-                var position = await ApplyChangesAsync(fresh, 0, default, indexed => Rebuild = Rebuild with { Indexed = indexed });
+                var position = await ApplyChangesAsync(fresh, null, default, indexed => Rebuild = Rebuild with { Indexed = indexed });
                 await gate.WaitAsync();
                 ListingIndex old;
                 try
@@ -135,41 +132,65 @@ public sealed class IndexReplica : BackgroundService
         return true;
     }
 
-    /// <summary>Applies the changes after <paramref name="from"/> to <paramref name="index"/>; returns the new position.</summary>
-    async Task<long> ApplyChangesAsync(ListingIndex index, long from, CancellationToken cancellation, Action<int>? progress = null)
+    /// <summary>
+    /// Applies to <paramref name="index"/> every row committed since the snapshot <paramref name="since"/> (all rows
+    /// when null), reading in one snapshot of its own, which it returns as the new position.
+    /// </summary>
+    /// <remarks>
+    /// Exact, not a window: a row is news exactly when the transaction that wrote it was not visible to the last
+    /// snapshot — it had not started (xid ≥ that snapshot's xmax) or was still in progress (in its xip list).
+    /// A transaction that commits late, after any number of others, is therefore found by the first read after its
+    /// commit; one still in progress now is in this snapshot's list and is looked for again next time. seq only pages.
+    /// </remarks>
+    async Task<string> ApplyChangesAsync(ListingIndex index, string? since, CancellationToken cancellation, Action<int>? progress = null)
     {
+        await using var connection = await db.OpenConnectionAsync(cancellation);
+        // Every statement of a REPEATABLE READ transaction sees the snapshot its first statement took.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
+        string snapshot;
+        await using (var take = new NpgsqlCommand("SELECT pg_current_snapshot()::text", connection, transaction))
+            snapshot = (string)(await take.ExecuteScalarAsync(cancellation))!;
+        var after = long.MinValue;
         int read;
         do
         {
             // Phase 1: which rows changed (small: no documents). Phase 2: fetch only what the index lacks.
             var changed = new List<string>();
-            var highest = from;
             read = 0;
-            await using (var command = db.CreateCommand("SELECT seq, id, version FROM tt_listing WHERE seq > $1 ORDER BY seq LIMIT $2"))
+            await using (var command = new NpgsqlCommand(since is null
+                ? "SELECT seq, id, version FROM tt_listing WHERE seq > $1 ORDER BY seq LIMIT $2"
+                : """
+                  SELECT seq, id, version FROM tt_listing
+                  WHERE seq > $1 AND (xid >= pg_snapshot_xmax($3::pg_snapshot)
+                                      OR xid = ANY (ARRAY(SELECT pg_snapshot_xip($3::pg_snapshot))))
+                  ORDER BY seq LIMIT $2
+                  """, connection, transaction))
             {
-                command.Parameters.Add(new() { Value = Math.Max(0, from - RescanWindow) });
+                command.Parameters.Add(new() { Value = after });
                 command.Parameters.Add(new() { Value = Batch });
+                if (since is not null) command.Parameters.Add(new() { Value = since });
                 await using var reader = await command.ExecuteReaderAsync(cancellation);
                 while (await reader.ReadAsync(cancellation))
                 {
                     read++;
-                    highest = Math.Max(highest, reader.GetInt64(0));
+                    after = reader.GetInt64(0);
                     if (index.IsNewer(reader.GetString(1), reader.GetInt32(2))) changed.Add(reader.GetString(1));
                 }
             }
-            if (changed.Count > 0) await ApplyAsync(index, changed, cancellation, measureLag: ready.Task.IsCompleted && ReferenceEquals(index, Index));
+            if (changed.Count > 0)
+                await ApplyAsync(connection, transaction, index, changed, cancellation, measureLag: ready.Task.IsCompleted && ReferenceEquals(index, Index));
             progress?.Invoke(index.Count);
-            var advanced = highest > from;
-            from = highest;
-            if (!advanced) break;
         } while (read == Batch);
-        return from; // searchable at the next read of its shard (ListingIndex refreshes on read)
+        await transaction.CommitAsync(cancellation);
+        return snapshot; // searchable at the next read of its shard (ListingIndex refreshes on read)
     }
 
-    async Task ApplyAsync(ListingIndex index, List<string> ids, CancellationToken cancellation, bool measureLag)
+    static async Task ApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ListingIndex index, List<string> ids, CancellationToken cancellation, bool measureLag)
     {
-        await using var command = db.CreateCommand(
-            "SELECT id, kind, status, version, doc, extract(epoch from clock_timestamp() - updated_at) * 1000 FROM tt_listing WHERE id = ANY($1)");
+        await using var command = new NpgsqlCommand(
+            "SELECT id, kind, status, version, doc, extract(epoch from clock_timestamp() - updated_at) * 1000 FROM tt_listing WHERE id = ANY($1)",
+            connection, transaction);
         command.Parameters.Add(new() { Value = ids.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var published = new List<ListingDocument>();

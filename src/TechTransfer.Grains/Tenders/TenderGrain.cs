@@ -6,6 +6,7 @@ using TechTransfer.Demands;
 using TechTransfer.Notifications;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Storage;
 using TechTransfer.Trades;
 using TechTransfer.Vocabulary;
 
@@ -76,7 +77,11 @@ public sealed class TenderGrain(
         if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
         if (actor.OrganizationKind is not (OrganizationKind.University or OrganizationKind.Institute)) throw new ProblemException(ProblemCodes.Forbidden);
         if (S.Bids.FirstOrDefault(b => b.OrganizationId == actor.OrganizationId) is { } earlier)
-            return earlier.ClientBidId == clientBidId ? Receipt(earlier) : throw new ProblemException(ProblemCodes.AlreadyExists);
+        {
+            if (earlier.ClientBidId != clientBidId) throw new ProblemException(ProblemCodes.AlreadyExists);
+            await hall.WriteAsync(Row()); // the retry of a bid whose hall write failed: repaired (a replay changes nothing)
+            return Receipt(earlier); // only ever for a bid read back from storage or written by this activation
+        }
         var now = clock.GetUtcNow();
         if (S.Status != TenderStatus.Open || now >= T.Deadline)
         {
@@ -86,8 +91,12 @@ public sealed class TenderGrain(
         var entry = new TenderBidEntry(S.Bids.Count + 1, clientBidId, actor.AccountId, actor.OrganizationId, bid, now);
         S.Bids.Add(entry);
         S.Version++;
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
+        // A receipt is a promise that the bid is stored: none when the write failed, and the bid leaves memory at once.
+        await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()), rollback: () =>
+        {
+            S.Bids.Remove(entry);
+            S.Version--;
+        });
         await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, "Open", "bidCount", S.Version, null, null, S.Bids.Count, now, T.Deadline));
         return Receipt(entry);
     }
