@@ -25,7 +25,7 @@ public static class BenchBidCommand
         var (server, host) = await BenchHost.StartOrTargetAsync(args, "techtransfer_bench_bid");
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };
+            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 256 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };
             var api = new BenchApi(http);
             var national = await api.SignInAsync(Demo.NationalAdmin, Demo.Password);
             var seller = await api.SignInAsync("demo-university", Demo.Password);

@@ -24,7 +24,7 @@ public static class BenchClaimCommand
         var (server, host) = await BenchHost.StartOrTargetAsync(args, "techtransfer_bench_claim");
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };
+            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 256 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };
             var api = new BenchApi(http);
             var national = await api.SignInAsync(Demo.NationalAdmin, Demo.Password);
             var university = await api.SignInAsync("demo-university", Demo.Password);

@@ -57,7 +57,7 @@ public static class BenchPushCommand
         HostSampler? sampler = null;
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
+            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 512 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
             var network = await BenchNetwork.PrepareAsync(http, args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin,
                 args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password, userCount, withDemands: rate > 0, corpus);
             sampler = await HostSampler.StartAsync(server);

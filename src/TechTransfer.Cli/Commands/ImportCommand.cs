@@ -19,7 +19,7 @@ public static class ImportCommand
         var file = args.Positional(0, "FILE.jsonl");
         if (!File.Exists(file)) throw new CommandException($"no such file: {file}");
         var server = new Uri(args.Option("server", "TECHTRANSFER_SERVER") ?? "http://127.0.0.1:5080");
-        using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(5) };
         await SignInAsync(http, args.Required("account", "TECHTRANSFER_ACCOUNT"), args.Required("password", "TECHTRANSFER_PASSWORD"));
 
         var lines = await File.ReadAllLinesAsync(file);

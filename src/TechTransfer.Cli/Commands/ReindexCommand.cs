@@ -15,7 +15,7 @@ public static class ReindexCommand
         var servers = (args.Option("server", "TECHTRANSFER_SERVER") ?? "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries);
         foreach (var server in servers)
         {
-            using var http = new HttpClient { BaseAddress = new Uri(server), Timeout = TimeSpan.FromMinutes(1) };
+            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(server), Timeout = TimeSpan.FromMinutes(1) };
             await ImportCommand.SignInAsync(http, args.Required("account", "TECHTRANSFER_ACCOUNT"), args.Required("password", "TECHTRANSFER_PASSWORD"));
             var status = await ReadAsync(await http.PostAsync("/api/admin/reindex", null));
             var progress = new ProgressBar($"reindex {server}", Math.Max(status.GetProperty("total").GetInt32(), 1));

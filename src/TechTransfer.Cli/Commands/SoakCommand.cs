@@ -40,7 +40,7 @@ public static class SoakCommand
         await cluster.WaitForSilosAsync(3, TimeSpan.FromMinutes(2));
         Log($"cluster up in {clock.Elapsed.TotalSeconds:F0} s");
 
-        using var setupHttp = new HttpClient { BaseAddress = cluster.Urls[0], Timeout = TimeSpan.FromMinutes(1) };
+        using var setupHttp = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = cluster.Urls[0], Timeout = TimeSpan.FromMinutes(1) };
         var network = await BenchNetwork.PrepareAsync(setupHttp, Demo.NationalAdmin, Demo.Password, args.Int("users", 40), withDemands: true, corpus);
         await using var clients = await SoakClients.ConnectAsync(cluster.Urls, network);
         Log($"{clients.All.Count} SignalR clients connected for {network.Organizations.Count} organizations");
@@ -219,7 +219,7 @@ public static class SoakCommand
     /// <summary>Per host, the seconds from now until /health/ready answers 200 (the hosts recover by themselves, nobody restarts them).</summary>
     static async Task<double?[]> ReadyAfterAsync(SoakLoad load, SoakCluster cluster)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(3) };
         var from = load.Now;
         return await Task.WhenAll(cluster.Urls.Select(async url =>
         {

@@ -148,7 +148,7 @@ public sealed class BenchHost : IAsyncDisposable
 
     static async Task<bool> AnswersAsync(Uri url)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(2) };
         try
         {
             await http.GetAsync(url);

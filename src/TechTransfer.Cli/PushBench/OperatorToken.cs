@@ -18,7 +18,7 @@ public static class OperatorToken
     /// <summary>An HTTP client for a host's operator endpoints.</summary>
     public static HttpClient Client(Uri? baseAddress, TimeSpan timeout)
     {
-        var http = new HttpClient { Timeout = timeout };
+        var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = timeout };
         if (baseAddress is not null) http.BaseAddress = baseAddress;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Value);
         return http;

@@ -47,7 +47,7 @@ public sealed class SoakLoad(IReadOnlyList<Uri> hosts, BenchNetwork network, Cor
     /// <summary>One HTTP attempt: when it ended (seconds since the load started), how long it took, and its status (0: no answer).</summary>
     public readonly record struct Attempt(double At, double Ms, int Status, int Host);
 
-    readonly HttpClient http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, ConnectTimeout = TimeSpan.FromSeconds(3) })
+    readonly HttpClient http = new(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 256, ConnectTimeout = TimeSpan.FromSeconds(3) })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };
