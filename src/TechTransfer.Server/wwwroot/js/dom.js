@@ -54,6 +54,28 @@ export function time(iso) {
   return new Date(iso).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 }
 
+/**
+ * An event's own time as a <time> element: 刚刚 / N 分钟前 within the hour (kept current while the page is open),
+ * the date and time (Beijing) before that. The full time is in its title.
+ */
+export function when(iso) {
+  if (!iso) return null;
+  const el = h("time", { datetime: iso, title: time(iso), class: "when" });
+  el.textContent = sinceText(iso);
+  return el;
+}
+
+function sinceText(iso) {
+  const minutes = Math.floor((Date.now() - new Date(iso).getTime()) / 60000);
+  if (minutes < 1) return "刚刚";
+  if (minutes < 60) return `${minutes} 分钟前`;
+  return new Date(iso).toLocaleString("zh-CN", {
+    hour12: false, timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+}
+
+setInterval(() => document.querySelectorAll("time.when").forEach((el) => (el.textContent = sinceText(el.dateTime))), 30_000);
+
 export function amount(value) {
   return value === null || value === undefined ? "面议" : `${Number(value).toLocaleString("zh-CN")} 万元`;
 }

@@ -2,6 +2,7 @@
 // The server decides what this user hears; the portal only keeps its place in the user's inbox: on every
 // (re)connect it calls Resume with the last id it has, so nothing sent while offline is missed or shown twice.
 import { toast } from "./dom.js";
+import { tradeNews } from "./labels.js";
 
 const History = 100; // how many already-seen events to show again after a reload
 const listeners = new Set();
@@ -119,7 +120,8 @@ function receive(type, event) {
   seen.add(event.notificationId);
   lastId = Math.max(lastId, event.notificationId);
   localStorage.setItem(`tt.seen.${account}`, String(lastId));
-  const entry = { type, ...event, receivedAt: new Date().toISOString(), live: !replaying };
+  // The event's own time (when it entered the inbox), not when this page heard of it: a replay shows the past as past.
+  const entry = { type, ...event, at: event.storedAt ?? new Date().toISOString(), live: !replaying };
   const at = events.findIndex((e) => e.notificationId < entry.notificationId);
   events.splice(at === -1 ? events.length : at, 0, entry);
   if (events.length > 500) events.length = 500;
@@ -129,10 +131,6 @@ function receive(type, event) {
   for (const listener of listeners) listener(entry);
 }
 
-const tradeNews = {
-  Outbid: "您的出价已被超过", Won: "恭喜，您已竞得", Lost: "拍卖已结束，未竞得", Sold: "您的交易已成交", Unsold: "您的拍卖未达保留价，流拍",
-  Accepted: "您已摘牌成功", Withdrawn: "成果已撤回，交易终止", Opened: "招标已开标", Awarded: "恭喜，您已中标", NotAwarded: "招标结果：未中标",
-};
 
 const statusText = { connecting: "实时连接中…", online: "● 实时已连接", reconnecting: "实时连接中断，正在重连…", offline: "○ 实时未连接" };
 

@@ -1,5 +1,5 @@
 // Pieces several views share: listing cards, match cards, status badges.
-import { amount, h, highlighted, time } from "../dom.js";
+import { amount, h, highlighted, time, when } from "../dom.js";
 import { label, statuses, techFields } from "../labels.js";
 
 export const pathOf = (kind) => (kind === "achievement" || kind === "Achievement" ? "achievements" : "demands");
@@ -42,7 +42,7 @@ export function matchCard(m, { live = false } = {}) {
       h("ul", { class: "criteria" }, (e.criteria ?? []).map((c) =>
         h("li", { class: c.held === true ? "held" : c.held === false ? "failed" : "na" },
           c.held === true ? "✓ " : c.held === false ? "✗ " : "— ", c.zh)))),
-    h("p", { class: "muted small match-foot" }, time(m.receivedAt ?? m.createdAt),
+    h("p", { class: "muted small match-foot" }, when(m.at ?? m.createdAt),
       " · ", h("a", { href: `#/deals/${m.matchId ?? m.id}` }, "对接进度与意向 →")));
 }
 
