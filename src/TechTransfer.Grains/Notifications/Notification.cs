@@ -30,10 +30,13 @@ public interface INetworkEvent
     DateTimeOffset StoredAt { get; init; }
 }
 
-/// <summary>A new match: to both parties' organizations and the brokers of both parties' regional centers.</summary>
+/// <summary>
+/// A new match: to both parties' organizations and the brokers of both parties' regional centers. The publishers are
+/// the two organizations' names (who is behind each side).
+/// </summary>
 public sealed record MatchFound(
     string MatchId, string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle,
-    MatchExplanation Explanation) : INetworkEvent
+    MatchExplanation Explanation, string? AchievementPublisher = null, string? DemandPublisher = null) : INetworkEvent
 {
     public static string Type => nameof(MatchFound);
 

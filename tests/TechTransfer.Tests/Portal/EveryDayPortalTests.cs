@@ -57,21 +57,35 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.ScreenshotAsync(page, "feed-real-times");
     }
 
-    [Fact]
-    public async Task After_a_fixed_price_acceptance_both_parties_feed_cards_say_what_happened_and_link_to_pages_that_exist()
+    /// <summary>demo-university offers an achievement at 120 万元 and demo-enterprise (verified) accepts it.</summary>
+    async Task<(string Offer, string Achievement)> AcceptedOfferAsync()
     {
         var national = await portal.SignedInClientAsync("demo-national");
         await national.PostAsJsonAsync("/api/organizations/org-demo-enterprise/verification", new { verified = true });
+        var offer = await OfferAsync();
+        var buyer = await portal.SignedInClientAsync("demo-enterprise");
+        var accepted = await buyer.PostAsync($"/api/fixed-price-listings/{offer.Offer}/accept", null);
+        Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
+        return offer;
+    }
+
+    /// <summary>demo-university offers a new achievement at 120 万元 for 30 days (挂牌).</summary>
+    async Task<(string Offer, string Achievement)> OfferAsync()
+    {
         var seller = await portal.SignedInClientAsync("demo-university");
         var word = Samples.UniqueWord();
         var achievement = await seller.CreatePublishedAsync("/api/achievements", Samples.Achievement($"{word} 高寒草地生态修复微生物菌剂")
             .With("keywords", new System.Text.Json.Nodes.JsonArray(word, "草地修复"))
             .With("techField", System.Text.Json.Nodes.JsonValue.Create("ResourcesEnvironment")));
         var created = await seller.PostAsJsonAsync("/api/fixed-price-listings", new { achievementId = achievement, price = 120m, endsAt = DateTimeOffset.UtcNow.AddDays(30) });
-        var offer = (await created.BodyAsync()).GetProperty("id").GetString()!;
-        var buyer = await portal.SignedInClientAsync("demo-enterprise");
-        var accepted = await buyer.PostAsync($"/api/fixed-price-listings/{offer}/accept", null);
-        Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        return ((await created.BodyAsync()).GetProperty("id").GetString()!, achievement);
+    }
+
+    [Fact]
+    public async Task After_a_fixed_price_acceptance_both_parties_feed_cards_say_what_happened_and_link_to_pages_that_exist()
+    {
+        var (offer, _) = await AcceptedOfferAsync();
 
         foreach (var (account, news) in new[] { ("demo-enterprise", "您已摘牌成功"), ("demo-university", "您的交易已成交") })
         {
@@ -101,6 +115,46 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
                 await Expect(page.Locator("main")).Not.ToContainTextAsync("未找到");
             }
         }
+    }
+
+    static readonly Regex RawId = new(@"\b(org|acct|demo|mat|fpl)-[\w-]+|yangtze-delta|undefined|\bsystem\b");
+
+    static async Task ShowsNoRawIdsAsync(IPage page)
+    {
+        var text = await page.Locator("main").InnerTextAsync();
+        var raw = RawId.Match(text);
+        Assert.False(raw.Success, $"{page.Url} shows the raw id '{raw.Value}' in: {text}");
+    }
+
+    [Fact]
+    public async Task Deal_trade_and_listing_pages_name_organizations_accounts_and_centers_never_their_ids()
+    {
+        var (offer, achievement) = await AcceptedOfferAsync();
+        var claimed = await (await portal.SignedInClientAsync("demo-broker")).PostAsJsonAsync($"/api/deals/{offer}/claim", new { });
+        Assert.True(claimed.IsSuccessStatusCode, await claimed.Content.ReadAsStringAsync());
+
+        var broker = await SignedInAsync("demo-broker", $"#/deals/{offer}");
+        await Expect(broker.Locator("#deal-broker")).ToHaveTextAsync(new Regex("^长三角技术经纪人（.*长三角.*）$"));
+        await Expect(broker.Locator("#deal-supplier")).ToHaveTextAsync("演示大学（江苏）");
+        await Expect(broker.Locator("#deal-buyer")).ToHaveTextAsync("演示科技有限公司（广东）");
+        await Expect(broker.Locator(".trail")).ToContainTextAsync("长三角技术经纪人：经纪人认领");
+        await Expect(broker.Locator(".trail")).ToContainTextAsync("系统：挂牌被摘牌，形成线索");
+        await ShowsNoRawIdsAsync(broker);
+        await PortalFixture.ScreenshotAsync(broker, "deal-names");
+        await broker.GotoAsync("/#/center");
+        await Expect(broker.Locator($"#lead-queue [data-deal='{offer}']")).ToContainTextAsync("牵头：长三角技术经纪人");
+
+        var enterprise = await SignedInAsync("demo-enterprise", $"#/fixed-price-listings/{offer}");
+        await Expect(enterprise.Locator("#offer-seller")).ToHaveTextAsync("演示大学（江苏）");
+        await Expect(enterprise.Locator("#offer-buyer")).ToHaveTextAsync("演示科技有限公司（广东）");
+        await Expect(enterprise.GetByRole(AriaRole.Link, new() { Name = "高寒草地生态修复微生物菌剂", Exact = false })).ToHaveAttributeAsync("href", $"#/achievements/{achievement}");
+        await ShowsNoRawIdsAsync(enterprise);
+        await PortalFixture.ScreenshotAsync(enterprise, "trade-names");
+
+        await enterprise.GotoAsync($"/#/achievements/{achievement}");
+        await Expect(enterprise.Locator("dl.facts")).ToContainTextAsync("发布机构演示大学（江苏）");
+        await ShowsNoRawIdsAsync(enterprise);
+        await PortalFixture.ScreenshotAsync(enterprise, "listing-publisher");
     }
 
     public Task InitializeAsync()

@@ -31,8 +31,10 @@ export function matchCard(m, { live = false } = {}) {
     h("div", { class: "match-head" },
       h("span", { class: "score", title: "匹配度（0–100）" }, String(m.score), h("small", {}, " 分")),
       h("div", {},
-        h("div", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${m.achievementId}` }, m.achievementTitle)),
-        h("div", {}, h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${m.demandId}` }, m.demandTitle)))),
+        h("div", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${m.achievementId}` }, m.achievementTitle),
+          publisher(m.achievementPublisher ?? m.names?.[m.achievementOrganizationId])),
+        h("div", {}, h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${m.demandId}` }, m.demandTitle),
+          publisher(m.demandPublisher ?? m.names?.[m.demandOrganizationId])))),
     e.reason ? h("p", { class: "reason" }, e.reason) : null,
     e.matchedTerms?.length ? h("p", { class: "terms" }, "共同技术词：", e.matchedTerms.map((t) => h("mark", {}, t))) : null,
     h("details", {},
@@ -45,6 +47,8 @@ export function matchCard(m, { live = false } = {}) {
     h("p", { class: "muted small match-foot" }, when(m.at ?? m.createdAt),
       " · ", h("a", { href: `#/deals/${m.matchId ?? m.id}` }, "对接进度与意向 →")));
 }
+
+const publisher = (name) => (name ? h("span", { class: "muted publisher" }, ` · ${name}`) : null);
 
 export function field(labelText, control, hint) {
   return h("label", { class: "field" }, h("span", {}, labelText), control, hint ? h("small", { class: "muted" }, hint) : null);

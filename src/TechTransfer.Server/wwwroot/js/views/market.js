@@ -27,6 +27,9 @@ async function load(view, path) {
   }
 }
 
+/** The name the server sent for an id in this view; never the id. */
+const nameOf = (view, id) => view.names?.[id] ?? "—";
+
 const problem = (e) => (e instanceof ApiError ? e.problem.detailZh ?? e.message : String(e));
 
 /** 交易大厅: every listing, auction and tender; open ones first, soonest end first. */
@@ -64,6 +67,9 @@ export async function auction({ view, match, me }) {
     fill(view,
       h("h1", { tabindex: -1 }, "拍卖：", a.title),
       h("dl", { class: "facts" },
+        h("dt", {}, "标的成果"), h("dd", {}, h("a", { href: `#/achievements/${a.achievementId}` }, a.title)),
+        h("dt", {}, "拍卖方"), h("dd", { id: "auction-seller" }, nameOf(a, a.sellerOrganizationId)),
+        a.winnerOrganizationId ? [h("dt", {}, "买受方"), h("dd", {}, nameOf(a, a.winnerOrganizationId))] : null,
         h("dt", {}, "状态"), h("dd", { id: "auction-status" }, statuses[a.status] ?? a.status, a.leading && open ? "（您当前领先）" : ""),
         h("dt", {}, "当前价"), h("dd", { id: "auction-price" }, a.currentPrice === null ? "尚无出价" : amount(a.currentPrice)),
         h("dt", {}, "起拍价"), h("dd", {}, amount(a.startingPrice)),
@@ -110,6 +116,9 @@ export async function offer({ view, match, me }) {
     fill(view,
       h("h1", { tabindex: -1 }, "挂牌：", o.title),
       h("dl", { class: "facts" },
+        h("dt", {}, "标的成果"), h("dd", {}, h("a", { href: `#/achievements/${o.achievementId}` }, o.title)),
+        h("dt", {}, "挂牌方"), h("dd", { id: "offer-seller" }, nameOf(o, o.sellerOrganizationId)),
+        o.buyerOrganizationId ? [h("dt", {}, "摘牌方"), h("dd", { id: "offer-buyer" }, nameOf(o, o.buyerOrganizationId))] : null,
         h("dt", {}, "状态"), h("dd", { id: "offer-status" }, statuses[o.status] ?? o.status),
         h("dt", {}, "挂牌价"), h("dd", {}, amount(o.price)),
         h("dt", {}, "挂牌期"), h("dd", {}, `${time(o.startsAt)} 至 ${time(o.endsAt)}`),
@@ -161,6 +170,8 @@ export async function tender({ view, match, me }) {
     fill(view,
       h("h1", { tabindex: -1 }, "招标：", t.title),
       h("dl", { class: "facts" },
+        h("dt", {}, "招标需求"), h("dd", {}, h("a", { href: `#/demands/${t.demandId}` }, t.title)),
+        h("dt", {}, "招标方"), h("dd", { id: "tender-owner" }, nameOf(t, t.enterpriseOrganizationId)),
         h("dt", {}, "状态"), h("dd", { id: "tender-status" }, statuses[t.status] ?? t.status),
         h("dt", {}, "投标截止（开标）"), h("dd", {}, time(t.deadline)),
         h("dt", {}, "评标办法"), h("dd", {}, t.criteria),
@@ -173,7 +184,7 @@ export async function tender({ view, match, me }) {
         h("table", { class: "table" },
           h("thead", {}, h("tr", {}, ["序号", "投标机构", "报价", "工期", "实施方案", ""].map((x) => h("th", { scope: "col" }, x)))),
           h("tbody", {}, t.bids.map((b) => h("tr", {},
-            h("td", {}, String(b.bidNumber)), h("td", {}, b.organizationId), h("td", {}, amount(b.bid.price)), h("td", {}, `${b.bid.durationDays} 天`),
+            h("td", {}, String(b.bidNumber)), h("td", {}, nameOf(t, b.organizationId)), h("td", {}, amount(b.bid.price)), h("td", {}, `${b.bid.durationDays} 天`),
             h("td", {}, b.bid.plan),
             h("td", {}, b.awarded ? "中标" : t.isOwner && t.status === "Opened" ? h("button", { type: "button", onclick: async () => {
               try {
