@@ -157,6 +157,62 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.ScreenshotAsync(enterprise, "listing-publisher");
     }
 
+    [Fact]
+    public async Task Money_and_irreversible_steps_ask_first_cancelling_sends_nothing_and_confirming_does_it()
+    {
+        var national = await portal.SignedInClientAsync("demo-national");
+        await national.PostAsJsonAsync("/api/organizations/org-demo-enterprise/verification", new { verified = true });
+        var (offer, _) = await OfferAsync();
+        var page = await SignedInAsync("demo-enterprise", $"#/fixed-price-listings/{offer}");
+        var sent = new System.Collections.Concurrent.ConcurrentBag<string>();
+        page.Request += (_, request) => { if (request.Method == "POST") sent.Add(new Uri(request.Url).AbsolutePath); };
+        var accept = page.GetByRole(AriaRole.Button, new() { Name = "按挂牌价摘牌" });
+        var dialog = page.GetByRole(AriaRole.Dialog);
+
+        await accept.ClickAsync();
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog).ToContainTextAsync("120 万元");
+        await Expect(dialog).ToContainTextAsync("不可撤销");
+        await Expect(dialog).ToContainTextAsync("演示大学（江苏）");
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "取消" })).ToBeFocusedAsync();
+        await PortalFixture.ScreenshotAsync(page, "confirm-accept");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(accept).ToBeFocusedAsync(); // focus goes back where it was
+        await accept.ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "取消" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await page.WaitForTimeoutAsync(300);
+        Assert.DoesNotContain($"/api/fixed-price-listings/{offer}/accept", sent);
+        await Expect(page.Locator("#offer-status")).ToHaveTextAsync("进行中");
+
+        await accept.ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "确认摘牌" }).ClickAsync();
+        await Expect(page.Locator("#offer-status")).ToHaveTextAsync("已摘牌");
+        Assert.Single(sent, path => path == $"/api/fixed-price-listings/{offer}/accept");
+
+        // 终止 asks for the reason, and Esc leaves the deal as it was.
+        var claimed = await (await portal.SignedInClientAsync("demo-broker")).PostAsJsonAsync($"/api/deals/{offer}/claim", new { });
+        Assert.True(claimed.IsSuccessStatusCode, await claimed.Content.ReadAsStringAsync());
+        var broker = await SignedInAsync("demo-broker", $"#/deals/{offer}");
+        var brokerSent = new System.Collections.Concurrent.ConcurrentBag<string>();
+        broker.Request += (_, request) => { if (request.Method == "POST") brokerSent.Add(new Uri(request.Url).AbsolutePath); };
+        var close = broker.GetByRole(AriaRole.Button, new() { Name = "终止对接" });
+        await close.ClickAsync();
+        await Expect(broker.GetByRole(AriaRole.Dialog)).ToContainTextAsync("不可恢复");
+        await Expect(broker.GetByLabel("终止原因")).ToBeFocusedAsync();
+        await broker.Keyboard.PressAsync("Escape");
+        await Expect(broker.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        await close.ClickAsync();
+        await broker.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "确认终止" }).ClickAsync();
+        await Expect(broker.GetByRole(AriaRole.Dialog)).ToContainTextAsync("请填写终止原因"); // nothing sent without a reason
+        Assert.DoesNotContain($"/api/deals/{offer}/close", brokerSent);
+        await broker.GetByLabel("终止原因").FillAsync("买方决定暂缓");
+        await broker.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "确认终止" }).ClickAsync();
+        await Expect(broker.Locator(".stages .current")).ToHaveTextAsync("终止：买方决定暂缓");
+        Assert.Single(brokerSent, path => path == $"/api/deals/{offer}/close");
+    }
+
     public Task InitializeAsync()
     {
         portal.ScriptErrors.Clear(); // tests of one collection run one after another

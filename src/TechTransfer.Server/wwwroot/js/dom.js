@@ -86,6 +86,50 @@ export function toast(text, kind = "info") {
   setTimeout(() => note.remove(), 5000);
 }
 
+/**
+ * Asks before a step that moves money or cannot be undone: a modal <dialog> (focus inside, on 取消; Esc cancels)
+ * that states the amount and what follows. Resolves false when cancelled, else true — or, when `reason` names a
+ * required text (e.g. 终止原因), the text typed.
+ */
+export function confirmAction({ title, amount: money = null, lines = [], confirm = "确认", reason = null }) {
+  return new Promise((resolve) => {
+    const before = document.activeElement;
+    const error = h("p", { class: "error", role: "alert" });
+    const text = reason ? h("textarea", { id: "confirm-reason", rows: 3, maxlength: 500, required: true }) : null;
+    const ok = h("button", { type: "button", class: "primary" }, confirm);
+    const cancel = h("button", { type: "button" }, "取消");
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title", "aria-describedby": "confirm-body" },
+      h("h2", { id: "confirm-title" }, title),
+      h("div", { id: "confirm-body" },
+        money !== null ? h("p", { class: "amount" }, money) : null,
+        lines.map((line) => h("p", {}, line))),
+      text ? h("label", { class: "field", for: "confirm-reason" }, h("span", {}, reason)) : null, text, error,
+      h("div", { class: "actions" }, cancel, ok));
+    const done = (answer) => {
+      dialog.close();
+      dialog.remove();
+      if (before instanceof HTMLElement && before.isConnected) before.focus();
+      resolve(answer);
+    };
+    ok.addEventListener("click", () => {
+      if (!text) return done(true);
+      if (text.value.trim() === "") {
+        error.textContent = `请填写${reason}`;
+        return text.focus();
+      }
+      done(text.value.trim());
+    });
+    cancel.addEventListener("click", () => done(false));
+    dialog.addEventListener("cancel", (e) => { // Esc
+      e.preventDefault();
+      done(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (text ?? cancel).focus();
+  });
+}
+
 /** Replaces an element's content; like h(), skips null/false children and flattens arrays. */
 export function fill(el, ...children) {
   el.replaceChildren();

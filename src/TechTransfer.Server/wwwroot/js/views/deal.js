@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { fill, h, time, toast } from "../dom.js";
+import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
 import { contractTypes, dealActions, dealStages, label } from "../labels.js";
 import { onEvent } from "../live.js";
 import { may } from "../session.js";
@@ -66,7 +66,10 @@ export async function deal({ view, match, me }) {
         broker && d.stage === "Lead" && !d.claimedBy ? h("button", { type: "button", class: "primary", onclick: act("claim", {}) }, "认领线索") : null,
         leads && next ? h("button", { type: "button", class: "primary", onclick: act("stage", { stage: next }) }, `推进到“${label(dealStages, next)}”`) : null,
         leads && open && d.stage !== "Matched" ? h("button", { type: "button", onclick: async () => {
-          const reason = prompt("终止原因");
+          const reason = await confirmAction({
+            title: "终止对接", confirm: "确认终止", reason: "终止原因",
+            lines: [`${f.achievementTitle} ↔ ${f.demandTitle}`, "终止后该对接不可恢复，不能再推进或登记合同；双方和区域服务中心将收到通知。"],
+          });
           if (reason) await act("close", { reason })();
         } }, "终止对接") : null),
       leads && d.stage === "ContractSigned" ? contractForm(id, render) : null,
@@ -96,6 +99,13 @@ function contractForm(id, done) {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(form));
     const number = (v) => (v === "" ? null : Number(v));
+    const sure = await confirmAction({
+      title: "确认技术合同认定登记", amount: `合同金额 ${data.contractAmount === "" ? "—" : amount(Number(data.contractAmount))}`, confirm: "确认登记",
+      lines: [`其中技术交易额：${data.techTransactionAmount === "" ? "—" : amount(Number(data.techTransactionAmount))}`,
+        `卖方：${data.seller || "—"}　买方：${data.buyer || "—"}　签订日期：${data.signingDate || "—"}`,
+        "登记后对接即完成，不可撤销；合同计入全国技术交易指数，双方和区域服务中心将收到通知。"],
+    });
+    if (!sure) return;
     try {
       await api(`/api/deals/${id}/contract`, { method: "POST", body: {
         type: data.type || null, contractAmount: number(data.contractAmount), techTransactionAmount: number(data.techTransactionAmount),

@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { amount, fill, h, time, toast } from "../dom.js";
+import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
 import { watchTrade } from "../live.js";
 
 // 交易大厅 and the pages of its three trading modes. Amounts are 万元, times Asia/Shanghai; the server decides
@@ -82,6 +82,14 @@ export async function auction({ view, match, me }) {
         a.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${a.dealId}` }, "查看线索"))] : null),
       open && !a.isSeller ? h("form", { class: "panel", novalidate: true, "aria-labelledby": "bid-title", onsubmit: async (e) => {
         e.preventDefault();
+        if (pendingBid === null) {
+          const value = Number(input.value);
+          const sure = await confirmAction({
+            title: "确认出价", amount: amount(value), confirm: "确认出价",
+            lines: [`标的：${a.title}`, "出价提交后不可撤回。拍卖结束时您的出价若最高且达到保留价，即按此价成交，并转为对接线索由经纪人跟进签约。"],
+          });
+          if (!sure) return;
+        }
         pendingBid ??= crypto.randomUUID();
         try {
           await api(`/api/auctions/${id}/bids`, { method: "POST", body: { clientBidId: pendingBid, amount: Number(input.value) } });
@@ -124,6 +132,11 @@ export async function offer({ view, match, me }) {
         h("dt", {}, "挂牌期"), h("dd", {}, `${time(o.startsAt)} 至 ${time(o.endsAt)}`),
         o.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${o.dealId}` }, "查看线索"))] : null),
       o.status === "Open" && !o.isSeller ? h("button", { type: "button", class: "primary", onclick: async () => {
+        const sure = await confirmAction({
+          title: "确认按挂牌价摘牌", amount: amount(o.price), confirm: "确认摘牌",
+          lines: [`标的：${o.title}`, `挂牌方：${nameOf(o, o.sellerOrganizationId)}`, "摘牌即成交，不可撤销。成交后转为对接线索，由区域服务中心的技术经纪人联系双方签订技术合同。"],
+        });
+        if (!sure) return;
         try {
           await api(`/api/fixed-price-listings/${id}/accept`, { method: "POST" });
           toast("摘牌成功");
@@ -187,6 +200,12 @@ export async function tender({ view, match, me }) {
             h("td", {}, String(b.bidNumber)), h("td", {}, nameOf(t, b.organizationId)), h("td", {}, amount(b.bid.price)), h("td", {}, `${b.bid.durationDays} 天`),
             h("td", {}, b.bid.plan),
             h("td", {}, b.awarded ? "中标" : t.isOwner && t.status === "Opened" ? h("button", { type: "button", onclick: async () => {
+              const sure = await confirmAction({
+                title: `确认定标：${b.bidNumber} 号投标`, amount: amount(b.bid.price), confirm: "确认定标",
+                lines: [`中标机构：${nameOf(t, b.organizationId)}`, `工期：${b.bid.durationDays} 天`,
+                  "定标后不可更改。其他投标机构将收到未中标通知；交易转为对接线索，由经纪人跟进签约。"],
+              });
+              if (!sure) return;
               try {
                 await api(`/api/tenders/${id}/award`, { method: "POST", body: { bidNumber: b.bidNumber } });
               } catch (e) {
