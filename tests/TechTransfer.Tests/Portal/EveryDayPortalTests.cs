@@ -213,6 +213,50 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
         Assert.Single(brokerSent, path => path == $"/api/deals/{offer}/close");
     }
 
+    [Fact]
+    public async Task Registering_a_contract_states_the_amounts_and_cancelling_sends_nothing()
+    {
+        // A match both parties want (a 挂牌's deal cannot be registered yet: it has no demand, which the registry requires).
+        var offer = await Deals.DealApiTests.MatchAsync(portal.SignedInClientAsync);
+        foreach (var party in new[] { "demo-enterprise", "demo-university" })
+        {
+            var interested = await (await portal.SignedInClientAsync(party)).PostAsJsonAsync($"/api/deals/{offer}/interest", new { });
+            Assert.True(interested.IsSuccessStatusCode, await interested.Content.ReadAsStringAsync());
+        }
+        var brokerApi = await portal.SignedInClientAsync("demo-broker");
+        foreach (var (path, body) in new (string, object)[] { ("claim", new { }), ("stage", new { stage = "Negotiating" }), ("stage", new { stage = "ContractSigned" }) })
+        {
+            var moved = await brokerApi.PostAsJsonAsync($"/api/deals/{offer}/{path}", body);
+            Assert.True(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
+        }
+        var broker = await SignedInAsync("demo-broker", $"#/deals/{offer}");
+        var sent = new System.Collections.Concurrent.ConcurrentBag<string>();
+        broker.Request += (_, request) => { if (request.Method == "POST") sent.Add(new Uri(request.Url).AbsolutePath); };
+        var form = broker.Locator("form", new() { Has = broker.GetByRole(AriaRole.Heading, new() { Name = "技术合同认定登记" }) });
+        await form.GetByLabel("合同类型").SelectOptionAsync("Transfer");
+        await form.GetByLabel("合同金额（万元）").FillAsync("120");
+        await form.GetByLabel("其中技术交易额（万元）").FillAsync("100");
+        await form.GetByLabel("卖方（技术提供方）").FillAsync("演示大学");
+        await form.GetByLabel("买方（技术受让方）").FillAsync("演示科技有限公司");
+        await form.GetByLabel("签订日期").FillAsync(DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd"));
+        var register = form.GetByRole(AriaRole.Button, new() { Name = "登记合同" });
+        var dialog = broker.GetByRole(AriaRole.Dialog);
+
+        await register.ClickAsync();
+        await Expect(dialog).ToContainTextAsync("合同金额 120 万元");
+        await Expect(dialog).ToContainTextAsync("其中技术交易额：100 万元");
+        await Expect(dialog).ToContainTextAsync("不可撤销");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "取消" }).ClickAsync();
+        await broker.WaitForTimeoutAsync(300);
+        Assert.DoesNotContain($"/api/deals/{offer}/contract", sent);
+        await Expect(broker.Locator(".stages .current")).ToHaveTextAsync("签约");
+
+        await register.ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "确认登记" }).ClickAsync();
+        await Expect(broker.Locator(".stages .current")).ToHaveTextAsync("登记");
+        Assert.Single(sent, path => path == $"/api/deals/{offer}/contract");
+    }
+
     public Task InitializeAsync()
     {
         portal.ScriptErrors.Clear(); // tests of one collection run one after another
