@@ -257,6 +257,73 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
         Assert.Single(sent, path => path == $"/api/deals/{offer}/contract");
     }
 
+    [Fact]
+    public async Task A_signed_out_visit_asks_nothing_it_would_be_refused_names_the_right_centre_and_the_skip_link_focuses_the_content()
+    {
+        var page = await portal.NewPageAsync();
+        pages.Add(page);
+        var refused = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var asked = new System.Collections.Concurrent.ConcurrentBag<string>();
+        page.Response += (_, response) => { if (response.Status >= 400) refused.Add($"{response.Status} {response.Url}"); };
+        page.Request += (_, request) => asked.Add(new Uri(request.Url).AbsolutePath);
+        await page.GotoAsync("/#/");
+        await Expect(page.Locator("main h1")).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.DoesNotContain("/api/auth/me", asked);
+        Assert.Empty(refused);
+
+        await Expect(page.Locator("footer")).ToContainTextAsync("工业和信息化部火炬高技术产业开发中心");
+        await Expect(page.Locator("footer")).Not.ToContainTextAsync("科技部火炬中心 ·");
+
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "跳到主要内容" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("main#view")).ToBeFocusedAsync();
+        await Expect(page.Locator("main h1")).Not.ToHaveTextAsync("页面不存在");
+        Assert.EndsWith("/#/", page.Url);
+    }
+
+    static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
+
+    [Fact]
+    public async Task The_contact_rule_reads_as_stated_publishing_shows_one_toast_and_signing_out_says_nothing_of_the_live_connection()
+    {
+        var word = Samples.UniqueWord();
+        var university = await portal.SignedInClientAsync("demo-university");
+        for (var i = 0; i < 3; i++)
+            await university.CreatePublishedAsync("/api/achievements", Samples.Achievement($"{word} 锂电池极片缺陷在线检测方法 {i}")
+                .With("keywords", new System.Text.Json.Nodes.JsonArray(word, "极片", "缺陷检测")));
+
+        var page = await SignedInAsync("demo-enterprise", "#/demands/new");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存并发布" }).ClickAsync();
+        await Expect(page.Locator("[data-field='contact.phone'] .error")).ToHaveTextAsync("电话与邮箱至少填一项");
+
+        await Field(page, "需求名称").FillAsync($"寻求{word}极片缺陷在线检测技术");
+        await Field(page, "需求描述").FillAsync("我公司需要在涂布产线上实时检测极片缺陷，要求漏检率低于千分之一。");
+        await Field(page, "关键词").FillAsync($"{word}，极片，缺陷检测");
+        await Field(page, "技术领域").SelectOptionAsync("NewEnergy");
+        await Field(page, "最低技术成熟度").SelectOptionAsync("5");
+        await Field(page, "预算下限（万元）").FillAsync("100");
+        await Field(page, "预算上限（万元）").FillAsync("500");
+        await Field(page, "所在省份").SelectOptionAsync("广东");
+        await Field(page, "截止日期").FillAsync(DateTime.UtcNow.AddYears(1).ToString("yyyy-MM-dd"));
+        await Field(page, "联系人").FillAsync("李工");
+        await Field(page, "电子邮箱").FillAsync("li@example.com"); // no phone: an e-mail is enough
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存并发布" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("#/demands/dem-"));
+        await Expect(page.Locator("#matches article.match")).ToHaveCountAsync(3);
+        await page.WaitForTimeoutAsync(1500); // the matches' live events have arrived by now
+        await Expect(page.Locator(".toast")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".toast")).ToContainTextAsync("已发布");
+        await PortalFixture.ScreenshotAsync(page, "publish-one-toast");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "登录" })).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(500);
+        await Expect(page.Locator("#live")).ToBeHiddenAsync();
+        await Expect(page.Locator("header")).Not.ToContainTextAsync("未连接");
+    }
+
     public Task InitializeAsync()
     {
         portal.ScriptErrors.Clear(); // tests of one collection run one after another

@@ -80,10 +80,23 @@ export function amount(value) {
   return value === null || value === undefined ? "面议" : `${Number(value).toLocaleString("zh-CN")} 万元`;
 }
 
-export function toast(text, kind = "info") {
-  const note = h("div", { class: `toast ${kind}` }, text);
-  document.getElementById("toasts").append(note);
-  setTimeout(() => note.remove(), 5000);
+/**
+ * A short note. With a key, a note of that key still showing is replaced (its text and its 5 s), so a burst of
+ * the same news (matches arriving one by one) is one note, not a stack.
+ */
+export function toast(text, kind = "info", key = null) {
+  const box = document.getElementById("toasts");
+  let note = key ? [...box.children].find((n) => n.dataset.key === key) : null;
+  if (note) {
+    clearTimeout(Number(note.dataset.timer));
+    note.className = `toast ${kind}`;
+    note.textContent = text;
+  } else {
+    note = h("div", { class: `toast ${kind}`, dataset: key ? { key } : undefined }, text);
+    box.append(note);
+  }
+  const gone = note;
+  note.dataset.timer = String(setTimeout(() => gone.remove(), 5000));
 }
 
 /**

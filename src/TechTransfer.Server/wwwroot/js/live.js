@@ -15,6 +15,18 @@ const watches = new Map(); // trade id → { last, listener }: public feeds this
 let online = null; // resolves once the connection has resumed
 let markOnline = () => {};
 
+// One toast per action: the matches of a listing this page has just published are in its "已发布" toast already;
+// other matches arriving together share one toast that counts them.
+const justPublished = new Set();
+let liveMatches = 0;
+let matchBurst = 0;
+
+/** This page publishes the listing: its matches need no toast of their own for a while. */
+export function publishing(listingId) {
+  justPublished.add(listingId);
+  setTimeout(() => justPublished.delete(listingId), 15_000);
+}
+
 /** Everything received in this page, newest first. */
 export const events = [];
 
@@ -56,6 +68,7 @@ export async function startLive(me) {
   connection.onreconnecting(() => setStatus("reconnecting"));
   connection.onreconnected(() => resume());
   connection.onclose(() => {
+    if (!connection) return; // signed out (stopLive): nothing is connected, nothing to say
     setStatus("offline");
     if (connection) setTimeout(connect, 5000); // automatic reconnect gave up: keep trying, slowly
   });
@@ -125,7 +138,12 @@ function receive(type, event) {
   const at = events.findIndex((e) => e.notificationId < entry.notificationId);
   events.splice(at === -1 ? events.length : at, 0, entry);
   if (events.length > 500) events.length = 500;
-  if (entry.live && type === "MatchFound") toast(`新匹配（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match");
+  if (entry.live && type === "MatchFound" && !justPublished.has(event.achievementId) && !justPublished.has(event.demandId)) {
+    liveMatches++;
+    toast(`${liveMatches > 1 ? `${liveMatches} 条新匹配，最新` : "新匹配"}（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match", "match");
+    clearTimeout(matchBurst);
+    matchBurst = setTimeout(() => (liveMatches = 0), 5000);
+  }
   if (entry.live && type === "TradeNotice") toast(`${tradeNews[event.news] ?? event.news}：${event.title}`, event.news === "Outbid" || event.news === "Lost" ? "error" : "match");
   if (entry.live && type === "DealStale") toast(`对接超过期限无进展：${event.achievementTitle} ↔ ${event.demandTitle}`, "error");
   for (const listener of listeners) listener(entry);

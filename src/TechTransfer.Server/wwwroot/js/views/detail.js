@@ -1,7 +1,7 @@
 import { api, ApiError } from "../api.js";
 import { amount, fill, h, marked, time, toast } from "../dom.js";
 import { ipRightKinds, label, techFields, transferModes } from "../labels.js";
-import { onEvent } from "../live.js";
+import { onEvent, publishing } from "../live.js";
 import { session } from "../session.js";
 import { matchCard, statusBadge } from "./common.js";
 
@@ -26,6 +26,7 @@ export async function detail({ view, match, params }) {
   const act = async (action, confirmText) => {
     if (confirmText && !confirm(confirmText)) return;
     try {
+      if (action === "publish") publishing(id);
       const answer = await api(`/api/${path}/${id}/${action}`, { method: "POST" });
       toast(action === "publish" ? `已发布。${answer.matching?.zh ?? ""}` : "已下架");
       await detail({ view, match, params });
