@@ -43,6 +43,7 @@ builder.Services.AddSingleton<IdempotencyStore>();
 builder.Services.AddHostedService<IdempotencySweeper>();
 builder.Services.AddSignalR(o => o.AddFilter<RateLimits.HubRateLimitFilter>()).AddJsonProtocol(o => TechTransferJson.Configure(o.PayloadSerializerOptions));
 builder.Services.AddSingleton<InboxRelay>();
+builder.Services.AddSingleton<TechTransfer.Names.DisplayNames>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRelay>());
 builder.Services.AddOpenApi();
 builder.Services.Configure<JsonOptions>(o => TechTransferJson.Configure(o.SerializerOptions));

@@ -131,6 +131,8 @@ public sealed class AccountGrain(
 
     public Task<Actor?> GetActorAsync() => Task.FromResult(state.RecordExists ? ActorOf() : null);
 
+    public Task<string?> GetDisplayNameAsync() => Task.FromResult(state.RecordExists ? S.Profile?.DisplayName : null);
+
     Actor ActorOf()
     {
         var p = S.Profile!;

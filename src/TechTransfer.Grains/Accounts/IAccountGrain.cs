@@ -36,6 +36,9 @@ public interface IAccountGrain : IGrainWithStringKey
 
     /// <summary>The actor this account acts as, or null if the account does not exist.</summary>
     Task<Actor?> GetActorAsync();
+
+    /// <summary>The name people see for this account (e.g. 王经纪), or null if the account does not exist.</summary>
+    Task<string?> GetDisplayNameAsync();
 }
 
 [GenerateSerializer, Immutable, Alias("tt.AccountProfile")]

@@ -14,7 +14,8 @@ public sealed record ContactInput(string? Name, string? Phone, string? Email)
         var name = v.Text("contact.name", Name, 50);
         var phone = v.Phone("contact.phone", Phone);
         var email = v.Email("contact.email", Email);
-        if (phone is null && email is null) v.Fail("contact.phone", "required");
+        // The rule the form states: at least one of the two (a malformed one has its own message already).
+        if (string.IsNullOrWhiteSpace(Phone) && string.IsNullOrWhiteSpace(Email)) v.Fail("contact.phone", "phone-or-email");
         return name is null ? null : new Contact(name, phone, email);
     }
 }

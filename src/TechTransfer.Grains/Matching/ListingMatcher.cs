@@ -11,7 +11,7 @@ namespace TechTransfer.Matching;
 /// <summary>A stored match as the API returns it.</summary>
 public sealed record StoredMatch(
     string Id, string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle,
-    JsonElement Explanation, DateTimeOffset CreatedAt);
+    JsonElement Explanation, DateTimeOffset CreatedAt, string? AchievementOrganizationId = null, string? DemandOrganizationId = null);
 
 /// <summary>
 /// Matches a newly published listing against the other side and keeps the result in tt_match. Runs on the
@@ -87,7 +87,7 @@ public sealed class ListingMatcher(
     {
         var (mine, theirs) = kind == ListingKind.Achievement ? ("achievement_id", "demand_id") : ("demand_id", "achievement_id");
         await using var command = db.CreateCommand($"""
-            SELECT m.id, m.achievement_id, m.demand_id, m.score, a.title, d.title, m.explanation::text, m.created_at
+            SELECT m.id, m.achievement_id, m.demand_id, m.score, a.title, d.title, m.explanation::text, m.created_at, a.owner_org, d.owner_org
             FROM tt_match m
             JOIN tt_listing a ON a.id = m.achievement_id
             JOIN tt_listing d ON d.id = m.demand_id
@@ -104,7 +104,8 @@ public sealed class ListingMatcher(
         {
             using var explanation = JsonDocument.Parse(reader.GetString(6));
             result.Add(new StoredMatch(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                reader.GetString(4), reader.GetString(5), explanation.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.GetString(4), reader.GetString(5), explanation.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetString(8), reader.GetString(9)));
         }
         return result;
     }

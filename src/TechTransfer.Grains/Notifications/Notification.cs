@@ -25,16 +25,24 @@ public interface INetworkEvent
 
     /// <summary>The id in the recipient's inbox, filled in when sent (clients pass the last one to Resume).</summary>
     long NotificationId { get; init; }
+
+    /// <summary>When the event entered the inbox (its own time), filled in when sent: a replayed event shows it, not the time of the replay.</summary>
+    DateTimeOffset StoredAt { get; init; }
 }
 
-/// <summary>A new match: to both parties' organizations and the brokers of both parties' regional centers.</summary>
+/// <summary>
+/// A new match: to both parties' organizations and the brokers of both parties' regional centers. The publishers are
+/// the two organizations' names (who is behind each side).
+/// </summary>
 public sealed record MatchFound(
     string MatchId, string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle,
-    MatchExplanation Explanation) : INetworkEvent
+    MatchExplanation Explanation, string? AchievementPublisher = null, string? DemandPublisher = null) : INetworkEvent
 {
     public static string Type => nameof(MatchFound);
 
     public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
 }
 
 /// <summary>A listing went on the market: to its regional center and national, with the center's live counts.</summary>
@@ -45,6 +53,8 @@ public sealed record ListingPublished(
     public static string Type => nameof(ListingPublished);
 
     public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
 }
 
 /// <summary>A deal moved (interest, lead, claim, stage): to both parties, both centers and national. Never a contact.</summary>
@@ -56,6 +66,8 @@ public sealed record DealUpdated(
     public static string Type => nameof(DealUpdated);
 
     public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
 }
 
 /// <summary>A deal saw no activity for the configured time: to its broker (or, unclaimed, its centers' brokers).</summary>
@@ -65,6 +77,8 @@ public sealed record DealStale(
     public static string Type => nameof(DealStale);
 
     public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
 }
 
 /// <summary>A technology contract was registered: to both parties, both centers and national (the trading index moved).</summary>
@@ -75,6 +89,8 @@ public sealed record ContractRegistered(
     public static string Type => nameof(ContractRegistered);
 
     public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
 }
 
 /// <summary>
@@ -87,6 +103,8 @@ public sealed record TradeNotice(
     public static string Type => nameof(TradeNotice);
 
     public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
 }
 
 /// <summary>
@@ -100,4 +118,6 @@ public sealed record TradeFeed(
     public static string Type => nameof(TradeFeed);
 
     public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
 }

@@ -27,7 +27,8 @@ public sealed class Notifier(IGrainFactory grains)
         static string[] Regions(MatchCandidate m) => [.. new[] { m.AchievementRegion, m.DemandRegion }.OfType<string>()];
         var people = await LookUpAsync(matches.SelectMany(Organizations), matches.SelectMany(Regions), national: false);
         await Task.WhenAll(matches.Select(m => AppendAsync(
-            NotificationDraft.Of(m.MatchId, new MatchFound(m.MatchId, m.AchievementId, m.DemandId, m.Score, m.AchievementTitle, m.DemandTitle, m.Explanation)),
+            NotificationDraft.Of(m.MatchId, new MatchFound(m.MatchId, m.AchievementId, m.DemandId, m.Score, m.AchievementTitle, m.DemandTitle, m.Explanation,
+                people.Names.GetValueOrDefault(m.AchievementOrganizationId), people.Names.GetValueOrDefault(m.DemandOrganizationId))),
             people.Inboxes(Organizations(m), Regions(m), national: false))));
     }
 
@@ -85,11 +86,12 @@ public sealed class Notifier(IGrainFactory grains)
         await Task.WhenAll(organizationViews, centerViews);
         return new People(
             asked.Zip(organizationViews.Result).ToDictionary(p => p.First, p => p.Second?.Members ?? []),
-            centers.Zip(centerViews.Result).ToDictionary(p => p.First, p => p.Second.Brokers));
+            centers.Zip(centerViews.Result).ToDictionary(p => p.First, p => p.Second.Brokers),
+            asked.Zip(organizationViews.Result).Where(p => p.Second is not null).ToDictionary(p => p.First, p => p.Second!.Name));
     }
 
-    /// <summary>Who is behind each organization (members) and each center (brokers) of a send.</summary>
-    sealed record People(Dictionary<string, string[]> Members, Dictionary<string, string[]> Brokers)
+    /// <summary>Who is behind each organization (members, its name) and each center (brokers) of a send.</summary>
+    sealed record People(Dictionary<string, string[]> Members, Dictionary<string, string[]> Brokers, Dictionary<string, string> Names)
     {
         /// <summary>
         /// The organizations' and centers' own inboxes, and one inbox per entitled user: a user in several of the

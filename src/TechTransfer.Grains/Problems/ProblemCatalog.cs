@@ -78,6 +78,7 @@ public static class ProblemCatalog
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
     {
         ["required"] = ("{0}不能为空", "{0} is required"),
+        ["phone-or-email"] = ("电话与邮箱至少填一项", "Give a phone number or an e-mail address (at least one)"),
         ["max-length"] = ("{0}不能超过 {1} 个字符", "{0} must be at most {1} characters"),
         ["max-items"] = ("{0}最多 {1} 项", "{0} may have at most {1} items"),
         ["unknown-value"] = ("{0}的取值“{1}”不在允许范围内", "{0} has an unknown value \"{1}\""),

@@ -27,8 +27,11 @@ public static class AuctionEndpoints
             return TypedResults.Created($"/api/auctions/{id}", view);
         });
 
-        auctions.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Auction(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound)));
+        auctions.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
+        {
+            var view = await Auction(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound);
+            return TypedResults.Ok(await names.WithNamesAsync(view, [view.SellerOrganizationId, view.WinnerOrganizationId]));
+        });
 
         auctions.MapPost("/{id}/bids", async (string id, BidInput input, HttpContext http, IGrainFactory grains) =>
         {

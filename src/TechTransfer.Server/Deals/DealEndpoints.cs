@@ -27,8 +27,13 @@ public static class DealEndpoints
         deals.MapGet("/", async (HttpContext http, DealProjection projection, CancellationToken cancellation) =>
             TypedResults.Ok(await projection.OfOrganizationAsync(http.User.RequiredActor().OrganizationId, 100, cancellation)));
 
-        deals.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Deal(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound)));
+        deals.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
+        {
+            var d = await Deal(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound);
+            var f = d.Facts;
+            return TypedResults.Ok(await names.WithNamesAsync(d, [d.ClaimedBy, d.LeadingRegion, f.AchievementOrganizationId, f.DemandOrganizationId,
+                f.AchievementRegion, f.DemandRegion, .. d.Trail.Select(e => e.Actor)]));
+        });
 
         deals.MapPost("/{id}/interest", async (string id, InterestRequest? body, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await Deal(grains, id).SetInterestAsync(http.User.RequiredActor(), true, Note(body?.Note))));
@@ -63,7 +68,7 @@ public static class DealEndpoints
         });
 
         app.MapGet("/api/regions/{code}/leads", async (string code, string? stage, HttpContext http, RegionDirectory regions,
-            DealProjection projection, CancellationToken cancellation) =>
+            DealProjection projection, Names.DisplayNames names, CancellationToken cancellation) =>
         {
             var actor = http.User.RequiredActor();
             if (regions.Find(code) is null) throw new ProblemException(ProblemCodes.NotFound);
@@ -73,7 +78,9 @@ public static class DealEndpoints
             var v = new Validation();
             var filter = string.IsNullOrEmpty(stage) ? null : v.Enum<DealStage>("stage", stage);
             v.ThrowIfInvalid();
-            return TypedResults.Ok(await projection.RegionQueueAsync(code, filter, 200, cancellation));
+            var rows = await projection.RegionQueueAsync(code, filter, 200, cancellation);
+            // Each row with "names" for its broker and center: the queue says who leads, not which account id.
+            return TypedResults.Ok(await Task.WhenAll(rows.Select(r => names.WithNamesAsync(r, [r.ClaimedBy, r.LeadingRegion]))));
         }).WithTags("Deals").RequireAuthorization();
     }
 

@@ -34,8 +34,11 @@ public static class FixedPriceListingEndpoints
             return TypedResults.Created($"/api/fixed-price-listings/{id}", view);
         });
 
-        listings.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Listing(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound)));
+        listings.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
+        {
+            var view = await Listing(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound);
+            return TypedResults.Ok(await names.WithNamesAsync(view, [view.SellerOrganizationId, view.BuyerOrganizationId]));
+        });
 
         listings.MapPost("/{id}/accept", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await Listing(grains, id).AcceptAsync(http.User.RequiredActor())));

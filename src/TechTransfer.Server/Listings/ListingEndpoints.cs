@@ -77,10 +77,12 @@ public static class ListingEndpoints
             return TypedResults.Ok(await listings.QueryAsync(routes.Kind, owner, routes.ParseStatus(status), http.User.Actor(), p, s, cancellation));
         });
 
-        group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
+        // With "names": the publisher's name next to ownerOrganizationId.
+        group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
         {
             var view = await Grain<TGrain>(grains, routes.IsId, id).GetAsync(http.User.Actor()) ?? throw new ProblemException(ProblemCodes.NotFound);
-            return ListingHttp.WithETag(http, view, view.Version);
+            var owner = JsonSerializer.SerializeToNode(view, TechTransferJson.Options)?["ownerOrganizationId"]?.GetValue<string>();
+            return ListingHttp.WithETag(http, await names.WithNamesAsync(view, [owner]), view.Version);
         });
 
         group.MapPut("/{id}", async (string id, TInput input, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
@@ -91,11 +93,14 @@ public static class ListingEndpoints
             return await Respond(http, Grain<TGrain>(grains, routes.IsId, id).UpdateAsync(actor, content, version));
         }).RequireAuthorization();
 
-        group.MapGet("/{id}/matches", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, CancellationToken cancellation) =>
+        group.MapGet("/{id}/matches", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, Names.DisplayNames names,
+            CancellationToken cancellation) =>
         {
             // Whoever may see the listing may see its matches; contacts are never part of a match.
             _ = await Grain<TGrain>(grains, routes.IsId, id).GetAsync(http.User.Actor()) ?? throw new ProblemException(ProblemCodes.NotFound);
-            return TypedResults.Ok(await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation));
+            var matches = await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation);
+            // Each with "names" of both publishers: a match card says who is behind each side.
+            return TypedResults.Ok(await Task.WhenAll(matches.Select(m => names.WithNamesAsync(m, [m.AchievementOrganizationId, m.DemandOrganizationId]))));
         });
 
         // The publisher is told at once whether anything fits: the view plus "matching" (how many, and what that means).

@@ -203,25 +203,25 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         switch (notification.Type)
         {
             case nameof(MatchFound):
-                await client.MatchFound(Payload<MatchFound>(notification) with { NotificationId = notification.Id });
+                await client.MatchFound(Payload<MatchFound>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
             case nameof(ListingPublished):
-                await client.ListingPublished(Payload<ListingPublished>(notification) with { NotificationId = notification.Id });
+                await client.ListingPublished(Payload<ListingPublished>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
             case nameof(DealUpdated):
-                await client.DealUpdated(Payload<DealUpdated>(notification) with { NotificationId = notification.Id });
+                await client.DealUpdated(Payload<DealUpdated>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
             case nameof(DealStale):
-                await client.DealStale(Payload<DealStale>(notification) with { NotificationId = notification.Id });
+                await client.DealStale(Payload<DealStale>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
             case nameof(ContractRegistered):
-                await client.ContractRegistered(Payload<ContractRegistered>(notification) with { NotificationId = notification.Id });
+                await client.ContractRegistered(Payload<ContractRegistered>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
             case nameof(TradeNotice):
-                await client.TradeNotice(Payload<TradeNotice>(notification) with { NotificationId = notification.Id });
+                await client.TradeNotice(Payload<TradeNotice>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
             case nameof(TradeFeed):
-                await client.TradeFeed(Payload<TradeFeed>(notification) with { NotificationId = notification.Id });
+                await client.TradeFeed(Payload<TradeFeed>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
         }
         connection.Cursor = notification.Id;

@@ -38,8 +38,12 @@ public static class TenderEndpoints
             return TypedResults.Created($"/api/tenders/{id}", view);
         });
 
-        tenders.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Tender(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound)));
+        tenders.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
+        {
+            var view = await Tender(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound);
+            return TypedResults.Ok(await names.WithNamesAsync(view,
+                [view.EnterpriseOrganizationId, .. (view.Bids ?? []).Select(b => b.OrganizationId)]));
+        });
 
         tenders.MapPost("/{id}/bids", async (string id, BidInput input, HttpContext http, IGrainFactory grains) =>
         {

@@ -41,12 +41,14 @@ public sealed class TradingPortalTests(PortalFixture portal) : IAsyncLifetime
 
         await first.GetByLabel("出价（万元", new() { Exact = false }).FillAsync("110");
         await first.GetByRole(AriaRole.Button, new() { Name = "出价", Exact = true }).ClickAsync();
+        await first.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "确认出价" }).ClickAsync();
         await Expect(first.Locator("#auction-status")).ToContainTextAsync("您当前领先");
         await Expect(second.Locator("#auction-price")).ToHaveTextAsync("110 万元"); // no reload: the feed moved it
         await Expect(second.Locator("#bids li")).ToHaveCountAsync(1);
 
         await second.GetByLabel("出价（万元", new() { Exact = false }).FillAsync("125.5");
         await second.GetByRole(AriaRole.Button, new() { Name = "出价", Exact = true }).ClickAsync();
+        await second.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "确认出价" }).ClickAsync();
         await Expect(first.Locator("#auction-price")).ToHaveTextAsync("125.5 万元");
         await Expect(first.Locator("#bids li").First).ToContainTextAsync("竞买人 2");
         await Expect(first.Locator(".toast", new() { HasText = "您的出价已被超过" })).ToBeVisibleAsync();
@@ -56,6 +58,7 @@ public sealed class TradingPortalTests(PortalFixture portal) : IAsyncLifetime
         // A bid below the next minimum is refused with the server's message, on the page that made it.
         await first.GetByLabel("出价（万元", new() { Exact = false }).FillAsync("126");
         await first.GetByRole(AriaRole.Button, new() { Name = "出价", Exact = true }).ClickAsync();
+        await first.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "确认出价" }).ClickAsync();
         await Expect(first.GetByRole(AriaRole.Alert)).ToContainTextAsync("出价低于当前最低可出价");
         await PortalFixture.ScreenshotAsync(first, "auction-live");
 

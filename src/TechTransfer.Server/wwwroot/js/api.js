@@ -43,12 +43,25 @@ function newKey() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * Whether this browser signed in here (and has not signed out): without it the portal does not ask "who am I",
+ * so a signed-out visitor's page load makes no refused request (a 401 in every console).
+ */
+export const sessionHint = {
+  get: () => localStorage.getItem("tt.session") === "1",
+  set: (on) => (on ? localStorage.setItem("tt.session", "1") : localStorage.removeItem("tt.session")),
+};
+
 /** The signed-in account, or null. */
 export async function me() {
+  if (!sessionHint.get()) return null;
   try {
     return await api("/api/auth/me");
   } catch (e) {
-    if (e.status === 401) return null;
+    if (e.status === 401) {
+      sessionHint.set(false); // the sign-in expired
+      return null;
+    }
     throw e;
   }
 }

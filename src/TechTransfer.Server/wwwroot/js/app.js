@@ -1,5 +1,5 @@
 // The portal: a hash-routed page per task; every view renders into <main> and may return a cleanup function.
-import { api, me as fetchMe } from "./api.js";
+import { api, me as fetchMe, sessionHint } from "./api.js";
 import { fill, h } from "./dom.js";
 import { roles } from "./labels.js";
 import { onEvent, startLive, stopLive, unreadMatches } from "./live.js";
@@ -83,6 +83,7 @@ function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
 
 async function signOut() {
   await api("/api/auth/logout", { method: "POST" }).catch(() => {});
+  sessionHint.set(false);
   session.me = null;
   await stopLive();
   location.hash = "#/";
@@ -90,6 +91,11 @@ async function signOut() {
 }
 
 onEvent(() => renderNav());
+// The skip link moves focus to the main content; following its "#view" would make the router look for a page "view".
+document.querySelector("a.skip").addEventListener("click", (e) => {
+  e.preventDefault();
+  document.getElementById("view").focus();
+});
 window.addEventListener("hashchange", route);
 
 session.me = await fetchMe().catch(() => null);

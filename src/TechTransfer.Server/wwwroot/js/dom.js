@@ -54,14 +54,93 @@ export function time(iso) {
   return new Date(iso).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 }
 
+/**
+ * An event's own time as a <time> element: 刚刚 / N 分钟前 within the hour (kept current while the page is open),
+ * the date and time (Beijing) before that. The full time is in its title.
+ */
+export function when(iso) {
+  if (!iso) return null;
+  const el = h("time", { datetime: iso, title: time(iso), class: "when" });
+  el.textContent = sinceText(iso);
+  return el;
+}
+
+function sinceText(iso) {
+  const minutes = Math.floor((Date.now() - new Date(iso).getTime()) / 60000);
+  if (minutes < 1) return "刚刚";
+  if (minutes < 60) return `${minutes} 分钟前`;
+  return new Date(iso).toLocaleString("zh-CN", {
+    hour12: false, timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+}
+
+setInterval(() => document.querySelectorAll("time.when").forEach((el) => (el.textContent = sinceText(el.dateTime))), 30_000);
+
 export function amount(value) {
   return value === null || value === undefined ? "面议" : `${Number(value).toLocaleString("zh-CN")} 万元`;
 }
 
-export function toast(text, kind = "info") {
-  const note = h("div", { class: `toast ${kind}` }, text);
-  document.getElementById("toasts").append(note);
-  setTimeout(() => note.remove(), 5000);
+/**
+ * A short note. With a key, a note of that key still showing is replaced (its text and its 5 s), so a burst of
+ * the same news (matches arriving one by one) is one note, not a stack.
+ */
+export function toast(text, kind = "info", key = null) {
+  const box = document.getElementById("toasts");
+  let note = key ? [...box.children].find((n) => n.dataset.key === key) : null;
+  if (note) {
+    clearTimeout(Number(note.dataset.timer));
+    note.className = `toast ${kind}`;
+    note.textContent = text;
+  } else {
+    note = h("div", { class: `toast ${kind}`, dataset: key ? { key } : undefined }, text);
+    box.append(note);
+  }
+  const gone = note;
+  note.dataset.timer = String(setTimeout(() => gone.remove(), 5000));
+}
+
+/**
+ * Asks before a step that moves money or cannot be undone: a modal <dialog> (focus inside, on 取消; Esc cancels)
+ * that states the amount and what follows. Resolves false when cancelled, else true — or, when `reason` names a
+ * required text (e.g. 终止原因), the text typed.
+ */
+export function confirmAction({ title, amount: money = null, lines = [], confirm = "确认", reason = null }) {
+  return new Promise((resolve) => {
+    const before = document.activeElement;
+    const error = h("p", { class: "error", role: "alert" });
+    const text = reason ? h("textarea", { id: "confirm-reason", rows: 3, maxlength: 500, required: true }) : null;
+    const ok = h("button", { type: "button", class: "primary" }, confirm);
+    const cancel = h("button", { type: "button" }, "取消");
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title", "aria-describedby": "confirm-body" },
+      h("h2", { id: "confirm-title" }, title),
+      h("div", { id: "confirm-body" },
+        money !== null ? h("p", { class: "amount" }, money) : null,
+        lines.map((line) => h("p", {}, line))),
+      text ? h("label", { class: "field", for: "confirm-reason" }, h("span", {}, reason)) : null, text, error,
+      h("div", { class: "actions" }, cancel, ok));
+    const done = (answer) => {
+      dialog.close();
+      dialog.remove();
+      if (before instanceof HTMLElement && before.isConnected) before.focus();
+      resolve(answer);
+    };
+    ok.addEventListener("click", () => {
+      if (!text) return done(true);
+      if (text.value.trim() === "") {
+        error.textContent = `请填写${reason}`;
+        return text.focus();
+      }
+      done(text.value.trim());
+    });
+    cancel.addEventListener("click", () => done(false));
+    dialog.addEventListener("cancel", (e) => { // Esc
+      e.preventDefault();
+      done(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (text ?? cancel).focus();
+  });
 }
 
 /** Replaces an element's content; like h(), skips null/false children and flattens arrays. */

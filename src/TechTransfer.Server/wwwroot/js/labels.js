@@ -73,6 +73,9 @@ export const dealActions = {
   "withdraw-interest:achievement": "成果方撤回意向",
   "withdraw-interest:demand": "需求方撤回意向",
   lead: "双方均有意向，形成线索",
+  "lead:fpl": "挂牌被摘牌，形成线索",
+  "lead:auc": "拍卖成交，形成线索",
+  "lead:tnd": "招标已定标，形成线索",
   claim: "经纪人认领",
   stage: "推进阶段",
   close: "终止",
@@ -87,4 +90,19 @@ export const contractTypes = {
   License: "技术许可",
   Consulting: "技术咨询",
   Service: "技术服务",
+};
+
+export const tradeKinds = { FixedPriceListing: "挂牌", Auction: "拍卖", Tender: "招标" };
+
+/** The portal route of each trading mode's page. */
+export const tradePaths = { FixedPriceListing: "fixed-price-listings", Auction: "auctions", Tender: "tenders" };
+
+/** A trade id's page: the id says its kind ("fpl-…", "auc-…", "tnd-…"). */
+export const tradeHref = (id) => ({ fpl: "#/fixed-price-listings/", auc: "#/auctions/", tnd: "#/tenders/" })[id?.slice(0, 3)] + id;
+
+/** TradeNotice.news: what happened, as the recipient reads it. */
+export const tradeNews = {
+  Outbid: "您的出价已被超过", Won: "恭喜，您已竞得", Lost: "拍卖已结束，未竞得", Sold: "您的交易已成交", Unsold: "您的拍卖未达保留价，流拍",
+  Accepted: "您已摘牌成功", Taken: "已被他人摘牌", Withdrawn: "成果已撤回，交易终止", Opened: "招标已开标", Awarded: "恭喜，您已中标",
+  NotAwarded: "招标结果：未中标",
 };

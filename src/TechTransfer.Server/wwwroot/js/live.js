@@ -2,6 +2,7 @@
 // The server decides what this user hears; the portal only keeps its place in the user's inbox: on every
 // (re)connect it calls Resume with the last id it has, so nothing sent while offline is missed or shown twice.
 import { toast } from "./dom.js";
+import { tradeNews } from "./labels.js";
 
 const History = 100; // how many already-seen events to show again after a reload
 const listeners = new Set();
@@ -13,6 +14,18 @@ let replaying = false;
 const watches = new Map(); // trade id → { last, listener }: public feeds this page follows
 let online = null; // resolves once the connection has resumed
 let markOnline = () => {};
+
+// One toast per action: the matches of a listing this page has just published are in its "已发布" toast already;
+// other matches arriving together share one toast that counts them.
+const justPublished = new Set();
+let liveMatches = 0;
+let matchBurst = 0;
+
+/** This page publishes the listing: its matches need no toast of their own for a while. */
+export function publishing(listingId) {
+  justPublished.add(listingId);
+  setTimeout(() => justPublished.delete(listingId), 15_000);
+}
 
 /** Everything received in this page, newest first. */
 export const events = [];
@@ -55,6 +68,7 @@ export async function startLive(me) {
   connection.onreconnecting(() => setStatus("reconnecting"));
   connection.onreconnected(() => resume());
   connection.onclose(() => {
+    if (!connection) return; // signed out (stopLive): nothing is connected, nothing to say
     setStatus("offline");
     if (connection) setTimeout(connect, 5000); // automatic reconnect gave up: keep trying, slowly
   });
@@ -119,20 +133,22 @@ function receive(type, event) {
   seen.add(event.notificationId);
   lastId = Math.max(lastId, event.notificationId);
   localStorage.setItem(`tt.seen.${account}`, String(lastId));
-  const entry = { type, ...event, receivedAt: new Date().toISOString(), live: !replaying };
+  // The event's own time (when it entered the inbox), not when this page heard of it: a replay shows the past as past.
+  const entry = { type, ...event, at: event.storedAt ?? new Date().toISOString(), live: !replaying };
   const at = events.findIndex((e) => e.notificationId < entry.notificationId);
   events.splice(at === -1 ? events.length : at, 0, entry);
   if (events.length > 500) events.length = 500;
-  if (entry.live && type === "MatchFound") toast(`新匹配（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match");
+  if (entry.live && type === "MatchFound" && !justPublished.has(event.achievementId) && !justPublished.has(event.demandId)) {
+    liveMatches++;
+    toast(`${liveMatches > 1 ? `${liveMatches} 条新匹配，最新` : "新匹配"}（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match", "match");
+    clearTimeout(matchBurst);
+    matchBurst = setTimeout(() => (liveMatches = 0), 5000);
+  }
   if (entry.live && type === "TradeNotice") toast(`${tradeNews[event.news] ?? event.news}：${event.title}`, event.news === "Outbid" || event.news === "Lost" ? "error" : "match");
   if (entry.live && type === "DealStale") toast(`对接超过期限无进展：${event.achievementTitle} ↔ ${event.demandTitle}`, "error");
   for (const listener of listeners) listener(entry);
 }
 
-const tradeNews = {
-  Outbid: "您的出价已被超过", Won: "恭喜，您已竞得", Lost: "拍卖已结束，未竞得", Sold: "您的交易已成交", Unsold: "您的拍卖未达保留价，流拍",
-  Accepted: "您已摘牌成功", Withdrawn: "成果已撤回，交易终止", Opened: "招标已开标", Awarded: "恭喜，您已中标", NotAwarded: "招标结果：未中标",
-};
 
 const statusText = { connecting: "实时连接中…", online: "● 实时已连接", reconnecting: "实时连接中断，正在重连…", offline: "○ 实时未连接" };
 

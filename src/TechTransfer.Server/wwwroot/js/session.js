@@ -1,5 +1,6 @@
 // Who is signed in, and what the portal offers them. The server decides every permission again; this only
 // keeps the portal from offering what would be refused.
+import { sessionHint } from "./api.js";
 import { startLive } from "./live.js";
 
 export const session = { me: null };
@@ -13,5 +14,6 @@ export const may = {
 
 export async function signedIn(me) {
   session.me = me;
+  sessionHint.set(true);
   await startLive(me);
 }

@@ -31,7 +31,7 @@ export async function center({ view, me }) {
     fill(queue, rows.length ? rows.map((d) => h("li", { class: `card${d.stale ? " stale" : ""}`, dataset: { deal: d.id } },
       h("a", { class: "title", href: `#/deals/${d.id}` }, `${d.achievementTitle} ↔ ${d.demandTitle}`),
       h("div", { class: "meta" }, h("span", {}, label(dealStages, d.stage)), h("span", {}, `${d.score} 分`),
-        h("span", {}, d.claimedBy ? `牵头：${d.claimedBy.replace(/^acct-/, "")}` : "未认领"),
+        h("span", {}, d.claimedBy ? `牵头：${d.names?.[d.claimedBy] ?? "经纪人"}` : "未认领"),
         d.stale ? h("span", { class: "error" }, "超期无进展") : null, h("span", { class: "muted" }, time(d.lastActivityAt))),
       d.stage === "Lead" && !d.claimedBy ? h("button", { type: "button", class: "primary small", onclick: async () => {
         try {

@@ -1,5 +1,5 @@
 // Pieces several views share: listing cards, match cards, status badges.
-import { amount, h, highlighted, time } from "../dom.js";
+import { amount, h, highlighted, time, when } from "../dom.js";
 import { label, statuses, techFields } from "../labels.js";
 
 export const pathOf = (kind) => (kind === "achievement" || kind === "Achievement" ? "achievements" : "demands");
@@ -31,8 +31,10 @@ export function matchCard(m, { live = false } = {}) {
     h("div", { class: "match-head" },
       h("span", { class: "score", title: "匹配度（0–100）" }, String(m.score), h("small", {}, " 分")),
       h("div", {},
-        h("div", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${m.achievementId}` }, m.achievementTitle)),
-        h("div", {}, h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${m.demandId}` }, m.demandTitle)))),
+        h("div", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${m.achievementId}` }, m.achievementTitle),
+          publisher(m.achievementPublisher ?? m.names?.[m.achievementOrganizationId])),
+        h("div", {}, h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${m.demandId}` }, m.demandTitle),
+          publisher(m.demandPublisher ?? m.names?.[m.demandOrganizationId])))),
     e.reason ? h("p", { class: "reason" }, e.reason) : null,
     e.matchedTerms?.length ? h("p", { class: "terms" }, "共同技术词：", e.matchedTerms.map((t) => h("mark", {}, t))) : null,
     h("details", {},
@@ -42,9 +44,11 @@ export function matchCard(m, { live = false } = {}) {
       h("ul", { class: "criteria" }, (e.criteria ?? []).map((c) =>
         h("li", { class: c.held === true ? "held" : c.held === false ? "failed" : "na" },
           c.held === true ? "✓ " : c.held === false ? "✗ " : "— ", c.zh)))),
-    h("p", { class: "muted small match-foot" }, time(m.receivedAt ?? m.createdAt),
+    h("p", { class: "muted small match-foot" }, when(m.at ?? m.createdAt),
       " · ", h("a", { href: `#/deals/${m.matchId ?? m.id}` }, "对接进度与意向 →")));
 }
+
+const publisher = (name) => (name ? h("span", { class: "muted publisher" }, ` · ${name}`) : null);
 
 export function field(labelText, control, hint) {
   return h("label", { class: "field" }, h("span", {}, labelText), control, hint ? h("small", { class: "muted" }, hint) : null);

@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { fill, h, time, toast } from "../dom.js";
+import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
 import { contractTypes, dealActions, dealStages, label } from "../labels.js";
 import { onEvent } from "../live.js";
 import { may } from "../session.js";
@@ -27,6 +27,9 @@ export async function deal({ view, match, me }) {
       return;
     }
     const f = d.facts;
+    const nameOf = (id) => d.names?.[id] ?? "—"; // the server names every id it shows; never print the id itself
+    // A trade's deal may have no listing on one side (an auction's buyer, a tender's bidder): no link to nothing.
+    const listingLink = (path, listingId, title) => (listingId ? h("a", { href: `#/${path}/${listingId}` }, title) : title);
     const side = me.organizationId === f.achievementOrganizationId ? "achievement" : me.organizationId === f.demandOrganizationId ? "demand" : null;
     const leads = d.claimedBy === me.accountId || (me.role === "CenterAdmin" && me.regionCode === d.leadingRegion);
     const broker = may.broker(me) && [f.achievementRegion, f.demandRegion].includes(me.regionCode);
@@ -44,16 +47,18 @@ export async function deal({ view, match, me }) {
 
     fill(view,
       h("h1", { tabindex: -1 }, "对接详情"),
-      h("p", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${f.achievementId}` }, f.achievementTitle), "　",
-        h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${f.demandId}` }, f.demandTitle), "　匹配度 ", String(f.score), " 分"),
+      h("p", {}, h("span", { class: "tag" }, "成果"), " ", listingLink("achievements", f.achievementId, f.achievementTitle), "　",
+        h("span", { class: "tag demand" }, "需求"), " ", listingLink("demands", f.demandId, f.demandTitle), "　匹配度 ", String(f.score), " 分"),
       h("ol", { class: "stages", "aria-label": "对接阶段" }, flow.map((s) =>
         h("li", { class: s === d.stage ? "current" : flow.indexOf(s) < flow.indexOf(d.stage) ? "done" : "", "aria-current": s === d.stage ? "step" : null }, label(dealStages, s))),
         d.stage === "Closed" ? h("li", { class: "current", "aria-current": "step" }, `终止：${d.closeReason}`) : null),
       d.stale ? h("p", { class: "error", role: "status" }, "该对接已超过期限无进展。") : null,
       h("dl", { class: "facts" },
+        h("dt", {}, "成果方"), h("dd", { id: "deal-supplier" }, nameOf(f.achievementOrganizationId)),
+        h("dt", {}, "需求方"), h("dd", { id: "deal-buyer" }, nameOf(f.demandOrganizationId)),
         h("dt", {}, "成果方意向"), h("dd", {}, d.achievementInterest ? "✓ 已表达" : "尚未表达"),
         h("dt", {}, "需求方意向"), h("dd", {}, d.demandInterest ? "✓ 已表达" : "尚未表达"),
-        h("dt", {}, "牵头经纪人"), h("dd", {}, d.claimedBy ? `${d.claimedBy.replace(/^acct-/, "")}（${d.leadingRegion}）` : "尚未认领"),
+        h("dt", {}, "牵头经纪人"), h("dd", { id: "deal-broker" }, d.claimedBy ? `${nameOf(d.claimedBy)}（${nameOf(d.leadingRegion)}）` : "尚未认领"),
         d.contractNumber ? [h("dt", {}, "合同登记号"), h("dd", {}, d.contractNumber)] : null),
       h("div", { class: "actions" },
         side && d.stage === "Matched" ? h("button", { type: "button", class: mine ? "" : "primary", onclick: mine ? act("interest", undefined, "DELETE") : act("interest", {}) },
@@ -61,7 +66,10 @@ export async function deal({ view, match, me }) {
         broker && d.stage === "Lead" && !d.claimedBy ? h("button", { type: "button", class: "primary", onclick: act("claim", {}) }, "认领线索") : null,
         leads && next ? h("button", { type: "button", class: "primary", onclick: act("stage", { stage: next }) }, `推进到“${label(dealStages, next)}”`) : null,
         leads && open && d.stage !== "Matched" ? h("button", { type: "button", onclick: async () => {
-          const reason = prompt("终止原因");
+          const reason = await confirmAction({
+            title: "终止对接", confirm: "确认终止", reason: "终止原因",
+            lines: [`${f.achievementTitle} ↔ ${f.demandTitle}`, "终止后该对接不可恢复，不能再推进或登记合同；双方和区域服务中心将收到通知。"],
+          });
           if (reason) await act("close", { reason })();
         } }, "终止对接") : null),
       leads && d.stage === "ContractSigned" ? contractForm(id, render) : null,
@@ -73,7 +81,7 @@ export async function deal({ view, match, me }) {
           : h("p", { class: "muted" }, "双方均表达意向后，联系方式对双方及负责的经纪人可见。")),
       h("section", { "aria-labelledby": "deal-trail" }, h("h2", { id: "deal-trail" }, "过程记录"),
         h("ol", { class: "trail" }, d.trail.map((e) => h("li", {}, h("span", { class: "muted" }, time(e.at)), " ",
-          e.actor.replace(/^acct-/, ""), "：", label(dealActions, e.action), e.to && e.action === "stage" ? `（${label(dealStages, e.to)}）` : "",
+          nameOf(e.actor), "：", label(dealActions, e.action), e.to && e.action === "stage" ? `（${label(dealStages, e.to)}）` : "",
           e.note ? ` — ${e.note}` : "")))));
   };
   await render();
@@ -91,6 +99,13 @@ function contractForm(id, done) {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(form));
     const number = (v) => (v === "" ? null : Number(v));
+    const sure = await confirmAction({
+      title: "确认技术合同认定登记", amount: `合同金额 ${data.contractAmount === "" ? "—" : amount(Number(data.contractAmount))}`, confirm: "确认登记",
+      lines: [`其中技术交易额：${data.techTransactionAmount === "" ? "—" : amount(Number(data.techTransactionAmount))}`,
+        `卖方：${data.seller || "—"}　买方：${data.buyer || "—"}　签订日期：${data.signingDate || "—"}`,
+        "登记后对接即完成，不可撤销；合同计入全国技术交易指数，双方和区域服务中心将收到通知。"],
+    });
+    if (!sure) return;
     try {
       await api(`/api/deals/${id}/contract`, { method: "POST", body: {
         type: data.type || null, contractAmount: number(data.contractAmount), techTransactionAmount: number(data.techTransactionAmount),

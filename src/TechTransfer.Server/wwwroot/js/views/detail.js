@@ -1,7 +1,7 @@
 import { api, ApiError } from "../api.js";
 import { amount, fill, h, marked, time, toast } from "../dom.js";
 import { ipRightKinds, label, techFields, transferModes } from "../labels.js";
-import { onEvent } from "../live.js";
+import { onEvent, publishing } from "../live.js";
 import { session } from "../session.js";
 import { matchCard, statusBadge } from "./common.js";
 
@@ -26,6 +26,7 @@ export async function detail({ view, match, params }) {
   const act = async (action, confirmText) => {
     if (confirmText && !confirm(confirmText)) return;
     try {
+      if (action === "publish") publishing(id);
       const answer = await api(`/api/${path}/${id}/${action}`, { method: "POST" });
       toast(action === "publish" ? `已发布。${answer.matching?.zh ?? ""}` : "已下架");
       await detail({ view, match, params });
@@ -40,6 +41,7 @@ export async function detail({ view, match, params }) {
       ["知识产权", listing.ipRights.length ? listing.ipRights.map((r) => `${label(ipRightKinds, r.kind)} ${r.number}`).join("；") : "—"]]
     : [["技术领域", label(techFields, listing.techField)], ["最低技术成熟度", `TRL ${listing.minTrl}`],
       ["预算", listing.budgetMax ? `${listing.budgetMin ?? 0}–${listing.budgetMax} 万元` : "面议"], ["所在省份", listing.province], ["截止日期", listing.deadline]];
+  facts.unshift(["发布机构", listing.names?.[listing.ownerOrganizationId] ?? "—"]);
   facts.push(["发布时间", time(listing.publishedAt) || "未发布"], ["更新时间", time(listing.updatedAt)]);
 
   const matches = h("div", { id: "matches", "aria-live": "polite" });

@@ -1,6 +1,7 @@
 import { api, ApiError } from "../api.js";
 import { fill, h, toast } from "../dom.js";
 import { ipRightKinds, provinces, techFields, transferModes } from "../labels.js";
+import { publishing } from "../live.js";
 import { may, session } from "../session.js";
 import { options } from "./common.js";
 
@@ -103,6 +104,7 @@ export async function editor({ view, match }) {
       let target = id;
       if (existing) await api(`/api/${path}/${id}`, { method: "PUT", body, version: existing.version });
       else target = (await api(`/api/${path}`, { method: "POST", body })).id;
+      if (publish) publishing(target);
       const published = publish ? await api(`/api/${path}/${target}/publish`, { method: "POST" }) : null;
       toast(publish ? `${what}已发布。${published.matching?.zh ?? ""}` : "已保存");
       location.hash = `#/${path}/${target}`;

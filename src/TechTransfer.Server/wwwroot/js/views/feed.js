@@ -1,5 +1,5 @@
-import { fill, h, time } from "../dom.js";
-import { dealActions, dealStages, label, techFields } from "../labels.js";
+import { amount, fill, h, when } from "../dom.js";
+import { dealActions, dealStages, label, techFields, tradeHref, tradeKinds, tradeNews } from "../labels.js";
 import { events, onEvent, readMark } from "../live.js";
 import { matchCard } from "./common.js";
 
@@ -27,23 +27,55 @@ export async function feed({ view, me }) {
   });
 }
 
+/** One card per event type, each linked to the page it concerns, with the event's own time. */
 export function eventCard(e) {
-  if (e.type === "MatchFound") return matchCard(e, { live: e.live });
-  if (e.type === "DealUpdated" || e.type === "DealStale") return dealCard(e);
-  if (e.type === "ContractRegistered") {
-    return h("article", { class: `card${e.live ? " fresh" : ""}` }, h("span", { class: "tag" }, "合同登记"), " ",
-      `登记号 ${e.contractNumber} · 技术交易额 ${e.techTransactionAmount} 万元`, " ", h("a", { href: `#/deals/${e.dealId}` }, "查看"));
+  switch (e.type) {
+    case "MatchFound": return matchCard(e, { live: e.live });
+    case "DealUpdated":
+    case "DealStale": return dealCard(e);
+    case "ContractRegistered": return contractCard(e);
+    case "TradeNotice": return tradeCard(e);
+    case "ListingPublished": return listingCard(e);
+    default: return h("article", { class: `card${e.live ? " fresh" : ""}` }, h("span", { class: "tag" }, "通知"), " ", h("span", { class: "muted" }, "新动态"), " ", when(e.at));
   }
-  return h("article", { class: `card published${e.live ? " fresh" : ""}` },
-    h("span", { class: `tag${e.kind === "demand" ? " demand" : ""}` }, e.kind === "demand" ? "新需求" : "新成果"), " ",
-    h("a", { href: `#/${e.kind === "demand" ? "demands" : "achievements"}/${e.listingId}` }, e.title),
-    h("div", { class: "meta" }, h("span", {}, label(techFields, e.techField)), h("span", {}, e.province), h("span", { class: "muted" }, time(e.receivedAt))));
+}
+
+const fresh = (e, extra = "") => `card ${extra}${e.live ? " fresh" : ""}`.trim();
+
+function listingCard(e) {
+  const demand = e.kind === "demand";
+  return h("article", { class: fresh(e, "published"), dataset: { type: e.type } },
+    h("span", { class: `tag${demand ? " demand" : ""}` }, demand ? "新需求" : "新成果"), " ",
+    h("a", { href: `#/${demand ? "demands" : "achievements"}/${e.listingId}` }, e.title),
+    h("div", { class: "meta" }, h("span", {}, label(techFields, e.techField)), h("span", {}, e.province), h("span", { class: "muted" }, when(e.at))));
+}
+
+/** Per-party trade news (outbid, won, sold, accepted, awarded…): to the trade's page, and to its deal once it is a lead. */
+function tradeCard(e) {
+  const bad = ["Outbid", "Lost", "Unsold", "NotAwarded", "Withdrawn", "Taken"].includes(e.news);
+  return h("article", { class: fresh(e, `trade${bad ? " stale" : ""}`), dataset: { type: e.type, trade: e.tradeId } },
+    h("span", { class: "tag" }, label(tradeKinds, e.kind)), " ",
+    h("strong", {}, tradeNews[e.news] ?? "交易通知"), "：",
+    h("a", { href: tradeHref(e.tradeId) }, e.title),
+    h("div", { class: "meta" },
+      e.amount !== null && e.amount !== undefined ? h("span", {}, amount(e.amount)) : null,
+      e.dealId ? h("a", { href: `#/deals/${e.dealId}` }, "查看对接线索 →") : null,
+      h("span", { class: "muted" }, when(e.at))));
+}
+
+function contractCard(e) {
+  return h("article", { class: fresh(e, "contract"), dataset: { type: e.type } },
+    h("span", { class: "tag" }, "合同登记"), " ",
+    h("a", { href: `#/deals/${e.dealId}` }, `登记号 ${e.contractNumber}`),
+    h("div", { class: "meta" }, h("span", {}, `合同金额 ${amount(e.contractAmount)}`), h("span", {}, `技术交易额 ${amount(e.techTransactionAmount)}`),
+      h("span", { class: "muted" }, when(e.at))));
 }
 
 export function dealCard(e) {
   const stale = e.type === "DealStale";
-  return h("article", { class: `card deal${e.live ? " fresh" : ""}${stale ? " stale" : ""}`, dataset: { deal: e.dealId } },
-    h("span", { class: "tag deal" }, stale ? "超期提醒" : label(dealActions, e.action)), " ",
-    h("a", { href: `#/deals/${e.dealId}` }, `${e.achievementTitle} ↔ ${e.demandTitle}`),
-    h("div", { class: "meta" }, h("span", {}, `阶段：${label(dealStages, e.stage)}`), h("span", { class: "muted" }, time(e.receivedAt))));
+  const title = [e.achievementTitle, e.demandTitle].filter(Boolean).join(" ↔ ");
+  return h("article", { class: fresh(e, `deal${stale ? " stale" : ""}`), dataset: { deal: e.dealId, type: e.type } },
+    h("span", { class: "tag deal" }, stale ? "超期提醒" : dealActions[e.action] ?? "对接进展"), " ",
+    h("a", { href: `#/deals/${e.dealId}` }, title),
+    h("div", { class: "meta" }, h("span", {}, `阶段：${label(dealStages, e.stage)}`), h("span", { class: "muted" }, when(e.at))));
 }

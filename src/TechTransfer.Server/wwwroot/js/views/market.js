@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { amount, fill, h, time, toast } from "../dom.js";
+import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
 import { watchTrade } from "../live.js";
 
 // 交易大厅 and the pages of its three trading modes. Amounts are 万元, times Asia/Shanghai; the server decides
@@ -26,6 +26,9 @@ async function load(view, path) {
     return null;
   }
 }
+
+/** The name the server sent for an id in this view; never the id. */
+const nameOf = (view, id) => view.names?.[id] ?? "—";
 
 const problem = (e) => (e instanceof ApiError ? e.problem.detailZh ?? e.message : String(e));
 
@@ -64,6 +67,9 @@ export async function auction({ view, match, me }) {
     fill(view,
       h("h1", { tabindex: -1 }, "拍卖：", a.title),
       h("dl", { class: "facts" },
+        h("dt", {}, "标的成果"), h("dd", {}, h("a", { href: `#/achievements/${a.achievementId}` }, a.title)),
+        h("dt", {}, "拍卖方"), h("dd", { id: "auction-seller" }, nameOf(a, a.sellerOrganizationId)),
+        a.winnerOrganizationId ? [h("dt", {}, "买受方"), h("dd", {}, nameOf(a, a.winnerOrganizationId))] : null,
         h("dt", {}, "状态"), h("dd", { id: "auction-status" }, statuses[a.status] ?? a.status, a.leading && open ? "（您当前领先）" : ""),
         h("dt", {}, "当前价"), h("dd", { id: "auction-price" }, a.currentPrice === null ? "尚无出价" : amount(a.currentPrice)),
         h("dt", {}, "起拍价"), h("dd", {}, amount(a.startingPrice)),
@@ -76,6 +82,14 @@ export async function auction({ view, match, me }) {
         a.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${a.dealId}` }, "查看线索"))] : null),
       open && !a.isSeller ? h("form", { class: "panel", novalidate: true, "aria-labelledby": "bid-title", onsubmit: async (e) => {
         e.preventDefault();
+        if (pendingBid === null) {
+          const value = Number(input.value);
+          const sure = await confirmAction({
+            title: "确认出价", amount: amount(value), confirm: "确认出价",
+            lines: [`标的：${a.title}`, "出价提交后不可撤回。拍卖结束时您的出价若最高且达到保留价，即按此价成交，并转为对接线索由经纪人跟进签约。"],
+          });
+          if (!sure) return;
+        }
         pendingBid ??= crypto.randomUUID();
         try {
           await api(`/api/auctions/${id}/bids`, { method: "POST", body: { clientBidId: pendingBid, amount: Number(input.value) } });
@@ -110,11 +124,19 @@ export async function offer({ view, match, me }) {
     fill(view,
       h("h1", { tabindex: -1 }, "挂牌：", o.title),
       h("dl", { class: "facts" },
+        h("dt", {}, "标的成果"), h("dd", {}, h("a", { href: `#/achievements/${o.achievementId}` }, o.title)),
+        h("dt", {}, "挂牌方"), h("dd", { id: "offer-seller" }, nameOf(o, o.sellerOrganizationId)),
+        o.buyerOrganizationId ? [h("dt", {}, "摘牌方"), h("dd", { id: "offer-buyer" }, nameOf(o, o.buyerOrganizationId))] : null,
         h("dt", {}, "状态"), h("dd", { id: "offer-status" }, statuses[o.status] ?? o.status),
         h("dt", {}, "挂牌价"), h("dd", {}, amount(o.price)),
         h("dt", {}, "挂牌期"), h("dd", {}, `${time(o.startsAt)} 至 ${time(o.endsAt)}`),
         o.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${o.dealId}` }, "查看线索"))] : null),
       o.status === "Open" && !o.isSeller ? h("button", { type: "button", class: "primary", onclick: async () => {
+        const sure = await confirmAction({
+          title: "确认按挂牌价摘牌", amount: amount(o.price), confirm: "确认摘牌",
+          lines: [`标的：${o.title}`, `挂牌方：${nameOf(o, o.sellerOrganizationId)}`, "摘牌即成交，不可撤销。成交后转为对接线索，由区域服务中心的技术经纪人联系双方签订技术合同。"],
+        });
+        if (!sure) return;
         try {
           await api(`/api/fixed-price-listings/${id}/accept`, { method: "POST" });
           toast("摘牌成功");
@@ -161,6 +183,8 @@ export async function tender({ view, match, me }) {
     fill(view,
       h("h1", { tabindex: -1 }, "招标：", t.title),
       h("dl", { class: "facts" },
+        h("dt", {}, "招标需求"), h("dd", {}, h("a", { href: `#/demands/${t.demandId}` }, t.title)),
+        h("dt", {}, "招标方"), h("dd", { id: "tender-owner" }, nameOf(t, t.enterpriseOrganizationId)),
         h("dt", {}, "状态"), h("dd", { id: "tender-status" }, statuses[t.status] ?? t.status),
         h("dt", {}, "投标截止（开标）"), h("dd", {}, time(t.deadline)),
         h("dt", {}, "评标办法"), h("dd", {}, t.criteria),
@@ -173,9 +197,15 @@ export async function tender({ view, match, me }) {
         h("table", { class: "table" },
           h("thead", {}, h("tr", {}, ["序号", "投标机构", "报价", "工期", "实施方案", ""].map((x) => h("th", { scope: "col" }, x)))),
           h("tbody", {}, t.bids.map((b) => h("tr", {},
-            h("td", {}, String(b.bidNumber)), h("td", {}, b.organizationId), h("td", {}, amount(b.bid.price)), h("td", {}, `${b.bid.durationDays} 天`),
+            h("td", {}, String(b.bidNumber)), h("td", {}, nameOf(t, b.organizationId)), h("td", {}, amount(b.bid.price)), h("td", {}, `${b.bid.durationDays} 天`),
             h("td", {}, b.bid.plan),
             h("td", {}, b.awarded ? "中标" : t.isOwner && t.status === "Opened" ? h("button", { type: "button", onclick: async () => {
+              const sure = await confirmAction({
+                title: `确认定标：${b.bidNumber} 号投标`, amount: amount(b.bid.price), confirm: "确认定标",
+                lines: [`中标机构：${nameOf(t, b.organizationId)}`, `工期：${b.bid.durationDays} 天`,
+                  "定标后不可更改。其他投标机构将收到未中标通知；交易转为对接线索，由经纪人跟进签约。"],
+              });
+              if (!sure) return;
               try {
                 await api(`/api/tenders/${id}/award`, { method: "POST", body: { bidNumber: b.bidNumber } });
               } catch (e) {
