@@ -18,31 +18,33 @@ public static class HealthEndpoints
         var health = app.MapGroup("/health").WithTags("Health").DisableRateLimiting();
         health.MapGet("/", ReportAsync).AddEndpointFilter<OperatorAccess>();
         health.MapGet("/live", () => TypedResults.Ok(new { status = "live" }));
+        var readiness = new SharedCheck(); // this host's, captured by its endpoint
         health.MapGet("/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
-            InboxRelay relay, CancellationToken c) =>
+            InboxRelay relay) =>
         {
-            var report = await ReadinessAsync(db, membership, silo, replica, relay);
+            var report = await readiness.RunAsync(() => CheckAsync(db, membership, silo, replica, relay, CancellationToken.None));
             return report.Status == "ready" ? Results.Ok(new { status = report.Status }) : Results.Json(new { status = report.Status }, statusCode: 503);
         });
     }
-
-    static Task<HealthReport>? lastReadiness;
-    static long lastReadinessAt;
 
     /// <summary>
     /// Anyone may ask /health/ready as often as they like, so its database check is shared: at most one per second per
     /// host, however many probes (or attackers) ask.
     /// </summary>
-    static Task<HealthReport> ReadinessAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
-        InboxRelay relay)
+    sealed class SharedCheck
     {
-        var now = Environment.TickCount64;
-        var last = Volatile.Read(ref lastReadiness);
-        if (last is not null && now - Interlocked.Read(ref lastReadinessAt) < 1000) return last;
-        var check = CheckAsync(db, membership, silo, replica, relay, CancellationToken.None);
-        Volatile.Write(ref lastReadiness, check);
-        Interlocked.Exchange(ref lastReadinessAt, now);
-        return check;
+        sealed record Last(Task<HealthReport> Check, long At);
+
+        Last? last;
+
+        public Task<HealthReport> RunAsync(Func<Task<HealthReport>> check)
+        {
+            var now = Environment.TickCount64;
+            if (Volatile.Read(ref last) is { } recent && now - recent.At < 1000) return recent.Check;
+            var fresh = check();
+            Volatile.Write(ref last, new Last(fresh, now));
+            return fresh;
+        }
     }
 
     static async Task<IResult> ReportAsync(NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
