@@ -7,8 +7,8 @@ using TechTransfer.Vocabulary;
 namespace TechTransfer.Deals;
 
 /// <summary>
-/// /api/deals/{matchId}: interest, claim, stages, close and contract registration; /api/regions/{code}/leads: a
-/// center's queue; /api/deals: my organization's deals. Every permission is decided by the deal grain.
+/// /api/deals/{matchId}: interest, claim, stages, close and contract registration; /api/deals: my organization's deals.
+/// Every permission is decided by the deal grain. A center's queue is RegionalCenters/RegionQueueEndpoints.
 /// </summary>
 public static class DealEndpoints
 {
@@ -66,22 +66,6 @@ public static class DealEndpoints
             var content = body.Validate(ChinaTime.Today(clock));
             return TypedResults.Ok(await Deal(grains, id).RegisterContractAsync(http.User.RequiredActor(), content));
         });
-
-        app.MapGet("/api/regions/{code}/leads", async (string code, string? stage, HttpContext http, RegionDirectory regions,
-            DealProjection projection, Names.DisplayNames names, CancellationToken cancellation) =>
-        {
-            var actor = http.User.RequiredActor();
-            if (regions.Find(code) is null) throw new ProblemException(ProblemCodes.NotFound);
-            // A center's queue is for its own brokers and the national level.
-            if (!(actor.IsNationalAdmin || (actor.Role is Role.Broker or Role.CenterAdmin && actor.RegionCode == code)))
-                throw new ProblemException(ProblemCodes.Forbidden);
-            var v = new Validation();
-            var filter = string.IsNullOrEmpty(stage) ? null : v.Enum<DealStage>("stage", stage);
-            v.ThrowIfInvalid();
-            var rows = await projection.RegionQueueAsync(code, filter, 200, cancellation);
-            // Each row with "names" for its broker and center: the queue says who leads, not which account id.
-            return TypedResults.Ok(await Task.WhenAll(rows.Select(r => names.WithNamesAsync(r, [r.ClaimedBy, r.LeadingRegion]))));
-        }).WithTags("Deals").RequireAuthorization();
     }
 
     static string? Note(string? note)

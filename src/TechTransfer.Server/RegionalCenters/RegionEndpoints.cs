@@ -30,6 +30,7 @@ public static class RegionEndpoints
                 && (actor.IsNationalAdmin || (actor.Role is Role.Broker or Role.CenterAdmin && actor.RegionCode == code));
             return TypedResults.Ok(Public(center, staff ? center.Brokers : null));
         });
+        group.MapRegionQueue();
     }
 
     static RegionResponse Public(RegionalCenterView c, string[]? brokers = null) =>

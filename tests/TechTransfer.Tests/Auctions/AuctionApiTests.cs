@@ -81,7 +81,7 @@ public sealed class AuctionApiTests(TradingFixture trading)
 
         // The sale is a lead of the seller's center, at once, for the brokers to claim as any other.
         var queue = await (await trading.SignedInAsync("demo-broker")).GetFromJsonAsync<JsonElement>("/api/regions/yangtze-delta/leads?stage=Lead");
-        Assert.Contains(queue.EnumerateArray(), row => row.GetProperty("id").GetString() == auction);
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), row => row.GetProperty("id").GetString() == auction);
         var claimed = await (await trading.SignedInAsync("demo-broker")).PostAsJsonAsync($"/api/deals/{auction}/claim", new { });
         Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
     }

@@ -80,7 +80,7 @@ public sealed class DealApiTests(ApiFixture api)
         Assert.Equal(JsonValueKind.Null, national.GetProperty("contacts").ValueKind); // statistics, not contacts
         var queue = await (await api.SignedInAsync(Broker)).GetFromJsonAsync<JsonElement>("/api/regions/yangtze-delta/leads");
         Assert.DoesNotContain("王老师", queue.GetRawText());
-        Assert.Contains(queue.EnumerateArray(), row => row.GetProperty("id").GetString() == deal);
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), row => row.GetProperty("id").GetString() == deal);
     }
 
     [Fact]

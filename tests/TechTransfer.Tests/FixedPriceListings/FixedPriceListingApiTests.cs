@@ -53,7 +53,7 @@ public sealed class FixedPriceListingApiTests(TradingFixture trading)
         var outsider = await trading.As("acct-fpl-outsider", "org-demo-enterprise-4").GetFromJsonAsync<JsonElement>($"/api/fixed-price-listings/{offer}");
         Assert.Equal(JsonValueKind.Null, outsider.GetProperty("buyerOrganizationId").ValueKind); // who bought is the parties' business
         var queue = await (await trading.SignedInAsync("demo-broker")).GetFromJsonAsync<JsonElement>("/api/regions/yangtze-delta/leads?stage=Lead");
-        Assert.Contains(queue.EnumerateArray(), row => row.GetProperty("id").GetString() == offer);
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), row => row.GetProperty("id").GetString() == offer);
         var deal = await trading.As(winner.Buyer.Account, winner.Buyer.Organization).GetFromJsonAsync<JsonElement>($"/api/deals/{offer}");
         Assert.Equal("Lead", deal.GetProperty("stage").GetString());
         Assert.Equal("王老师", deal.GetProperty("contacts").GetProperty("achievement").GetProperty("name").GetString());
