@@ -233,6 +233,7 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.ScreenshotAsync(broker, "broker-lead-queue");
 
         await lead.GetByRole(AriaRole.Button, new() { Name = "认领" }).ClickAsync();
+        await broker.GetByRole(AriaRole.Button, new() { Name = "确认认领" }).ClickAsync();
         await Expect(broker).ToHaveURLAsync(new Regex($"#/deals/{deal}"));
         await Expect(broker.Locator(".stages .current")).ToHaveTextAsync("对接");
         await Expect(broker.Locator("#deal-contacts + dl")).ToContainTextAsync("王老师");
