@@ -19,7 +19,8 @@ public interface ITradingIndexGrain : IGrainWithStringKey
 
     /// <summary>
     /// The statistics for the months <paramref name="from"/>..<paramref name="to"/> (yyyy-MM, at most 36 months; by default
-    /// the last 12 up to this month), with the index against <paramref name="baseMonth"/> (by default the configured one).
+    /// the last 12 up to this month, or back to the first traded month), with the index against <paramref name="baseMonth"/>
+    /// (by default the configured one if it traded, else the first traded month: TradingRange.Parse).
     /// </summary>
     [ReadOnly]
     Task<TradingIndexView> GetAsync(string? from = null, string? to = null, string? baseMonth = null);
@@ -68,7 +69,9 @@ public sealed record TradingSlice(string Code, string? Name, int Count, decimal 
 
 /// <summary>
 /// The index for a range of months: totals, one point per month (with the index against the base month) and per day,
-/// and the totals of the range by TechField and by region. Counted by signing date (China calendar).
+/// and the totals of the range by TechField and by region. Counted by signing date (China calendar). FirstMonth is the
+/// first month with a technology-transaction amount and RegisteredCount the contracts counted in any month: none means
+/// no contract is registered yet (the portal says 暂无登记合同).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tt.TradingIndexView")]
 public sealed record TradingIndexView(
@@ -81,4 +84,6 @@ public sealed record TradingIndexView(
     TradingDay[] Days,
     TradingSlice[] ByField,
     TradingSlice[] ByRegion,
-    DateTimeOffset? UpdatedAt);
+    DateTimeOffset? UpdatedAt,
+    string? FirstMonth = null,
+    int RegisteredCount = 0);

@@ -61,7 +61,7 @@ public sealed class TradingIndexGrain(
     }
 
     public Task<TradingIndexView> GetAsync(string? from = null, string? to = null, string? baseMonth = null) =>
-        Task.FromResult(S.View(TradingRange.Parse(from, to, baseMonth, ChinaTime.Today(clock), defaultBase), regions));
+        Task.FromResult(S.View(TradingRange.Parse(from, to, baseMonth, ChinaTime.Today(clock), defaultBase, S.TradedMonths()), regions));
 
     /// <summary>The aggregates and the marks are one row, so they are stored together or not at all.</summary>
     async Task SaveAsync(Action undo)

@@ -68,12 +68,18 @@ public sealed class TradingIndexState
             days.Add(new TradingDay(key, f.Count, f.ContractAmount, f.TechTransactionAmount));
         }
         var names = regions.Regions.ToDictionary(r => r.Code, r => r.ShortName);
+        var traded = TradedMonths();
         return new TradingIndexView(TradingRange.MonthKey(range.From), TradingRange.MonthKey(range.To), baseKey,
             baseAmount == 0 ? null : baseAmount, total, [.. months], [.. days],
             [.. fields.Select(f => Slice(f.Key, null, f.Value))],
             [.. byRegion.Select(r => Slice(r.Key, names.GetValueOrDefault(r.Key), r.Value))],
-            UpdatedAt);
+            UpdatedAt, traded.Count == 0 ? null : TradingRange.MonthKey(traded.Min()), Months.Values.Sum(m => m.Total.Count));
     }
+
+    /// <summary>The months with a technology-transaction amount: where an index can have its base.</summary>
+    public List<DateOnly> TradedMonths() =>
+        [.. Months.Where(m => m.Value.Total.TechTransactionAmount > 0)
+            .Select(m => DateOnly.ParseExact(m.Key + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture))];
 
     /// <summary>I(m) = 100 × T(m) / T(base), to two places; no index without a base.</summary>
     public static decimal? Index(decimal amount, decimal baseAmount) =>
@@ -121,12 +127,28 @@ public sealed record TradingRange(DateOnly From, DateOnly To, DateOnly Base)
     /// from/to as yyyy-MM (by default the <see cref="DefaultMonths"/> months up to this month in China), at most
     /// <see cref="MaxMonths"/> months; base as yyyy-MM (by default the configured base month).
     /// </summary>
-    public static TradingRange Parse(string? from, string? to, string? baseMonth, DateOnly today, string defaultBase)
+    /// <remarks>
+    /// With <paramref name="traded"/> (the months with a technology-transaction amount, any order) the defaults follow
+    /// the data, so the index has a base and the page a number whenever a contract is registered: the range reaches
+    /// back to the first traded month (at most <see cref="MaxMonths"/> months) when neither end is asked for, and the
+    /// base is the configured month if it traded, else the first traded month in the range, else the first at all.
+    /// </remarks>
+    public static TradingRange Parse(string? from, string? to, string? baseMonth, DateOnly today, string defaultBase,
+        IReadOnlyCollection<DateOnly>? traded = null)
     {
         var v = new Validation();
         var end = Month(v, "to", to) ?? (to is null ? new DateOnly(today.Year, today.Month, 1) : null);
-        var start = Month(v, "from", from) ?? (from is null && end is { } last ? Later(last.AddMonths(1 - DefaultMonths), Earliest) : null);
+        var start = Month(v, "from", from);
+        if (from is null && end is { } last)
+        {
+            var first = traded?.Where(m => m <= last).Order().FirstOrDefault();
+            start = Later(to is null && first is { } f && f != default && f < last.AddMonths(1 - DefaultMonths)
+                ? Later(f, last.AddMonths(1 - MaxMonths)) // back to the first traded month
+                : last.AddMonths(1 - DefaultMonths), Earliest);
+        }
         var @base = Month(v, "base", baseMonth ?? defaultBase);
+        if (baseMonth is null && traded is { Count: > 0 } && @base is { } configured && !traded.Contains(configured))
+            @base = traded.Where(m => m >= start && m <= end).Order().DefaultIfEmpty(traded.Min()).First();
         if (start is { } s && end is { } e)
         {
             if (s > e) v.Fail("from", "after-to");

@@ -129,6 +129,45 @@ public sealed class ContractRulesTests
         Assert.Equal((new DateOnly(2025, 4, 1), new DateOnly(2026, 3, 1), new DateOnly(2026, 1, 1)), (range.From, range.To, range.Base));
         Assert.Equal(new DateOnly(2023, 2, 1), TradingRange.Parse("2023-02", "2026-01", null, Today, "2026-01").From);
     }
+
+    static DateOnly M(int year, int month) => new(year, month, 1);
+
+    public static TheoryData<DateOnly[], DateOnly, DateOnly> TradedMonths => new()
+    {
+        { [], M(2025, 4), M(2026, 1) },                                 // nothing registered: the configured base, 暂无登记合同
+        { [M(2026, 1), M(2026, 3)], M(2025, 4), M(2026, 1) },           // the configured base traded: kept
+        { [M(2026, 3)], M(2025, 4), M(2026, 3) },                       // trades only this month: the base is this month
+        { [M(2026, 2), M(2025, 6)], M(2025, 4), M(2025, 6) },           // the first traded month of the range
+        { [M(2024, 5), M(2026, 2)], M(2024, 5), M(2024, 5) },           // back to the first trade
+        { [M(2019, 7), M(2026, 2)], M(2023, 4), M(2026, 2) },           // at most 36 months back; the first traded in them
+        { [M(2019, 7)], M(2023, 4), M(2019, 7) },                       // none in 36 months: the first at all
+    };
+
+    [Theory]
+    [MemberData(nameof(TradedMonths))]
+    public void By_default_the_range_and_base_follow_the_registered_trades(DateOnly[] traded, DateOnly from, DateOnly @base)
+    {
+        var range = TradingRange.Parse(null, null, null, Today, "2026-01", traded);
+        Assert.Equal((from, M(2026, 3), @base), (range.From, range.To, range.Base));
+        // Asked for, a range or base is kept as asked.
+        var asked = TradingRange.Parse("2026-02", "2026-03", "2026-02", Today, "2026-01", traded);
+        Assert.Equal((M(2026, 2), M(2026, 3), M(2026, 2)), (asked.From, asked.To, asked.Base));
+        Assert.Equal(M(2026, 1), TradingRange.Parse(null, null, "2026-01", Today, "2026-01", traded).Base);
+        Assert.Equal(M(2025, 3), TradingRange.Parse(null, "2026-02", null, Today, "2026-01", traded).From);
+    }
+
+    [Fact]
+    public void The_view_names_the_first_traded_month_and_counts_every_registered_contract()
+    {
+        var regions = RegionDirectory.Load(Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json"));
+        var empty = new TradingIndexState().View(TradingRange.Parse(null, null, null, Today, "2026-01"), regions);
+        Assert.Equal((null, 0), (empty.FirstMonth, empty.RegisteredCount));
+        var state = new TradingIndexState();
+        foreach (var c in TradingIndexExample.Contracts) state.Add(c, 1, c.ContractAmount, c.TechTransactionAmount);
+        var view = state.View(TradingRange.Parse(null, null, null, Today, "2026-01", state.TradedMonths()), regions);
+        Assert.Equal(("2003-04", 3, "2003-04"), (view.FirstMonth, view.RegisteredCount, view.BaseMonth));
+        Assert.Equal(150m, view.BaseTechTransactionAmount); // the index has a base: the page shows a number
+    }
 }
 
 /// <summary>

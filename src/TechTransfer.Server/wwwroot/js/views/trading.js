@@ -14,7 +14,8 @@ const month = (value) => (/^\d{4}-\d{2}$/.test(value ?? "") ? value : null);
 
 /**
  * 全国技术交易指数: registered contracts by signing month and day, by field and by region, and the monthly index
- * against the base month. Public; the range is in the address (#/trading?from=2026-01&to=2026-12). Fetched again
+ * against the base month. Public; the range is in the address (#/trading?from=2026-01&to=2026-12); by default the
+ * server picks the range and base from the registered trades, so the headline has a number once any exists. Fetched again
  * when a contract registers (ContractRegistered over the hub) and every minute for visitors who hear no events.
  */
 export async function trading({ view, params }) {
@@ -22,7 +23,7 @@ export async function trading({ view, params }) {
   if (month(params?.get("from"))) query.set("from", params.get("from"));
   if (month(params?.get("to"))) query.set("to", params.get("to"));
 
-  const stat = (id, text) => h("div", { class: "stat" }, h("span", { class: "value", id }, "—"), h("span", {}, text));
+  const stat = (id, text) => h("div", { class: "stat" }, h("span", { class: "value", id }, "—"), h("span", { id: `${id}-label` }, text));
   const fromInput = h("input", { type: "month", id: "trading-from", name: "from", value: query.get("from") ?? "" });
   const toInput = h("input", { type: "month", id: "trading-to", name: "to", value: query.get("to") ?? "" });
   const problem = h("p", { class: "error", role: "alert", id: "trading-problem" });
@@ -74,14 +75,21 @@ export async function trading({ view, params }) {
 
   const draw = (data) => {
     const months = data.months.map((m) => m.month);
-    const latest = [...data.months].reverse().find((m) => m.index !== null);
+    // The headline: the index of the latest month with registered trades (a month without any would read 0).
+    const latest = [...data.months].reverse().find((m) => m.index !== null && m.count > 0);
+    const none = data.registeredCount === 0;
     view.querySelector("#trading-count").textContent = number(data.total.count, 0);
     view.querySelector("#trading-amount").textContent = number(data.total.contractAmount);
     view.querySelector("#trading-tech").textContent = number(data.total.techTransactionAmount);
-    view.querySelector("#trading-latest").textContent = latest ? number(latest.index) : "—";
+    const headline = view.querySelector("#trading-latest");
+    headline.textContent = none ? "暂无登记合同" : latest ? number(latest.index) : "—";
+    headline.classList.toggle("none", none);
+    view.querySelector("#trading-latest-label").textContent = latest ? `最新月指数（${latest.month}）` : "最新月指数";
     fill(caption,
+      none ? h("strong", { id: "trading-empty" }, "暂无登记合同：技术合同经区域服务中心认定登记后，在此按签订日期统计。 ") : null,
       `${data.from} 至 ${data.to}，按合同签订日期统计已登记的技术合同。`,
-      data.baseTechTransactionAmount === null
+      !none && data.total.count === 0 ? "所选区间内暂无登记合同。" : null,
+      none ? null : data.baseTechTransactionAmount === null
         ? `基期 ${data.baseMonth} 无技术交易额，暂不计算指数。`
         : `指数 = 100 × 当月技术交易额 ÷ 基期（${data.baseMonth}）技术交易额 ${number(data.baseTechTransactionAmount)} 万元。`,
       data.updatedAt ? ` 更新于 ${time(data.updatedAt)}。` : null);
