@@ -53,7 +53,7 @@ export async function center({ view, me, params }) {
     go({ ...data, page: "" });
   } });
   const status = h("p", { role: "status", id: "queue-count", tabindex: -1 });
-  const list = h("ol", { class: "cards queue", id: "lead-queue", "aria-live": "polite", "aria-describedby": "queue-count" });
+  const list = h("ol", { class: "cards queue", id: "lead-queue", "aria-describedby": "queue-count" }); // the count line (role=status) announces changes, not every row
   const pager = h("nav", { class: "pager", "aria-label": "线索分页" });
   const listings = h("ul", { class: "latest", id: "center-listings", "aria-live": "polite" });
 
