@@ -41,7 +41,7 @@ export async function center({ view, me, params }) {
     ? h("a", { class: "stat", href: `#/center?queue=${queue}`, dataset: { queue }, onclick: (e) => { e.preventDefault(); go({ queue }); } },
       h("span", { class: "value", id: `stat-${key}` }, "—"), h("span", {}, text))
     : h("div", { class: "stat" }, h("span", { class: "value", id: `stat-${key}` }, String(listed[key])), h("span", {}, text));
-  const stats = h("div", { class: "stats" },
+  const stats = h("div", { class: "stats center-stats" },
     stat("open", "进行中线索", "open"), stat("unclaimed", "待认领", "unclaimed"), stat("mine", "我牵头的", "mine"),
     stat("quiet", `超过 ${QuietDays} 天无进展`, "quiet"), stat("achievements", "在架成果"), stat("demands", "在架需求"));
   const queueChart = h("div", { class: "chart small", role: "img", "aria-label": "本区域进行中线索的技术领域分布" });
