@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TechTransfer.Tests.Infrastructure;
 
 namespace TechTransfer.Tests.Trades;
@@ -97,6 +98,20 @@ public sealed class TradeContractTests(TradingFixture trading)
 
         var contract = await RegisterAsync(tender, "演示大学", "演示企业");
         AssertFacts(contract, tender, "", demand, "org-demo-university", "org-demo-enterprise");
+    }
+
+    [Fact]
+    public async Task The_registry_takes_one_listing_but_not_none()
+    {
+        var registry = trading.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<TechTransfer.Contracts.IContractRegistryGrain>("yangtze-delta");
+        var broker = Contracts.ContractSamples.BrokerOf("yangtze-delta");
+        var content = Contracts.ContractSamples.Content(10m, 5m, "2005-05-05");
+        var neither = await Assert.ThrowsAsync<TechTransfer.Problems.ProblemException>(() => registry.RegisterAsync(broker,
+            new TechTransfer.Contracts.ContractFacts(Contracts.ContractSamples.NewDealId(), "", " ", "NewEnergy", "yangtze-delta", "org-a", "org-b"), content));
+        Assert.Equal(("facts.achievementId", "required"), (neither.Errors.Single().Field, neither.Errors.Single().Rule));
+        var demandOnly = await registry.RegisterAsync(broker,
+            new TechTransfer.Contracts.ContractFacts("tnd-" + Guid.NewGuid().ToString("N"), "", "dem-x", "NewEnergy", "yangtze-delta", "org-a", "org-b"), content);
+        Assert.Equal("dem-x", demandOnly.Facts.DemandId);
     }
 
     [Fact]
