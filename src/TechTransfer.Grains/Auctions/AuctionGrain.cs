@@ -289,6 +289,6 @@ public sealed class AuctionGrain(
             T.DepositRequired, high?.Amount, NextMinimum,
             [.. bids.Select(b => new AuctionBidView(b.Sequence, Label(b.BidderOrganizationId), b.Amount, b.At, b.BidderAccount == viewer.AccountId))],
             S.EndedAt, party ? S.WinnerOrganizationId : null, S.WinningAmount, party ? S.DealId : null, isSeller,
-            high is not null && high.BidderAccount == viewer.AccountId);
+            high is not null && high.BidderAccount == viewer.AccountId, T.Description);
     }
 }

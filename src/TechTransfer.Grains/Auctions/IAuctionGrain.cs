@@ -22,12 +22,12 @@ public interface IAuctionGrain : IAchievementTrade
     Task<BidReceipt> BidAsync(Actor actor, string clientBidId, decimal amount);
 }
 
-/// <summary>What the seller sets. Amounts in 万元; times are instants (UTC).</summary>
+/// <summary>What the seller sets. Amounts in 万元; times are instants (UTC). Description: the seller's 拍卖说明 (optional).</summary>
 [GenerateSerializer, Immutable, Alias("tt.AuctionTerms")]
 public sealed record AuctionTerms(
     [property: Id(0)] string AchievementId, [property: Id(1)] DateTimeOffset StartsAt, [property: Id(2)] DateTimeOffset EndsAt,
     [property: Id(3)] decimal StartingPrice, [property: Id(4)] decimal ReservePrice, [property: Id(5)] decimal MinIncrement,
-    [property: Id(6)] bool DepositRequired);
+    [property: Id(6)] bool DepositRequired, [property: Id(7)] string? Description = null);
 
 /// <summary>An accepted bid as others see it: the bidder only as "竞买人 n" (n in order of their first bid).</summary>
 [GenerateSerializer, Immutable, Alias("tt.AuctionBidView")]
@@ -54,4 +54,5 @@ public sealed record AuctionView(
     [property: Id(10)] bool ReserveMet, [property: Id(11)] decimal MinIncrement, [property: Id(12)] bool DepositRequired,
     [property: Id(13)] decimal? CurrentPrice, [property: Id(14)] decimal NextMinimum, [property: Id(15)] AuctionBidView[] Bids,
     [property: Id(16)] DateTimeOffset? EndedAt, [property: Id(17)] string? WinnerOrganizationId, [property: Id(18)] decimal? WinningAmount,
-    [property: Id(19)] string? DealId, [property: Id(20)] bool IsSeller, [property: Id(21)] bool Leading);
+    [property: Id(19)] string? DealId, [property: Id(20)] bool IsSeller, [property: Id(21)] bool Leading,
+    [property: Id(22)] string? Description = null);

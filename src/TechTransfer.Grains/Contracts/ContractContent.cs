@@ -5,7 +5,10 @@ using TechTransfer.Vocabulary;
 
 namespace TechTransfer.Contracts;
 
-/// <summary>What the deal knows and the registrant cannot change.</summary>
+/// <summary>
+/// What the deal knows and the registrant cannot change. A trade's deal has one listing: the other id is empty
+/// (a 挂牌's or 拍卖's buyer posted no demand, a 招标's winner no achievement).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tt.ContractFacts")]
 public sealed record ContractFacts(string DealId, string AchievementId, string DemandId, string TechField, string RegionCode,
     string SellerOrganizationId, string BuyerOrganizationId)
@@ -15,8 +18,11 @@ public sealed record ContractFacts(string DealId, string AchievementId, string D
     {
         var v = new Validation();
         v.Text("facts.dealId", DealId, 100);
-        v.Text("facts.achievementId", AchievementId, 100);
-        v.Text("facts.demandId", DemandId, 100);
+        // A match's deal has both listings; a trade's deal has the one traded (the achievement of a 挂牌 or 拍卖,
+        // the demand of a 招标) and its parties, so one listing id may be empty — but not both.
+        var achievement = v.Text("facts.achievementId", AchievementId, 100, required: false);
+        var demand = v.Text("facts.demandId", DemandId, 100, required: false);
+        if (achievement is null && demand is null) v.Fail("facts.achievementId", "required");
         v.Enum<TechField>("facts.techField", TechField);
         v.Text("facts.sellerOrganizationId", SellerOrganizationId, 100);
         v.Text("facts.buyerOrganizationId", BuyerOrganizationId, 100);

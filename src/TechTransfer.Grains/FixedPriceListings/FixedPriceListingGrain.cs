@@ -131,6 +131,6 @@ public sealed class FixedPriceListingGrain(
         var isBuyer = S.BuyerOrganizationId is not null && viewer.OrganizationId == S.BuyerOrganizationId;
         var party = isSeller || isBuyer || viewer.IsNationalAdmin;
         return new FixedPriceListingView(Id, T.AchievementId, S.Title, S.TechField, S.SellerOrganizationId, Status, T.Price, T.StartsAt, T.EndsAt,
-            S.AcceptedAt, party ? S.BuyerOrganizationId : null, party && S.AcceptedAt is not null ? Id : null, isSeller, isBuyer);
+            S.AcceptedAt, party ? S.BuyerOrganizationId : null, party && S.AcceptedAt is not null ? Id : null, isSeller, isBuyer, T.Description);
     }
 }

@@ -18,11 +18,11 @@ public interface IFixedPriceListingGrain : IAchievementTrade
     Task<FixedPriceListingView> AcceptAsync(Actor actor);
 }
 
-/// <summary>Price in 万元; the offer is open from StartsAt until EndsAt.</summary>
+/// <summary>Price in 万元; the offer is open from StartsAt until EndsAt. Description: the seller's 挂牌说明 (optional).</summary>
 [GenerateSerializer, Immutable, Alias("tt.FixedPriceTerms")]
 public sealed record FixedPriceTerms(
     [property: Id(0)] string AchievementId, [property: Id(1)] decimal Price, [property: Id(2)] DateTimeOffset StartsAt,
-    [property: Id(3)] DateTimeOffset EndsAt);
+    [property: Id(3)] DateTimeOffset EndsAt, [property: Id(4)] string? Description = null);
 
 /// <summary>Status: Scheduled, Open, Accepted, Expired, Withdrawn (the achievement left the market). The buyer and the deal only for the parties and the national level.</summary>
 [GenerateSerializer, Immutable, Alias("tt.FixedPriceListingView")]
@@ -31,4 +31,4 @@ public sealed record FixedPriceListingView(
     [property: Id(4)] string SellerOrganizationId, [property: Id(5)] string Status, [property: Id(6)] decimal Price,
     [property: Id(7)] DateTimeOffset StartsAt, [property: Id(8)] DateTimeOffset EndsAt, [property: Id(9)] DateTimeOffset? AcceptedAt,
     [property: Id(10)] string? BuyerOrganizationId, [property: Id(11)] string? DealId, [property: Id(12)] bool IsSeller,
-    [property: Id(13)] bool IsBuyer);
+    [property: Id(13)] bool IsBuyer, [property: Id(14)] string? Description = null);

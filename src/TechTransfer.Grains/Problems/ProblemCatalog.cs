@@ -97,6 +97,7 @@ public static class ProblemCatalog
         ["too-early"] = ("{0}不能早于 {1}", "{0} must not be before {1}"),
         ["unchanged"] = ("{0}与当前值相同", "{0} is the same as the current value"),
         ["after-to"] = ("{0}不能晚于结束月份", "{0} must not be after to"),
+        ["max-days"] = ("{0}不能晚于开始后 {1} 天", "{0} must be at most {1} days after the start"),
         ["in-open-trade"] = ("{0}已在进行中的交易 {1} 中，须待其结束", "{0} is already in open trade {1}; wait until it ends"),
         ["max-months"] = ("{0}：时间跨度不能超过 {1} 个月", "{0}: the range must not exceed {1} months"),
         ["invisible"] = ("{0}没有可见的文字", "{0} has no visible characters"),

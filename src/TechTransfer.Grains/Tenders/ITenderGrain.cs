@@ -24,8 +24,11 @@ public interface ITenderGrain : IGrainWithStringKey
     Task<TenderView> AwardAsync(Actor actor, int bidNumber);
 }
 
+/// <summary>Criteria: 评标办法; Description: the enterprise's 招标说明 (optional).</summary>
 [GenerateSerializer, Immutable, Alias("tt.TenderTerms")]
-public sealed record TenderTerms([property: Id(0)] string DemandId, [property: Id(1)] DateTimeOffset Deadline, [property: Id(2)] string Criteria);
+public sealed record TenderTerms(
+    [property: Id(0)] string DemandId, [property: Id(1)] DateTimeOffset Deadline, [property: Id(2)] string Criteria,
+    [property: Id(3)] string? Description = null);
 
 /// <summary>An attachment's metadata (the file itself is exchanged off-platform).</summary>
 [GenerateSerializer, Immutable, Alias("tt.AttachmentInfo")]
@@ -53,4 +56,4 @@ public sealed record TenderView(
     [property: Id(4)] string EnterpriseOrganizationId, [property: Id(5)] string Status, [property: Id(6)] DateTimeOffset Deadline,
     [property: Id(7)] string Criteria, [property: Id(8)] int BidCount, [property: Id(9)] TenderBidView[]? Bids,
     [property: Id(10)] TenderReceipt? MyReceipt, [property: Id(11)] DateTimeOffset? OpenedAt, [property: Id(12)] int? AwardedBidNumber,
-    [property: Id(13)] string? DealId, [property: Id(14)] bool IsOwner);
+    [property: Id(13)] string? DealId, [property: Id(14)] bool IsOwner, [property: Id(15)] string? Description = null);

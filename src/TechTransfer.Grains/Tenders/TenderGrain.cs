@@ -211,6 +211,6 @@ public sealed class TenderGrain(
         var party = isOwner || viewer.IsNationalAdmin || (own is not null && own.Number == S.AwardedBidNumber);
         return new TenderView(Id, T.DemandId, S.Title, S.TechField, S.EnterpriseOrganizationId, S.Status.ToString(), T.Deadline, T.Criteria,
             S.Bids.Count, bids, own is null ? null : Receipt(own), S.OpenedAt, S.AwardedBidNumber,
-            party && S.Status == TenderStatus.Awarded ? Id : null, isOwner);
+            party && S.Status == TenderStatus.Awarded ? Id : null, isOwner, T.Description);
     }
 }

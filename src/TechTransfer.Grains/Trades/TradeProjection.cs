@@ -39,20 +39,24 @@ public sealed class TradeProjection(NpgsqlDataSource db)
         return (bool)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
-    /// <summary>The hall: open trades first (soonest end first), then the most recently ended.</summary>
-    public async Task<IReadOnlyList<TradeRow>> ListAsync(string? kind, int limit, CancellationToken cancellation = default)
+    /// <summary>
+    /// The hall: open trades first (soonest end first), then the most recently ended. With <paramref name="listingId"/>,
+    /// only the trades of that achievement or demand (its page says whether it is in an open trade and links to it).
+    /// </summary>
+    public async Task<IReadOnlyList<TradeRow>> ListAsync(string? kind, int limit, CancellationToken cancellation = default, string? listingId = null)
     {
         await using var command = db.CreateCommand("""
             SELECT id, kind, title, listing_id, owner_org, region, status, price, bids, starts_at, ends_at, version FROM (
                 -- An offer nobody accepted simply runs out: no grain writes that, the hall reads it off the clock.
                 SELECT id, kind, title, listing_id, owner_org, region, price, bids, starts_at, ends_at, version,
                     CASE WHEN kind = 'FixedPriceListing' AND status = 'Open' AND ends_at <= now() THEN 'Expired' ELSE status END AS status
-                FROM tt_trade WHERE ($1::text IS NULL OR kind = $1)) t
+                FROM tt_trade WHERE ($1::text IS NULL OR kind = $1) AND ($3::text IS NULL OR listing_id = $3)) t
             ORDER BY (status IN ('Open', 'Scheduled')) DESC, CASE WHEN status IN ('Open', 'Scheduled') THEN ends_at END ASC, ends_at DESC
             LIMIT $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)kind ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)listingId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var rows = new List<TradeRow>();
         while (await reader.ReadAsync(cancellation))

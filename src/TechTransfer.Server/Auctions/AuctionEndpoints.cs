@@ -11,7 +11,7 @@ public static class AuctionEndpoints
 {
     public sealed record AuctionInput(
         string? AchievementId, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, decimal? StartingPrice, decimal? ReservePrice,
-        decimal? MinIncrement, bool? DepositRequired);
+        decimal? MinIncrement, bool? DepositRequired, string? Description);
 
     public sealed record BidInput(string? ClientBidId, decimal? Amount);
 
@@ -52,13 +52,14 @@ public static class AuctionEndpoints
         if (input.EndsAt is null) v.Fail("endsAt", "required");
         else if (input.EndsAt <= now) v.Fail("endsAt", "in-past");
         else if (input.EndsAt <= startsAt) v.Fail("endsAt", "too-early", "startsAt");
-        else if (input.EndsAt - startsAt > TimeSpan.FromDays(90)) v.Fail("endsAt", "range", "≤ 90 天 / days");
+        else if (input.EndsAt - startsAt > TimeSpan.FromDays(90)) v.Fail("endsAt", "max-days", "90");
         var starting = v.Money("startingPrice", input.StartingPrice);
         var reserve = v.Money("reservePrice", input.ReservePrice ?? 0m, mayBeZero: true);
         var increment = v.Money("minIncrement", input.MinIncrement);
+        var description = v.Text("description", input.Description, 2000, required: false, multiline: true);
         v.ThrowIfInvalid();
         return new AuctionTerms(achievementId!, startsAt, input.EndsAt!.Value, starting!.Value, reserve!.Value, increment!.Value,
-            input.DepositRequired ?? false);
+            input.DepositRequired ?? false, description);
     }
 
     // Malformed ids never reach a grain.

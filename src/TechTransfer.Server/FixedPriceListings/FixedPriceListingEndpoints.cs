@@ -9,7 +9,7 @@ namespace TechTransfer.FixedPriceListings;
 /// </summary>
 public static class FixedPriceListingEndpoints
 {
-    public sealed record FixedPriceInput(string? AchievementId, decimal? Price, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+    public sealed record FixedPriceInput(string? AchievementId, decimal? Price, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Description);
 
     public static void MapFixedPriceListings(this IEndpointRouteBuilder app)
     {
@@ -26,11 +26,12 @@ public static class FixedPriceListingEndpoints
             if (input.EndsAt is null) v.Fail("endsAt", "required");
             else if (input.EndsAt <= now) v.Fail("endsAt", "in-past");
             else if (input.EndsAt <= startsAt) v.Fail("endsAt", "too-early", "startsAt");
-            else if (input.EndsAt - startsAt > TimeSpan.FromDays(366)) v.Fail("endsAt", "range", "≤ 366 天 / days");
+            else if (input.EndsAt - startsAt > TimeSpan.FromDays(366)) v.Fail("endsAt", "max-days", "366");
+            var description = v.Text("description", input.Description, 2000, required: false, multiline: true);
             v.ThrowIfInvalid();
             var id = "fpl-" + Guid.CreateVersion7().ToString("N");
             var view = await grains.GetGrain<IFixedPriceListingGrain>(id).CreateAsync(http.User.RequiredActor(),
-                new FixedPriceTerms(achievementId!, price!.Value, startsAt, input.EndsAt!.Value));
+                new FixedPriceTerms(achievementId!, price!.Value, startsAt, input.EndsAt!.Value, description));
             return TypedResults.Created($"/api/fixed-price-listings/{id}", view);
         });
 

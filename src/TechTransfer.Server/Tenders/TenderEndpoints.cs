@@ -9,7 +9,7 @@ namespace TechTransfer.Tenders;
 /// </summary>
 public static class TenderEndpoints
 {
-    public sealed record TenderInput(string? DemandId, DateTimeOffset? Deadline, string? Criteria);
+    public sealed record TenderInput(string? DemandId, DateTimeOffset? Deadline, string? Criteria, string? Description);
 
     public sealed record AttachmentInput(string? Name, long? SizeBytes, string? Sha256);
 
@@ -29,12 +29,13 @@ public static class TenderEndpoints
             if (demandId is not null && !demandId.StartsWith("dem-", StringComparison.Ordinal)) v.Fail("demandId", "invalid-format");
             if (input.Deadline is null) v.Fail("deadline", "required");
             else if (input.Deadline <= now) v.Fail("deadline", "in-past");
-            else if (input.Deadline - now > TimeSpan.FromDays(180)) v.Fail("deadline", "range", "≤ 180 天 / days");
+            else if (input.Deadline - now > TimeSpan.FromDays(180)) v.Fail("deadline", "max-days", "180");
             var criteria = v.Text("criteria", input.Criteria, 2000, multiline: true);
+            var description = v.Text("description", input.Description, 2000, required: false, multiline: true);
             v.ThrowIfInvalid();
             var id = "tnd-" + Guid.CreateVersion7().ToString("N");
             var view = await grains.GetGrain<ITenderGrain>(id).CreateAsync(http.User.RequiredActor(),
-                new TenderTerms(demandId!, input.Deadline!.Value, criteria!));
+                new TenderTerms(demandId!, input.Deadline!.Value, criteria!, description));
             return TypedResults.Created($"/api/tenders/{id}", view);
         });
 

@@ -29,7 +29,14 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("portal");
-        Host = new ApiFixture.HostFactory(Database.ConnectionString, demoListings: false);
+        // A short soft close and reminder period (as TradingFixture): an auction created in the portal with a
+        // one-minute end is not moved five minutes on by its bids, and ends on time.
+        Host = new ApiFixture.HostFactory(Database.ConnectionString, demoListings: false, new Dictionary<string, string>
+        {
+            ["TechTransfer:Auctions:SoftCloseWindow"] = "00:00:03",
+            ["TechTransfer:Auctions:SoftCloseExtension"] = "00:00:03",
+            ["TechTransfer:Auctions:ReminderPeriod"] = "00:00:01",
+        });
         Host.StartServer();
         await Host.WaitUntilSeededAsync();
         BaseAddress = Host.CreateClient().BaseAddress!;

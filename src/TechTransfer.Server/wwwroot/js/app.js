@@ -16,6 +16,7 @@ import { national } from "./views/national.js";
 import { deal } from "./views/deal.js";
 import { trading } from "./views/trading.js";
 import { auction, market, offer, tender } from "./views/market.js";
+import { newTrade } from "./views/market.js";
 
 const routes = [
   [/^\/$/, home],
@@ -23,6 +24,7 @@ const routes = [
   [/^\/search$/, search],
   [/^\/(achievements|demands)\/new$/, editor],
   [/^\/(achievements|demands)\/([\w-]+)\/edit$/, editor],
+  [/^\/(achievements|demands)\/([\w-]+)\/(fixed-price-listings|auctions|tenders)\/new$/, newTrade],
   [/^\/(achievements|demands)\/([\w-]+)$/, detail],
   [/^\/mine$/, mine],
   [/^\/feed$/, feed],

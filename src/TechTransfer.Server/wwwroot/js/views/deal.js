@@ -1,6 +1,6 @@
 import { api, ApiError } from "../api.js";
 import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
-import { contractTypes, dealActions, dealStages, label } from "../labels.js";
+import { contractTypes, dealActions, dealStages, label, tradeHref, tradeKinds } from "../labels.js";
 import { onEvent } from "../live.js";
 import { may } from "../session.js";
 import { options } from "./common.js";
@@ -27,6 +27,7 @@ export async function deal({ view, match, me }) {
       return;
     }
     const f = d.facts;
+    const trade = { fpl: "FixedPriceListing", auc: "Auction", tnd: "Tender" }[id.slice(0, 3)];
     const nameOf = (id) => d.names?.[id] ?? "—"; // the server names every id it shows; never print the id itself
     // A trade's deal may have no listing on one side (an auction's buyer, a tender's bidder): no link to nothing.
     const listingLink = (path, listingId, title) => (listingId ? h("a", { href: `#/${path}/${listingId}` }, title) : title);
@@ -48,7 +49,9 @@ export async function deal({ view, match, me }) {
     fill(view,
       h("h1", { tabindex: -1 }, "对接详情"),
       h("p", {}, h("span", { class: "tag" }, "成果"), " ", listingLink("achievements", f.achievementId, f.achievementTitle), "　",
-        h("span", { class: "tag demand" }, "需求"), " ", listingLink("demands", f.demandId, f.demandTitle), "　匹配度 ", String(f.score), " 分"),
+        h("span", { class: "tag demand" }, "需求"), " ", listingLink("demands", f.demandId, f.demandTitle),
+        // A trade's deal came from the trade (its id is the trade's), not from a match score.
+        trade ? ["　来自", h("a", { href: tradeHref(id), id: "deal-trade" }, tradeKinds[trade])] : `　匹配度 ${f.score} 分`),
       h("ol", { class: "stages", "aria-label": "对接阶段" }, flow.map((s) =>
         h("li", { class: s === d.stage ? "current" : flow.indexOf(s) < flow.indexOf(d.stage) ? "done" : "", "aria-current": s === d.stage ? "step" : null }, label(dealStages, s))),
         d.stage === "Closed" ? h("li", { class: "current", "aria-current": "step" }, `终止：${d.closeReason}`) : null),
@@ -59,7 +62,7 @@ export async function deal({ view, match, me }) {
         h("dt", {}, "成果方意向"), h("dd", {}, d.achievementInterest ? "✓ 已表达" : "尚未表达"),
         h("dt", {}, "需求方意向"), h("dd", {}, d.demandInterest ? "✓ 已表达" : "尚未表达"),
         h("dt", {}, "牵头经纪人"), h("dd", { id: "deal-broker" }, d.claimedBy ? `${nameOf(d.claimedBy)}（${nameOf(d.leadingRegion)}）` : "尚未认领"),
-        d.contractNumber ? [h("dt", {}, "合同登记号"), h("dd", {}, d.contractNumber)] : null),
+        d.contractNumber ? [h("dt", {}, "合同登记号"), h("dd", { id: "deal-contract" }, h("a", { href: `#/contracts/${d.contractNumber}` }, d.contractNumber, "（查看合同）"))] : null),
       h("div", { class: "actions" },
         side && d.stage === "Matched" ? h("button", { type: "button", class: mine ? "" : "primary", onclick: mine ? act("interest", undefined, "DELETE") : act("interest", {}) },
           mine ? "撤回意向" : "表达意向") : null,
@@ -72,7 +75,7 @@ export async function deal({ view, match, me }) {
           });
           if (reason) await act("close", { reason })();
         } }, "终止对接") : null),
-      leads && d.stage === "ContractSigned" ? contractForm(id, render) : null,
+      leads && d.stage === "ContractSigned" ? contractForm(id, render, nameOf(f.achievementOrganizationId), nameOf(f.demandOrganizationId)) : null,
       h("section", { "aria-labelledby": "deal-contacts" }, h("h2", { id: "deal-contacts" }, "联系方式"),
         d.contacts
           ? h("dl", { class: "facts" },
@@ -93,7 +96,7 @@ export async function deal({ view, match, me }) {
 const contactText = (c) => (c ? [c.name, c.phone, c.email].filter(Boolean).join("　") : "—");
 
 /** 技术合同认定登记: the server validates; its messages appear under the fields. */
-function contractForm(id, done) {
+function contractForm(id, done, supplier, buyer) {
   const errors = h("p", { class: "error", role: "alert" });
   const form = h("form", { class: "panel editor", novalidate: true, "aria-labelledby": "contract-title", onsubmit: async (e) => {
     e.preventDefault();
@@ -121,8 +124,8 @@ function contractForm(id, done) {
   h("label", { class: "field" }, h("span", {}, "合同类型"), h("select", { name: "type" }, options(contractTypes, "", "请选择"))),
   h("label", { class: "field" }, h("span", {}, "合同金额（万元）"), h("input", { name: "contractAmount", type: "number", min: 0, step: "any" })),
   h("label", { class: "field" }, h("span", {}, "其中技术交易额（万元）"), h("input", { name: "techTransactionAmount", type: "number", min: 0, step: "any" })),
-  h("label", { class: "field" }, h("span", {}, "卖方（技术提供方）"), h("input", { name: "seller", maxlength: 100 })),
-  h("label", { class: "field" }, h("span", {}, "买方（技术受让方）"), h("input", { name: "buyer", maxlength: 100 })),
+  h("label", { class: "field" }, h("span", {}, "卖方（技术提供方）"), h("input", { name: "seller", maxlength: 100, value: supplier === "—" ? "" : supplier })),
+  h("label", { class: "field" }, h("span", {}, "买方（技术受让方）"), h("input", { name: "buyer", maxlength: 100, value: buyer === "—" ? "" : buyer })),
   h("label", { class: "field" }, h("span", {}, "签订日期"), h("input", { name: "signingDate", type: "date" })),
   h("label", { class: "field" }, h("span", {}, "备注"), h("input", { name: "note", maxlength: 500 })),
   errors,

@@ -56,7 +56,14 @@ export async function detail({ view, match, params }) {
     owner ? h("div", { class: "actions" },
       h("a", { class: "button", href: `#/${path}/${id}/edit` }, "编辑"),
       listing.status === "Draft" ? h("button", { type: "button", class: "primary", onclick: () => act("publish") }, "发布") : null,
-      listing.status === "Published" ? h("button", { type: "button", onclick: () => act(isAchievement ? "withdraw" : "close", "确定下架？下架后不再参与匹配。") }, isAchievement ? "撤回" : "关闭需求") : null) : null,
+      listing.status === "Published" ? h("button", { type: "button", onclick: () => act(isAchievement ? "withdraw" : "close", "确定下架？下架后不再参与匹配。") }, isAchievement ? "撤回" : "关闭需求") : null,
+      // Trading: the owner's members take a published listing to market (the form says if it already is).
+      listing.status === "Published" && me.organizationId === listing.ownerOrganizationId
+        ? (isAchievement
+          ? [h("a", { class: "button", href: `#/achievements/${id}/fixed-price-listings/new` }, "发起挂牌"),
+            h("a", { class: "button", href: `#/achievements/${id}/auctions/new` }, "发起拍卖")]
+          : h("a", { class: "button", href: `#/demands/${id}/tenders/new` }, "发起招标"))
+        : null) : null,
     h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("section", { "aria-labelledby": "body-title" },
       h("h2", { id: "body-title" }, isAchievement ? "成果简介" : "需求描述"),

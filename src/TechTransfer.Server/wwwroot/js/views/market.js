@@ -30,7 +30,12 @@ async function load(view, path) {
 /** The name the server sent for an id in this view; never the id. */
 const nameOf = (view, id) => view.names?.[id] ?? "—";
 
+/** The trade's own description (说明), as its creator wrote it. */
+const description = (text, title) => (text ? h("section", { "aria-label": title }, h("h2", {}, title), h("p", { class: "prose" }, text)) : null);
+
 const problem = (e) => (e instanceof ApiError ? e.problem.detailZh ?? e.message : String(e));
+
+const hallColumns = ["方式", "标的", "发起方", "状态", "价格", "出价/投标", "截止时间（北京时间）"];
 
 /** 交易大厅: every listing, auction and tender; open ones first, soonest end first. */
 export async function market({ view, params, me }) {
@@ -42,15 +47,18 @@ export async function market({ view, params, me }) {
     h("p", { class: "muted" }, "挂牌、拍卖、招标：由技术交易机构组织的公开交易。"),
     h("nav", { class: "actions", "aria-label": "交易方式" }, [["", "全部"], ...Object.entries(kinds)].map(([k, text]) =>
       h("a", { href: `#/market${k ? `?kind=${k}` : ""}`, "aria-current": k === kind ? "page" : null }, text))),
-    rows.length === 0 ? h("p", { class: "muted" }, "暂无交易。") : h("table", { class: "table" },
-      h("thead", {}, h("tr", {}, ["方式", "标的", "状态", "价格", "出价/投标", "截止时间（北京时间）"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, rows.map((r) => h("tr", {},
-        h("td", {}, h("span", { class: "tag" }, kinds[r.kind])),
-        h("td", {}, h("a", { href: `#/${paths[r.kind]}/${r.id}` }, r.title)),
-        h("td", {}, statuses[r.status] ?? r.status),
-        h("td", {}, r.kind === "Tender" ? "密封" : amount(r.price)),
-        h("td", {}, String(r.bids)),
-        h("td", {}, time(r.endsAt)))))));
+    // At phone width the rows become cards (app.css: table.hall), each cell labelled by its column.
+    rows.length === 0 ? h("p", { class: "muted" }, "暂无交易。") : h("table", { class: "table hall" },
+      h("thead", {}, h("tr", {}, hallColumns.map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows.map((r) => h("tr", {}, [
+        h("span", { class: `tag${r.kind === "Tender" ? " demand" : ""}` }, kinds[r.kind]),
+        h("a", { href: `#/${paths[r.kind]}/${r.id}` }, r.title),
+        r.ownerName ?? "—",
+        statuses[r.status] ?? r.status,
+        r.kind === "Tender" ? "密封" : amount(r.price),
+        String(r.bids),
+        time(r.endsAt),
+      ].map((cell, i) => h("td", { dataset: { label: hallColumns[i] } }, cell)))))));
 }
 
 /** 拍卖: the price, the bid form and the bids, moving live as anyone bids. */
@@ -76,10 +84,11 @@ export async function auction({ view, match, me }) {
         h("dt", {}, "加价幅度"), h("dd", {}, amount(a.minIncrement)),
         h("dt", {}, "保留价"), h("dd", {}, a.reservePrice !== null ? amount(a.reservePrice) : a.reserveMet ? "已达到" : "未达到"),
         h("dt", {}, "保证金"), h("dd", {}, a.depositRequired ? "需缴纳（线下）" : "无需"),
-        h("dt", {}, "开始时间"), h("dd", {}, time(a.startsAt)),
-        h("dt", {}, "结束时间"), h("dd", { id: "auction-ends" }, time(a.endsAt), open ? "（最后 5 分钟内出价将顺延）" : ""),
+        h("dt", {}, "开始时间（北京时间）"), h("dd", {}, time(a.startsAt)),
+        h("dt", {}, "结束时间（北京时间）"), h("dd", { id: "auction-ends" }, time(a.endsAt), open ? "（最后 5 分钟内出价将顺延）" : ""),
         a.winningAmount !== null ? [h("dt", {}, "成交价"), h("dd", {}, amount(a.winningAmount))] : null,
-        a.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${a.dealId}` }, "查看线索"))] : null),
+        a.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${a.dealId}` }, "查看对接与合同"))] : null),
+      description(a.description, "拍卖说明"),
       open && !a.isSeller ? h("form", { class: "panel", novalidate: true, "aria-labelledby": "bid-title", onsubmit: async (e) => {
         e.preventDefault();
         if (pendingBid === null) {
@@ -129,8 +138,9 @@ export async function offer({ view, match, me }) {
         o.buyerOrganizationId ? [h("dt", {}, "摘牌方"), h("dd", { id: "offer-buyer" }, nameOf(o, o.buyerOrganizationId))] : null,
         h("dt", {}, "状态"), h("dd", { id: "offer-status" }, statuses[o.status] ?? o.status),
         h("dt", {}, "挂牌价"), h("dd", {}, amount(o.price)),
-        h("dt", {}, "挂牌期"), h("dd", {}, `${time(o.startsAt)} 至 ${time(o.endsAt)}`),
-        o.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${o.dealId}` }, "查看线索"))] : null),
+        h("dt", {}, "挂牌期（北京时间）"), h("dd", { id: "offer-period" }, `${time(o.startsAt)} 至 ${time(o.endsAt)}`),
+        o.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${o.dealId}` }, "查看对接与合同"))] : null),
+      description(o.description, "挂牌说明"),
       o.status === "Open" && !o.isSeller ? h("button", { type: "button", class: "primary", onclick: async () => {
         const sure = await confirmAction({
           title: "确认按挂牌价摘牌", amount: amount(o.price), confirm: "确认摘牌",
@@ -160,6 +170,7 @@ export async function tender({ view, match, me }) {
     const t = await load(view, `/api/tenders/${id}`);
     if (!t) return;
     const institution = ["University", "Institute"].includes(me.organizationKind);
+    const winner = t.bids?.find((b) => b.awarded);
     const errors = h("p", { class: "error", role: "alert" });
     const form = h("form", { class: "panel editor", "aria-labelledby": "tender-bid-title", onsubmit: async (e) => {
       e.preventDefault();
@@ -186,15 +197,17 @@ export async function tender({ view, match, me }) {
         h("dt", {}, "招标需求"), h("dd", {}, h("a", { href: `#/demands/${t.demandId}` }, t.title)),
         h("dt", {}, "招标方"), h("dd", { id: "tender-owner" }, nameOf(t, t.enterpriseOrganizationId)),
         h("dt", {}, "状态"), h("dd", { id: "tender-status" }, statuses[t.status] ?? t.status),
-        h("dt", {}, "投标截止（开标）"), h("dd", {}, time(t.deadline)),
+        h("dt", {}, "投标截止（开标，北京时间）"), h("dd", { id: "tender-deadline" }, time(t.deadline)),
         h("dt", {}, "评标办法"), h("dd", {}, t.criteria),
         h("dt", {}, "已收投标"), h("dd", { id: "tender-count" }, `${t.bidCount} 份`),
         t.myReceipt ? [h("dt", {}, "我的投标"), h("dd", {}, `已于 ${time(t.myReceipt.submittedAt)} 密封提交`)] : null,
-        t.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${t.dealId}` }, "查看线索"))] : null),
+        winner ? [h("dt", {}, "中标机构"), h("dd", { id: "tender-winner" }, nameOf(t, winner.organizationId))] : null,
+        t.dealId ? [h("dt", {}, "对接"), h("dd", {}, h("a", { href: `#/deals/${t.dealId}` }, "查看对接与合同"))] : null),
+      description(t.description, "招标说明"),
       t.status === "Open" ? h("p", { class: "muted" }, "投标在截止时间前密封：任何人（包括招标企业、经纪人和管理员）都无法查看内容。") : null,
       t.status === "Open" && institution && !t.myReceipt ? form : null,
       t.bids ? h("section", { "aria-labelledby": "tender-bids" }, h("h2", { id: "tender-bids" }, "开标结果"),
-        h("table", { class: "table" },
+        h("div", { class: "table-scroll" }, h("table", { class: "table" },
           h("thead", {}, h("tr", {}, ["序号", "投标机构", "报价", "工期", "实施方案", ""].map((x) => h("th", { scope: "col" }, x)))),
           h("tbody", {}, t.bids.map((b) => h("tr", {},
             h("td", {}, String(b.bidNumber)), h("td", {}, nameOf(t, b.organizationId)), h("td", {}, amount(b.bid.price)), h("td", {}, `${b.bid.durationDays} 天`),
@@ -212,10 +225,226 @@ export async function tender({ view, match, me }) {
                 toast(problem(e), "error");
               }
               await render();
-            } }, "定标") : "")))))) : null);
+            } }, "定标") : ""))))))) : null);
   };
   // Watch first, then load: whatever happens after the load is in the feed, so nothing falls in between.
   const stop = await watchTrade(id, () => render());
   await render();
   return stop;
+}
+
+// ---- Creating a trade: 发起挂牌 / 发起拍卖 (an achievement's owner), 发起招标 (a demand's owner) ----
+
+/** What each form offers: its title, how far ahead it may end (the server's horizon), its default length. */
+const creation = {
+  "fixed-price-listings": { kind: "FixedPriceListing", listing: "achievements", title: "发起挂牌", maxDays: 366, defaultDays: 30 },
+  auctions: { kind: "Auction", listing: "achievements", title: "发起拍卖", maxDays: 90, defaultDays: 7 },
+  tenders: { kind: "Tender", listing: "demands", title: "发起招标", maxDays: 180, defaultDays: 30 },
+};
+
+/** "YYYY-MM-DDTHH:mm" in Beijing time, for a datetime-local input (whatever the browser's own zone). */
+function beijingLocal(date) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(date).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** A datetime-local value read as Beijing time → an instant (ISO with +08:00); null when empty. */
+const fromBeijing = (value) => (value ? `${value.length === 16 ? `${value}:00` : value}+08:00` : null);
+
+/** "7 天 3 小时" between two instants: days and hours (to the nearest hour) from a day on, else hours and minutes. */
+function span(from, to) {
+  const minutes = Math.round((new Date(to) - new Date(from)) / 60000);
+  if (minutes < 1) return "不足 1 分钟";
+  if (minutes < 1440) return [Math.floor(minutes / 60) ? `${Math.floor(minutes / 60)} 小时` : "", minutes % 60 ? `${minutes % 60} 分钟` : ""].filter(Boolean).join(" ");
+  const hours = Math.round(minutes / 60);
+  return [`${Math.floor(hours / 24)} 天`, hours % 24 ? `${hours % 24} 小时` : ""].filter(Boolean).join(" ");
+}
+
+/**
+ * The form that puts an achievement (挂牌, 拍卖) or a demand (招标) on the market. Only its owner's members get it;
+ * an achievement already in an open trade gets a link to that trade instead (one open trade per achievement). The
+ * server judges every value: its messages appear under their fields. A confirmation states the amount, the
+ * period and what follows before anything is sent; after creation the trade's page opens.
+ */
+export async function newTrade({ view, match, me }) {
+  if (requireSignIn(me)) return;
+  const [, listingPath, listingId, tradePath] = match;
+  const mode = creation[tradePath];
+  if (!mode || mode.listing !== listingPath) {
+    fill(view, h("h1", { tabindex: -1 }, "页面不存在"), h("p", {}, h("a", { href: "#/" }, "返回首页")));
+    return;
+  }
+  const isTender = mode.kind === "Tender";
+  let listing;
+  try {
+    listing = await api(`/api/${listingPath}/${listingId}`);
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    fill(view, h("h1", { tabindex: -1 }, "未找到"), h("p", {}, isTender ? "该需求不存在。" : "该成果不存在。"));
+    return;
+  }
+  const back = h("p", { class: "crumbs" }, h("a", { href: `#/${listingPath}/${listingId}` }, listing.title), " › ", mode.title);
+  if (me.organizationId !== listing.ownerOrganizationId || listing.status !== "Published") {
+    fill(view, back, h("h1", { tabindex: -1 }, mode.title),
+      h("p", { role: "status" }, me.organizationId !== listing.ownerOrganizationId
+        ? `只有发布该${isTender ? "需求" : "成果"}的机构的成员可以${mode.title}。`
+        : `该${isTender ? "需求" : "成果"}尚未发布（或已下架），发布后才能${mode.title}。`));
+    return;
+  }
+  const trades = await api(`/api/trades?listingId=${encodeURIComponent(listingId)}`);
+  const open = trades.find((t) => ["Open", "Scheduled"].includes(t.status));
+  if (open && !isTender) {
+    fill(view, back, h("h1", { tabindex: -1 }, mode.title),
+      h("p", { role: "status", id: "open-trade" }, `该成果正在${kinds[open.kind]}中（${statuses[open.status] ?? open.status}，截止 ${time(open.endsAt)}）。`,
+        "同一成果同时只能有一个进行中的挂牌或拍卖，须待其结束后再发起。"),
+      h("p", {}, h("a", { class: "button primary", href: `#/${paths[open.kind]}/${open.id}` }, `查看该${kinds[open.kind]}`)));
+    return;
+  }
+
+  const errorBox = (name) => h("p", { class: "error", id: `err-${name}`, "aria-live": "polite" });
+  const control = (name, labelText, input, hint) => {
+    input.name = name;
+    input.id = `t-${name}`;
+    const error = errorBox(name);
+    input.setAttribute("aria-describedby", [hint ? `hint-${name}` : null, error.id].filter(Boolean).join(" "));
+    return h("div", { class: "field", dataset: { field: name } },
+      h("span", { class: "label-row" }, h("label", { for: input.id }, labelText), input.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null),
+      input, hint ? h("small", { class: "muted", id: `hint-${name}` }, hint) : null, error);
+  };
+  const money = (value, props = {}) => h("input", { type: "number", step: "any", min: 0, inputmode: "decimal", value: value ?? "", ...props });
+  const moment = (value, props = {}) => h("input", { type: "datetime-local", value: value ?? "", ...props });
+  const now = new Date();
+  const defaultEnd = beijingLocal(new Date(now.getTime() + mode.defaultDays * 86400000));
+  const endName = isTender ? "deadline" : "endsAt";
+  const horizon = `最长 ${mode.maxDays} 天；北京时间`;
+
+  const fields = {
+    FixedPriceListing: [
+      control("price", "挂牌价（万元）", money(listing.askingPrice, { required: true }), "摘牌即按此价成交"),
+      control("startsAt", "开始时间", moment(""), "留空则立即开始；北京时间"),
+      control("endsAt", "结束时间", moment(defaultEnd, { required: true }), `挂牌期${horizon}`),
+    ],
+    Auction: [
+      control("startingPrice", "起拍价（万元）", money(listing.askingPrice, { required: true }), "第一口出价不得低于起拍价"),
+      control("minIncrement", "加价幅度（万元）", money("", { required: true }), "之后每口出价至少高出当前价这么多"),
+      control("reservePrice", "保留价（万元）", money(""), "不公开；最高出价未达到保留价则流拍。留空为无保留价"),
+      h("div", { class: "field", dataset: { field: "depositRequired" } },
+        h("label", {}, h("input", { type: "checkbox", name: "depositRequired", id: "t-depositRequired" }), " 竞买人须缴纳保证金（线下办理）"), errorBox("depositRequired")),
+      control("startsAt", "开始时间", moment(""), "留空则立即开始；北京时间"),
+      control("endsAt", "结束时间", moment(defaultEnd, { required: true }), `自开始起${horizon}；最后 5 分钟内有人出价则顺延`),
+    ],
+    Tender: [
+      control("deadline", "投标截止（开标）时间", moment(defaultEnd, { required: true }), `自现在起${horizon}；截止时统一开标`),
+      control("criteria", "评标办法", h("textarea", { rows: 3, maxlength: 2000, required: true }), "如：技术方案 60 分，报价 30 分，工期 10 分"),
+    ],
+  }[mode.kind];
+  const describe = control("description", `${mode.title.slice(2)}说明`, h("textarea", { rows: 4, maxlength: 2000 }),
+    isTender ? "招标范围、交付要求、联系方式等（公开）" : "交易内容（如许可方式、技术指导）、交割安排等（公开）");
+  const summary = h("div", { class: "error-summary", role: "alert", tabindex: -1, hidden: true });
+  const submit = h("button", { class: "primary", type: "submit" }, mode.title);
+  const form = h("form", { class: "panel editor", novalidate: true, "aria-labelledby": "trade-form-title" },
+    h("h2", { id: "trade-form-title" }, isTender ? `招标需求：${listing.title}` : `标的成果：${listing.title}`),
+    open && isTender ? h("p", { class: "muted", id: "open-trade" }, "该需求已有进行中的招标：",
+      h("a", { href: `#/tenders/${open.id}` }, `截止 ${time(open.endsAt)}`)) : null,
+    summary, fields, describe,
+    h("div", { class: "actions" }, submit, h("a", { href: `#/${listingPath}/${listingId}` }, "取消")));
+  form.addEventListener("input", (e) => clearError(e.target.closest("[data-field]")));
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = form.elements;
+    const num = (name) => (f[name].value === "" ? null : Number(f[name].value));
+    const body = {
+      FixedPriceListing: () => ({ achievementId: listingId, price: num("price"), startsAt: fromBeijing(f.startsAt.value), endsAt: fromBeijing(f.endsAt.value) }),
+      Auction: () => ({
+        achievementId: listingId, startingPrice: num("startingPrice"), minIncrement: num("minIncrement"), reservePrice: num("reservePrice"),
+        depositRequired: f.depositRequired.checked, startsAt: fromBeijing(f.startsAt.value), endsAt: fromBeijing(f.endsAt.value),
+      }),
+      Tender: () => ({ demandId: listingId, deadline: fromBeijing(f.deadline.value), criteria: f.criteria.value }),
+    }[mode.kind]();
+    body.description = f.description.value.trim() || null;
+    showErrors(form, summary, {});
+    // A required value left empty: the server refuses it whatever else is sent, so no confirmation is needed to
+    // hear its messages. Anything that could create the trade is confirmed first.
+    const incomplete = [...form.querySelectorAll("[required]")].some((input) => input.value.trim() === "");
+    if (!incomplete && !(await confirmAction(confirmation(mode, listing, body)))) return;
+    submit.disabled = true;
+    try {
+      const created = await api(`/api/${tradePath}`, { method: "POST", body });
+      toast(`${mode.title.slice(2)}已发起`);
+      location.hash = `#/${tradePath}/${created.id}`;
+    } catch (err) {
+      if (err instanceof ApiError && err.problem.code === "achievement-in-trade") {
+        await newTrade({ view, match, me }); // someone of the same organization was quicker: show that trade
+        return;
+      }
+      if (err instanceof ApiError && err.problem.errors) showErrors(form, summary, err.fieldErrors);
+      else showErrors(form, summary, {}, problem(err));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  fill(view, back, h("h1", { tabindex: -1 }, mode.title), form);
+}
+
+/** The confirmation: the amount, the period in Beijing time and its length, and what follows. */
+function confirmation(mode, listing, body) {
+  const start = body.startsAt ?? new Date().toISOString();
+  const end = body.endsAt ?? body.deadline;
+  const period = `${body.startsAt ? time(body.startsAt) : "立即"} 至 ${time(end)}（北京时间，共 ${span(start, end)}）`;
+  switch (mode.kind) {
+    case "FixedPriceListing":
+      return {
+        title: "确认发起挂牌", amount: `挂牌价 ${amount(body.price)}`, confirm: "确认挂牌",
+        lines: [`标的：${listing.title}`, `挂牌期：${period}`,
+          "挂牌后即在交易大厅公开，不能修改价格。挂牌期内第一家经认证的企业摘牌即按此价成交，成交后转为对接线索，由区域服务中心的技术经纪人联系双方签订技术合同；无人摘牌则到期结束。"],
+      };
+    case "Auction":
+      return {
+        title: "确认发起拍卖", amount: `起拍价 ${amount(body.startingPrice)}`, confirm: "确认拍卖",
+        lines: [`标的：${listing.title}`, `加价幅度：${amount(body.minIncrement)}；保留价：${body.reservePrice ? amount(body.reservePrice) : "无"}${body.depositRequired ? "；须缴纳保证金" : ""}`,
+          `拍卖期：${period}`,
+          "拍卖发起后即在交易大厅公开，不能修改条件。经认证的企业可出价，最后 5 分钟内有人出价则顺延；结束时最高出价达到保留价即成交，转为对接线索由技术经纪人跟进签约，否则流拍。"],
+      };
+    default:
+      return {
+        title: "确认发起招标", confirm: "确认招标",
+        lines: [`招标需求：${listing.title}`, `投标期：${period}`, `评标办法：${body.criteria}`,
+          "招标发起后即在交易大厅公开。高校和科研院所可在截止前密封投标，截止前任何人都看不到投标内容；截止时统一开标，由贵单位定标，中标后转为对接线索由技术经纪人跟进签约。"],
+      };
+  }
+}
+
+function clearError(container) {
+  if (!container) return;
+  container.classList.remove("invalid");
+  container.querySelector(":scope > .error").textContent = "";
+  for (const input of container.querySelectorAll("input, select, textarea")) input.removeAttribute("aria-invalid");
+}
+
+/** Each server message under its field; the rest (and a count) in the summary on top. */
+function showErrors(form, summary, byField, general) {
+  for (const container of form.querySelectorAll("[data-field]")) clearError(container);
+  const unplaced = [];
+  let first = null;
+  for (const [name, messages] of Object.entries(byField)) {
+    const container = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (!container) {
+      unplaced.push(...messages);
+      continue;
+    }
+    container.classList.add("invalid");
+    container.querySelector(":scope > .error").textContent = messages.join("；");
+    for (const input of container.querySelectorAll("input, select, textarea")) input.setAttribute("aria-invalid", "true");
+    first ??= container.querySelector("input, select, textarea");
+  }
+  const count = Object.keys(byField).length;
+  summary.hidden = count === 0 && !general;
+  fill(summary, ...(count || general ? [h("strong", {}, general ?? `有 ${count} 处需要修改`)] : []),
+    ...(unplaced.length ? [h("p", {}, unplaced.join("；"))] : []));
+  if (first) first.focus();
+  else if (!summary.hidden) summary.focus();
 }
