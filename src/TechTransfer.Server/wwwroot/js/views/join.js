@@ -12,6 +12,14 @@ export function formField(name, labelText, input, hint) {
   const error = h("p", { class: "error", id: `err-${name}`, "aria-live": "polite" });
   const hintEl = hint ? h("small", { class: "muted", id: `hint-${name}` }, hint) : null;
   input.setAttribute("aria-describedby", [hintEl?.id, error.id].filter(Boolean).join(" "));
+  // A corrected field stops saying what was wrong with it.
+  const clear = () => {
+    error.textContent = "";
+    input.removeAttribute("aria-invalid");
+    input.closest(".field")?.classList.remove("invalid");
+  };
+  input.addEventListener("input", clear);
+  input.addEventListener("change", clear);
   return h("div", { class: "field", dataset: { field: name } },
     h("span", { class: "label-row" }, h("label", { for: input.id }, labelText), input.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null),
     input, hintEl, error);
