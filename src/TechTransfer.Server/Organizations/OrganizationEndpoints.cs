@@ -258,7 +258,7 @@ public static partial class OrganizationEndpoints
         else if (password.Length is < 10 or > 128) v.Fail(field, "length", "10–128");
     }
 
-    // 14 characters people can read out and type: no 0/O, 1/l/I; about 72 bits.
+    // 12 random characters people can read out and type (no 0/O/o, 1/l/I/i), grouped by 4: about 69 bits.
     static string TemporaryPassword()
     {
         const string alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
