@@ -60,6 +60,7 @@ app.UseMiddleware<CrossOriginGuard>(); // before authentication: a forged reques
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UsePasswordChangeGate(); // a temporary password's token opens nothing but the password change
 app.UseMiddleware<LoadShedding>();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using TechTransfer.Organizations;
 using TechTransfer.Problems;
+using TechTransfer.Vocabulary;
 
 namespace TechTransfer.Accounts;
 
@@ -30,13 +31,70 @@ public sealed class AccountGrain(
 
     string Name => AccountKeys.NameOf(this.GetPrimaryKeyString());
 
-    public async Task CreateAsync(AccountProfile profile, string password)
+    public async Task CreateAsync(AccountProfile profile, string password, bool mustChangePassword = false)
+    {
+        RefuseReservedName();
+        await CreateCoreAsync(profile, password, mustChangePassword);
+    }
+
+    void RefuseReservedName()
     {
         var v = new Validation();
         if (ReservedAccountNames.IsReserved(Name, options.Value.BootstrapAdmin)) v.Fail("account", "reserved", Name);
         v.ThrowIfInvalid();
-        await CreateCoreAsync(profile, password);
     }
+
+    public async Task<OrganizationView> ApplyAsync(string displayName, OrganizationProfile organization, string? phone, string? email, string password)
+    {
+        RefuseReservedName();
+        string organizationId;
+        if (state.RecordExists)
+        {
+            // Only the applicant's own retry gets past a taken name: the same application and the same password.
+            var earlier = S.Application;
+            var same = earlier is not null && earlier.Organization == organization && earlier.Phone == phone && earlier.Email == email
+                && S.Profile!.DisplayName == displayName && Hasher.VerifyHashedPassword(S, S.PasswordHash, password) != PasswordVerificationResult.Failed;
+            if (!same) throw new ProblemException(ProblemCodes.AlreadyExists);
+            organizationId = earlier!.OrganizationId;
+        }
+        else
+        {
+            // The name is reserved before the organization exists: an attempt cut short here leaves an account whose
+            // retry completes it, never an organization without its admin.
+            organizationId = "org-" + Guid.CreateVersion7().ToString("N");
+            S.Profile = new AccountProfile(displayName, organizationId, organization.Kind, Role.OrganizationAdmin);
+            S.PasswordHash = Hasher.HashPassword(S, password);
+            S.CreatedAt = clock.GetUtcNow();
+            S.Application = new AccountApplication(organizationId, organization, phone, email);
+            await WriteOrDropAsync();
+        }
+        return await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).ApplyAsync(organization, phone, email, this.GetPrimaryKeyString());
+    }
+
+    public async Task ResetPasswordAsync(string temporaryPassword)
+    {
+        if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
+        S.PasswordHash = Hasher.HashPassword(S, temporaryPassword);
+        S.MustChangePassword = true;
+        S.TokenVersion++;
+        await WriteOrDropAsync();
+    }
+
+    public async Task<SignInResult> SetDisplayNameAsync(string displayName)
+    {
+        if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
+        if (S.Profile!.DisplayName != displayName)
+        {
+            S.Profile = S.Profile with { DisplayName = displayName };
+            await WriteOrDropAsync();
+        }
+        return Success();
+    }
+
+    public Task<AccountSummary?> GetSummaryAsync() => Task.FromResult(state.RecordExists
+        ? new AccountSummary(this.GetPrimaryKeyString(), Name, S.Profile!.DisplayName, S.Profile.OrganizationId, S.Profile.Role,
+            S.MustChangePassword, S.CreatedAt)
+        : null);
 
     public async Task<BootstrapResult> CreateBootstrapAdminAsync(AccountProfile profile, string password)
     {
@@ -47,7 +105,7 @@ public sealed class AccountGrain(
         return new BootstrapResult(profile, Created: true);
     }
 
-    async Task CreateCoreAsync(AccountProfile profile, string password)
+    async Task CreateCoreAsync(AccountProfile profile, string password, bool mustChangePassword = false)
     {
         if (state.RecordExists) throw new ProblemException(ProblemCodes.AlreadyExists);
         var v = new Validation();
@@ -56,6 +114,7 @@ public sealed class AccountGrain(
         S.Profile = profile;
         S.PasswordHash = Hasher.HashPassword(S, password);
         S.CreatedAt = clock.GetUtcNow();
+        S.MustChangePassword = mustChangePassword;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IOrganizationGrain>(profile.OrganizationId).AddMemberAsync(this.GetPrimaryKeyString());
     }
@@ -77,6 +136,7 @@ public sealed class AccountGrain(
         var (_, refusal) = Check(currentPassword, source);
         if (refusal is not null) return refusal;
         S.PasswordHash = Hasher.HashPassword(S, newPassword);
+        S.MustChangePassword = false;
         S.TokenVersion++;
         await WriteOrDropAsync();
         return Success();
@@ -101,7 +161,7 @@ public sealed class AccountGrain(
         return (verdict, null);
     }
 
-    SignInResult Success() => new(ActorOf(), S.Profile!.DisplayName, null, S.TokenVersion);
+    SignInResult Success() => new(ActorOf(), S.Profile!.DisplayName, null, S.TokenVersion, S.MustChangePassword);
 
     public async Task<int> RevokeTokensAsync()
     {

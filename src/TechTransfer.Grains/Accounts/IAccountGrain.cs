@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using TechTransfer.Organizations;
 using TechTransfer.Vocabulary;
 
 namespace TechTransfer.Accounts;
@@ -10,7 +11,24 @@ public interface IAccountGrain : IGrainWithStringKey
     /// Creates the account in its organization; the password is hashed here and never stored in clear. Reserved
     /// names (<see cref="ReservedAccountNames"/>) are refused.
     /// </summary>
-    Task CreateAsync(AccountProfile profile, string password);
+    Task CreateAsync(AccountProfile profile, string password, bool mustChangePassword = false);
+
+    /// <summary>
+    /// An organization applies to join with this account as its first admin (机构入驻申请). The account name is
+    /// reserved first (the account is written with the application), then the organization is created pending. A
+    /// retry with the same application and password finishes what an interrupted attempt began; anything else on a
+    /// taken name is already-exists, and reserved names are refused.
+    /// </summary>
+    Task<OrganizationView> ApplyAsync(string displayName, OrganizationProfile organization, string? phone, string? email, string password);
+
+    /// <summary>Sets a temporary password chosen by an admin: every token is revoked and the account must change it at sign-in.</summary>
+    Task ResetPasswordAsync(string temporaryPassword);
+
+    /// <summary>Changes the name people see; answers like a sign-in, so the caller can be given a token with the new name.</summary>
+    Task<SignInResult> SetDisplayNameAsync(string displayName);
+
+    /// <summary>Who the account is, for its organization's member list; null if it does not exist.</summary>
+    Task<AccountSummary?> GetSummaryAsync();
 
     /// <summary>
     /// Creates the bootstrap national admin if this account does not exist (only under the configured bootstrap
@@ -47,10 +65,15 @@ public sealed record AccountProfile(
 
 /// <summary>A sign-in's outcome: the actor and token version on success, or until when the source must wait.</summary>
 [GenerateSerializer, Immutable, Alias("tt.SignInResult")]
-public sealed record SignInResult(Actor? Actor, string? DisplayName, DateTimeOffset? WaitUntil, int TokenVersion = 0)
+public sealed record SignInResult(Actor? Actor, string? DisplayName, DateTimeOffset? WaitUntil, int TokenVersion = 0, bool MustChangePassword = false)
 {
     public bool Succeeded => Actor is not null;
 }
+
+/// <summary>An account as its organization's member list shows it.</summary>
+[GenerateSerializer, Immutable, Alias("tt.AccountSummary")]
+public sealed record AccountSummary(
+    string AccountId, string Account, string DisplayName, string OrganizationId, Role Role, bool MustChangePassword, DateTimeOffset CreatedAt);
 
 [GenerateSerializer, Immutable, Alias("tt.BootstrapResult")]
 public sealed record BootstrapResult(AccountProfile Holder, bool Created);

@@ -34,6 +34,7 @@ public static class GrainServices
     {
         services.TryAddSingleton(_ => NpgsqlDataSource.Create(DataSourceConnectionString(configuration)));
         services.TryAddSingleton<ListingProjection>();
+        services.TryAddSingleton<Organizations.OrganizationProjection>();
         services.TryAddSingleton(_ => RegionDirectory.Load(
             configuration["TechTransfer:RegionsFile"] ?? Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json")));
         services.TryAddSingleton(TimeProvider.System);

@@ -143,6 +143,8 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         {
             if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
             EnsurePublishable();
+            // An organization whose application to join is still pending (or was rejected) prepares drafts only.
+            await Organizations.Admission.RequireAdmittedAsync(GrainFactory, S.OwnerOrganizationId);
             S.Status = Published;
             S.PublishedAt = clock.GetUtcNow();
             await SaveAsync(S.Content!);

@@ -13,10 +13,20 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<OrganizationView?> GetAsync();
 
+    /// <summary>
+    /// Creates the organization as an application to join (unverified, pending), with its applicant as its first
+    /// member. Repeating the same application is a no-op (the applicant's retry); any other is already-exists.
+    /// </summary>
+    Task<OrganizationView> ApplyAsync(OrganizationProfile profile, string? phone, string? email, string applicantAccountId);
+
     Task AddMemberAsync(string accountId);
 
-    /// <summary>Marks the organization verified (认证) or not; trading asks for it. Who may is decided by the caller's endpoint.</summary>
-    Task<OrganizationView> SetVerifiedAsync(bool verified);
+    /// <summary>
+    /// Marks the organization verified (认证) or not; trading asks for it. A pending application is decided with it:
+    /// approved, or rejected for <paramref name="reason"/>, which the applicant is shown. Who may is decided by the
+    /// caller's endpoint.
+    /// </summary>
+    Task<OrganizationView> SetVerifiedAsync(bool verified, string? reason = null, string? decidedBy = null);
 }
 
 /// <summary>Who an organization is. RegionCode is set for service centers only.</summary>
@@ -26,4 +36,4 @@ public sealed record OrganizationProfile(string Name, OrganizationKind Kind, str
 [GenerateSerializer, Immutable, Alias("tt.OrganizationView")]
 public sealed record OrganizationView(
     string Id, string Name, string Kind, string Province, string? RegionCode, string[] Members, DateTimeOffset CreatedAt,
-    bool Verified = false);
+    bool Verified = false, OrganizationApplication? Application = null);

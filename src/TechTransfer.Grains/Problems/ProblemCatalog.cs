@@ -32,6 +32,8 @@ public static class ProblemCodes
     public const string PageTooDeep = "page-too-deep";
     public const string ImportTooLarge = "import-too-large";
     public const string CrossOrigin = "cross-origin";
+    public const string NotAdmitted = "organization-not-admitted";
+    public const string PasswordChangeRequired = "password-change-required";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -73,6 +75,9 @@ public static class ProblemCatalog
         [ProblemCodes.ImportTooLarge] = new(413, "一次导入最多 1000 行，请分批提交",
             "One import request holds at most 1,000 lines; send the catalogue in chunks"),
         [ProblemCodes.CrossOrigin] = new(403, "请求来自不被允许的来源网页，已拒绝", "The request comes from a page of an origin that is not allowed"),
+        [ProblemCodes.NotAdmitted] = new(403, "机构入驻申请尚未通过区域服务中心审核，暂不能执行此操作",
+            "The organization's application to join has not been approved by its regional center yet"),
+        [ProblemCodes.PasswordChangeRequired] = new(403, "请先修改临时密码", "Change the temporary password first"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -126,6 +131,7 @@ public static class ProblemCatalog
         ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
         ["page"] = "页码", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
         ["currentPassword"] = "当前密码", ["newPassword"] = "新密码",
+        ["phone"] = "联系电话", ["email"] = "电子邮箱", ["adminAccount"] = "管理员账号",
     };
 
     public static Entry Describe(string code) =>

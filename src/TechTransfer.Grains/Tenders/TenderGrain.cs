@@ -76,6 +76,7 @@ public sealed class TenderGrain(
     {
         if (!state.RecordExists) throw new ProblemException(ProblemCodes.NotFound);
         if (actor.OrganizationKind is not (OrganizationKind.University or OrganizationKind.Institute)) throw new ProblemException(ProblemCodes.Forbidden);
+        await Organizations.Admission.RequireAdmittedAsync(GrainFactory, actor.OrganizationId);
         if (S.Bids.FirstOrDefault(b => b.OrganizationId == actor.OrganizationId) is { } earlier)
         {
             if (earlier.ClientBidId != clientBidId) throw new ProblemException(ProblemCodes.AlreadyExists);

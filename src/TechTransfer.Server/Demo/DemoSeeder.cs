@@ -85,6 +85,9 @@ public sealed class DemoSeeder(
         await CreateAccountAsync("demo-national", "火炬中心管理员", "org-torch", OrganizationKind.National, Role.NationalAdmin);
         foreach (var region in regions.Regions)
         {
+            // The center admin decides the applications to join of the region's provinces (机构入驻审核).
+            var admin = region.Code == "yangtze-delta" ? "demo-center" : $"demo-center-{region.Code}";
+            await CreateAccountAsync(admin, $"{region.ShortName}中心管理员", CenterOf(region.Code), OrganizationKind.ServiceCenter, Role.CenterAdmin, region.Code);
             var name = region.Code == "yangtze-delta" ? "demo-broker" : $"demo-broker-{region.Code}";
             await CreateAccountAsync(name, $"{region.ShortName}技术经纪人", CenterOf(region.Code), OrganizationKind.ServiceCenter, Role.Broker, region.Code);
             await grains.GetGrain<IRegionalCenterGrain>(region.Code).AddBrokerAsync(AccountKeys.Of(name));

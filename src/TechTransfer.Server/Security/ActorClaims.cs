@@ -13,9 +13,11 @@ public static class ActorClaims
     const string Region = "region";
     const string Name = "name";
     const string TokenVersionClaim = "tv";
+    const string MustChangePasswordClaim = "pwc";
 
-    public static IEnumerable<Claim> From(Actor actor, string displayName, int tokenVersion)
+    public static IEnumerable<Claim> From(Actor actor, string displayName, int tokenVersion, bool mustChangePassword = false)
     {
+        if (mustChangePassword) yield return new Claim(MustChangePasswordClaim, "1");
         yield return new Claim("sub", actor.AccountId);
         yield return new Claim(TokenVersionClaim, tokenVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32);
         yield return new Claim(Name, displayName);
@@ -41,6 +43,9 @@ public static class ActorClaims
     /// <summary>The account's token version when the token was issued (see <see cref="TokenRevocation"/>).</summary>
     public static int? TokenVersion(this ClaimsPrincipal user) =>
         int.TryParse(user.FindFirstValue(TokenVersionClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+
+    /// <summary>The token was issued for a temporary password: it opens nothing but the password change (<see cref="AuthEndpoints.PasswordChangeGate"/>).</summary>
+    public static bool MustChangePassword(this ClaimsPrincipal user) => user.FindFirstValue(MustChangePasswordClaim) == "1";
 
     public static string DisplayName(this ClaimsPrincipal user) => user.FindFirstValue(Name) ?? "";
 

@@ -12,9 +12,13 @@ public static class AuthEndpoints
 
     public sealed record PasswordChangeRequest(string? CurrentPassword, string? NewPassword);
 
+    public sealed record ProfileChangeRequest(string? DisplayName);
+
     public sealed record LoginResponse(string Token, DateTimeOffset ExpiresAt, MeResponse Me);
 
-    public sealed record MeResponse(string AccountId, string DisplayName, string OrganizationId, string OrganizationKind, string Role, string? RegionCode);
+    /// <summary>MustChangePassword: signed in with a temporary password, which must be changed before anything else.</summary>
+    public sealed record MeResponse(string AccountId, string DisplayName, string OrganizationId, string OrganizationKind, string Role, string? RegionCode,
+        bool MustChangePassword = false);
 
     public static void MapAuth(this IEndpointRouteBuilder app)
     {
@@ -22,8 +26,36 @@ public static class AuthEndpoints
         group.MapPost("/login", LoginAsync);
         group.MapPost("/logout", LogoutAsync);
         group.MapPost("/password", ChangePasswordAsync).RequireAuthorization();
-        group.MapGet("/me", (HttpContext http) => TypedResults.Ok(Me(http.User.RequiredActor(), http.User.DisplayName())))
+        group.MapGet("/me", (HttpContext http) => TypedResults.Ok(Me(http.User.RequiredActor(), http.User.DisplayName(), http.User.MustChangePassword())))
             .RequireAuthorization();
+        group.MapPut("/me", ChangeProfileAsync).RequireAuthorization();
+    }
+
+    /// <summary>
+    /// A token issued for a temporary password (after a reset or an invitation) opens only sign-in, sign-out, "who am I"
+    /// and the password change: every other API call and the hub answer 403 password-change-required.
+    /// </summary>
+    public static IApplicationBuilder UsePasswordChangeGate(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var path = http.Request.Path;
+        var open = path.StartsWithSegments("/api/auth/login") || path.StartsWithSegments("/api/auth/logout")
+            || path.StartsWithSegments("/api/auth/password") || (path.StartsWithSegments("/api/auth/me") && HttpMethods.IsGet(http.Request.Method));
+        if (!open && (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs")) && http.User.MustChangePassword())
+        {
+            await ProblemResults.Create(ProblemCodes.PasswordChangeRequired).ExecuteAsync(http);
+            return;
+        }
+        await next(http);
+    });
+
+    /// <summary>The name people see for the signed-in account; the answer carries a token with the new name.</summary>
+    static async Task<IResult> ChangeProfileAsync(ProfileChangeRequest request, IGrainFactory grains, TokenIssuer tokens, TimeProvider clock, HttpContext http)
+    {
+        var actor = http.User.RequiredActor();
+        var v = new Validation();
+        var displayName = v.Text("displayName", request.DisplayName, 50);
+        v.ThrowIfInvalid();
+        return SignedIn(http, await grains.GetGrain<IAccountGrain>(actor.AccountId).SetDisplayNameAsync(displayName!), tokens, clock);
     }
 
     static async Task<IResult> LoginAsync(LoginRequest request, IGrainFactory grains, TokenIssuer tokens, TimeProvider clock, HttpContext http)
@@ -55,6 +87,7 @@ public static class AuthEndpoints
         var current = v.Text("currentPassword", request.CurrentPassword, 128);
         if (string.IsNullOrEmpty(request.NewPassword)) v.Fail("newPassword", "required");
         else if (request.NewPassword.Length is < 10 or > 128) v.Fail("newPassword", "length", "10–128");
+        else if (request.NewPassword == request.CurrentPassword) v.Fail("newPassword", "unchanged");
         v.ThrowIfInvalid();
 
         var result = await grains.GetGrain<IAccountGrain>(actor.AccountId).ChangePasswordAsync(current!, request.NewPassword!, SourceOf(http));
@@ -65,7 +98,7 @@ public static class AuthEndpoints
 
     static IResult SignedIn(HttpContext http, SignInResult result, TokenIssuer tokens, TimeProvider clock)
     {
-        var token = tokens.Issue(result.Actor!, result.DisplayName!, result.TokenVersion);
+        var token = tokens.Issue(result.Actor!, result.DisplayName!, result.TokenVersion, result.MustChangePassword);
         var expires = clock.GetUtcNow() + tokens.Lifetime;
         http.Response.Cookies.Append(TokenIssuer.CookieName, token, new CookieOptions
         {
@@ -74,7 +107,7 @@ public static class AuthEndpoints
             Secure = http.Request.IsHttps,
             Expires = expires,
         });
-        return TypedResults.Ok(new LoginResponse(token, expires, Me(result.Actor!, result.DisplayName!)));
+        return TypedResults.Ok(new LoginResponse(token, expires, Me(result.Actor!, result.DisplayName!, result.MustChangePassword)));
     }
 
     // Returned, not thrown: the exception handler would drop the Retry-After header.
@@ -99,6 +132,6 @@ public static class AuthEndpoints
         return new IPAddress(bytes) + "/64";
     }
 
-    static MeResponse Me(Actor actor, string displayName) => new(actor.AccountId, displayName, actor.OrganizationId,
-        actor.OrganizationKind.ToString(), actor.Role.ToString(), actor.RegionCode);
+    static MeResponse Me(Actor actor, string displayName, bool mustChangePassword) => new(actor.AccountId, displayName, actor.OrganizationId,
+        actor.OrganizationKind.ToString(), actor.Role.ToString(), actor.RegionCode, mustChangePassword);
 }

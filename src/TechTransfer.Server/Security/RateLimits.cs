@@ -15,12 +15,19 @@ namespace TechTransfer.Security;
 /// </summary>
 public static class RateLimits
 {
+    /// <summary>
+    /// The anonymous application to join (机构入驻申请): besides the anonymous bucket, a source may apply at most
+    /// TechTransfer:RateLimits:ApplicationsPerHour times an hour (default 10), since each writes an account and an organization.
+    /// </summary>
+    public const string Applications = "applications";
+
     public static void AddTechTransferRateLimits(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("TechTransfer:RateLimits");
         var perAccount = section.GetValue("PermitsPerMinute", 600);
         var anonymous = section.GetValue("AnonymousPermitsPerMinute", 120);
         var perIp = section.GetValue("PerIpPermitsPerMinute", 3000);
+        var applications = section.GetValue("ApplicationsPerHour", 10);
         builder.Services.AddSingleton(new HubRateLimitFilter(perAccount));
         builder.Services.AddRateLimiter(options =>
         {
@@ -30,6 +37,8 @@ public static class RateLimits
                 PartitionedRateLimiter.Create<HttpContext, string>(http => http.User.Actor() is { } actor
                     ? RateLimitPartition.GetTokenBucketLimiter("acct:" + actor.AccountId, _ => Bucket(perAccount))
                     : RateLimitPartition.GetTokenBucketLimiter("anon:" + http.Connection.RemoteIpAddress, _ => Bucket(anonymous))));
+            options.AddPolicy(Applications, http => RateLimitPartition.GetFixedWindowLimiter("apply:" + http.Connection.RemoteIpAddress,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, applications), Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
             options.OnRejected = async (context, _) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);

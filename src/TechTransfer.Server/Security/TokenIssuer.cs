@@ -21,7 +21,7 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock, Ti
     public TimeSpan Lifetime => lifetime;
 
     /// <summary>A token for the account at <paramref name="tokenVersion"/>; it stops working once the account's version moves on.</summary>
-    public string Issue(Actor actor, string displayName, int tokenVersion)
+    public string Issue(Actor actor, string displayName, int tokenVersion, bool mustChangePassword = false)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -32,7 +32,7 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock, Ti
             NotBefore = now,
             Expires = now + lifetime,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
-            Subject = new ClaimsIdentity(ActorClaims.From(actor, displayName, tokenVersion)),
+            Subject = new ClaimsIdentity(ActorClaims.From(actor, displayName, tokenVersion, mustChangePassword)),
         });
     }
 

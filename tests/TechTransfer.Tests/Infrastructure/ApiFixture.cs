@@ -62,6 +62,7 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("TechTransfer:RateLimits:PerIpPermitsPerMinute", "1000000");
             builder.UseSetting("TechTransfer:RateLimits:AnonymousPermitsPerMinute", "1000000");
             builder.UseSetting("TechTransfer:RateLimits:PermitsPerMinute", "1000000");
+            builder.UseSetting("TechTransfer:RateLimits:ApplicationsPerHour", "1000000");
             builder.UseSetting("TechTransfer:Operations:Token", OperatorToken);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         }

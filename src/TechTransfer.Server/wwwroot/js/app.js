@@ -15,8 +15,12 @@ import { center } from "./views/center.js";
 import { national } from "./views/national.js";
 import { deal } from "./views/deal.js";
 import { trading } from "./views/trading.js";
-import { auction, market, offer, tender } from "./views/market.js";
-import { newTrade } from "./views/market.js";
+import { auction, market, newTrade, offer, tender } from "./views/market.js";
+import { join } from "./views/join.js";
+import { profile, showStanding } from "./views/profile.js";
+import { organization } from "./views/organization.js";
+import { members } from "./views/members.js";
+import { applications } from "./views/applications.js";
 
 const routes = [
   [/^\/$/, home],
@@ -36,6 +40,11 @@ const routes = [
   [/^\/fixed-price-listings\/(fpl-[\w-]+)$/, offer],
   [/^\/tenders\/(tnd-[\w-]+)$/, tender],
   [/^\/trading$/, trading],
+  [/^\/join$/, join],
+  [/^\/me$/, profile],
+  [/^\/organizations\/(org-[\w-]+)$/, organization],
+  [/^\/organizations\/(org-[\w-]+)\/members$/, members],
+  [/^\/applications$/, applications],
 ];
 
 let cleanup = null;
@@ -47,7 +56,13 @@ async function route() {
   const view = document.getElementById("view");
   if (typeof cleanup === "function") cleanup();
   cleanup = null;
+  // A temporary password opens nothing but its change (the server refuses the rest).
+  if (session.me?.mustChangePassword && path !== "/me") {
+    location.hash = "#/me";
+    return;
+  }
   renderNav(path);
+  showStanding(session.me).catch(() => {});
   for (const [pattern, render] of routes) {
     const m = path.match(pattern);
     if (!m) continue;
@@ -74,12 +89,15 @@ function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   if (may.postDemands(me)) items.push(["#/demands/new", "发布需求"]);
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);
   if (may.national(me)) items.push(["#/national", "全国看板"]);
+  if (me?.role === "OrganizationAdmin") items.push([`#/organizations/${me.organizationId}/members`, "机构成员"]);
+  if (me?.role === "CenterAdmin" || me?.role === "NationalAdmin") items.push(["#/applications", "入驻审核"]);
+  if (me?.mustChangePassword) items.splice(0, items.length, ["#/me", "修改临时密码"]);
   const unread = me ? unreadMatches() : 0;
   fill(document.getElementById("nav"), ...items.map(([href, text]) =>
     h("li", {}, h("a", { href, "aria-current": href.slice(1) === path ? "page" : null }, text,
       href === "#/feed" && unread > 0 ? h("span", { class: "badge", "aria-label": `${unread} 条未读` }, String(unread)) : null))));
   fill(document.getElementById("who"), ...(me
-    ? [h("span", { class: "me" }, `${me.displayName}（${roles[me.role] ?? me.role}）`), h("button", { type: "button", class: "link", onclick: signOut }, "退出")]
+    ? [h("a", { class: "me", href: "#/me", title: "我的账号" }, `${me.displayName}（${roles[me.role] ?? me.role}）`), h("button", { type: "button", class: "link", onclick: signOut }, "退出")]
     : [h("a", { href: "#/login" }, "登录")]));
 }
 
@@ -101,5 +119,5 @@ document.querySelector("a.skip").addEventListener("click", (e) => {
 window.addEventListener("hashchange", route);
 
 session.me = await fetchMe().catch(() => null);
-if (session.me) startLive(session.me); // connects in the background; the page does not wait for it
+if (session.me && !session.me.mustChangePassword) startLive(session.me); // connects in the background; the page does not wait for it
 route();

@@ -106,3 +106,9 @@ export const tradeNews = {
   Accepted: "您已摘牌成功", Taken: "已被他人摘牌", Withdrawn: "成果已撤回，交易终止", Opened: "招标已开标", Awarded: "恭喜，您已中标",
   NotAwarded: "招标结果：未中标",
 };
+
+// Join / who is who (issue 18).
+export const organizationKinds = { University: "高校", Institute: "科研院所", Enterprise: "企业", ServiceCenter: "区域服务中心", National: "火炬中心" };
+
+/** OrganizationPage.standing: Registered by the national level, or where its application to join stands. */
+export const standings = { Registered: "已入网", Pending: "待认证", Approved: "已通过认证", Rejected: "未通过认证" };

@@ -41,7 +41,7 @@ export async function detail({ view, match, params }) {
       ["知识产权", listing.ipRights.length ? listing.ipRights.map((r) => `${label(ipRightKinds, r.kind)} ${r.number}`).join("；") : "—"]]
     : [["技术领域", label(techFields, listing.techField)], ["最低技术成熟度", `TRL ${listing.minTrl}`],
       ["预算", listing.budgetMax ? `${listing.budgetMin ?? 0}–${listing.budgetMax} 万元` : "面议"], ["所在省份", listing.province], ["截止日期", listing.deadline]];
-  facts.unshift(["发布机构", listing.names?.[listing.ownerOrganizationId] ?? "—"]);
+  facts.unshift(["发布机构", h("a", { href: `#/organizations/${listing.ownerOrganizationId}`, id: "publisher" }, listing.names?.[listing.ownerOrganizationId] ?? "发布机构")]);
   facts.push(["发布时间", time(listing.publishedAt) || "未发布"], ["更新时间", time(listing.updatedAt)]);
 
   const matches = h("div", { id: "matches", "aria-live": "polite" });

@@ -1,5 +1,6 @@
 import { api } from "../api.js";
 import { fill, h } from "../dom.js";
+import { session } from "../session.js";
 import { listingItem } from "./common.js";
 
 export async function home({ view }) {
@@ -18,6 +19,7 @@ export async function home({ view }) {
   fill(view,
     h("h1", { tabindex: -1 }, "科技成果转化“一张网”"),
     h("p", { class: "lead" }, "高校院所发布科技成果，企业发布技术需求；发布即匹配，匹配即推送，区域服务中心全程撮合。"),
+    session.me ? null : h("p", {}, h("a", { class: "button", href: "#/join", id: "home-join" }, "机构入驻申请"), " ", h("a", { href: "#/login" }, "已有账号，登录")),
     searchForm,
     h("section", { "aria-labelledby": "regions-title" },
       h("h2", { id: "regions-title" }, "区域服务中心"),
