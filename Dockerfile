@@ -4,7 +4,9 @@ WORKDIR /src
 # the build installs the portal's front-end packages with npm (see TechTransfer.Server.csproj)
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN dotnet publish src/TechTransfer.Server/TechTransfer.Server.csproj -c Release -o /app/server \
+# ReadyToRun: a host starts on precompiled code (a third less CPU at start, docs/reliability.md item 16).
+RUN dotnet publish src/TechTransfer.Server/TechTransfer.Server.csproj -c Release -r linux-x64 --self-contained false \
+      -p:PublishReadyToRun=true -o /app/server \
  && dotnet publish src/TechTransfer.Cli/TechTransfer.Cli.csproj -c Release -o /app/cli
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

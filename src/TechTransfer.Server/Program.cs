@@ -34,8 +34,10 @@ builder.AddTrustedProxies();
 builder.AddTechTransferRateLimits();
 builder.AddTechTransferTelemetry();
 
-builder.Services.AddGrainServices(builder.Configuration);
+// Hosted services stop in reverse order of registration: the ones that call grains (the match outbox, the hub's
+// relay) are registered after the silo, so they stop while it still answers their calls.
 builder.Host.UseOrleans(_ => { }); // providers come from the "Orleans" section of silo-config
+builder.Services.AddGrainServices(builder.Configuration);
 builder.Services.AddSingleton<CatalogueImporter>();
 builder.Services.AddHostedService<DemoSeeder>();
 builder.Services.AddHostedService<AdminBootstrap>();

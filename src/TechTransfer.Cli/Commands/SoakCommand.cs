@@ -24,6 +24,10 @@ public static class SoakCommand
         var seconds = args.Option("minutes") is { } minutes ? (int)(double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture) * 60)
             : args.Int("seconds", 600);
         var pgDown = TimeSpan.FromSeconds(args.Int("pg-down", 5));
+        // Issue 17 item 16 asks a restarted cluster to serve within 15 s of its hosts starting; the soak reports it
+        // always (restartCluster.readyAfterStartS) and fails on it when asked to (--restart-within S). Not the
+        // default yet: on this machine it takes 20–30 s (docs/reliability.md), and CI would only turn red.
+        var restartWithin = args.Option("restart-within") is { } within ? double.Parse(within, System.Globalization.CultureInfo.InvariantCulture) : double.PositiveInfinity;
         if (rate < 1 || seconds < 30) throw new CommandException("need --rate ≥ 1 and at least 30 seconds of load");
         var loadBefore = LoadAverage();
         var root = BenchHost.RepositoryRoot();
@@ -102,14 +106,17 @@ public static class SoakCommand
         foreach (var line in verified.Lost.Take(20)) Log("LOST " + line);
         foreach (var line in verified.MissingFromSearch.Take(10)) Log("not searchable: " + line);
         foreach (var line in verified.MissingPushes.Take(10)) Log("not pushed: " + line);
-        Console.WriteLine(JsonSerializer.Serialize(result));
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         // The guarantees: nothing acknowledged lost, all of it searchable, and every match of two acknowledged publishes
         // pushed to every connected client of both parties (a failed announcement is retried by the match outbox).
         // Observability: each host exports its grain activations, and the network's own meters moved under the load.
         var metersOk = meters.Values.All(m => m["orleans_catalog_activations"] > 0)
             && ObservedMeters.Where(m => m != "orleans_catalog_activations").All(m => meters.Values.Sum(h => h[m]) > 0);
         if (!metersOk) Log("a meter is missing from /metrics: " + JsonSerializer.Serialize(meters));
-        return verified.Lost.Count == 0 && verified.MissingFromSearch.Count == 0 && verified.MissingBothAcknowledged == 0 && metersOk ? 0 : 1;
+        var restartReady = faults["restartCluster"] is RestartFigures restart ? restart.ReadyAfterStartS : double.NaN;
+        var restartOk = restartReady <= restartWithin;
+        if (!restartOk) Log($"the restarted cluster served only {restartReady:F1} s after its hosts started (--restart-within {restartWithin})");
+        return verified.Lost.Count == 0 && verified.MissingFromSearch.Count == 0 && verified.MissingBothAcknowledged == 0 && metersOk && restartOk ? 0 : 1;
     }
 
     /// <summary>
@@ -175,18 +182,18 @@ public static class SoakCommand
         Log("FAULT restart the whole cluster");
         await cluster.StopAllAsync();
         var stoppedAllIn = load.Now - stopAllAt;
+        var startedAt = load.Now;
         await cluster.StartAllAsync();
         await cluster.WaitForSilosAsync(3, TimeSpan.FromMinutes(2));
         var backAt = load.Now;
-        faults["restartCluster"] = new
-        {
-            at = Math.Round(stopAllAt, 1),
-            stopS = Math.Round(stoppedAllIn, 1),
-            downS = Math.Round(backAt - stopAllAt, 1),
-            attemptsWhileDown = load.Attempts.Count(a => a.At >= stopAllAt && a.At <= backAt),
-        };
+        faults["restartCluster"] = new RestartFigures(
+            Math.Round(stopAllAt, 1), Math.Round(stoppedAllIn, 1), Math.Round(backAt - stopAllAt, 1),
+            Math.Round(backAt - startedAt, 1), load.Attempts.Count(a => a.At >= stopAllAt && a.At <= backAt));
         Log($"cluster back after {backAt - stopAllAt:F1} s");
     }
+
+    /// <param name="ReadyAfterStartS">From the hosts' start to every host counting every silo active.</param>
+    sealed record RestartFigures(double At, double StopS, double DownS, double ReadyAfterStartS, int AttemptsWhileDown);
 
     static readonly string[] ObservedMeters =
     [

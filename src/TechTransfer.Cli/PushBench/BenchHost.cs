@@ -66,7 +66,9 @@ public sealed class BenchHost : IAsyncDisposable
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "src", "TechTransfer.Server");
-        if (build)
+        // scripts/soak runs the host as the image does (published ReadyToRun); otherwise the Release build.
+        var published = Environment.GetEnvironmentVariable(HostVariable);
+        if (build && published is null)
         {
             Console.Error.WriteLine("bench-push: building the host (Release)…");
             using var builder = Process.Start(new ProcessStartInfo("dotnet",
@@ -76,7 +78,7 @@ public sealed class BenchHost : IAsyncDisposable
             await builder.WaitForExitAsync();
             if (builder.ExitCode != 0) throw new CommandException("building the host failed:\n" + output);
         }
-        var dll = Path.Combine(project, "bin", "Release", "net10.0", "TechTransfer.Server.dll");
+        var dll = published ?? Path.Combine(project, "bin", "Release", "net10.0", "TechTransfer.Server.dll");
         if (!File.Exists(dll)) throw new CommandException($"no host build at {dll} (drop --no-build)");
         if (await AnswersAsync(new Uri($"http://127.0.0.1:{httpPort}/health/live")))
             throw new CommandException($"port {httpPort} is taken: a bench host is still running? (or pass --port N or --server URL)");
@@ -159,6 +161,9 @@ public sealed class BenchHost : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>Names a published host to run instead of the Release build (scripts/soak sets it).</summary>
+    public const string HostVariable = "TECHTRANSFER_HOST_DLL";
 
     public int ProcessId => process.Id;
 
