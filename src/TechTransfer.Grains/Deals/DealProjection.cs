@@ -10,7 +10,7 @@ public sealed record DealRow(
     string? AchievementRegion, string? DemandRegion, DateTimeOffset LastActivityAt);
 
 /// <summary>Reads a match's facts for its deal, and writes and reads tt_deal (version-guarded upserts).</summary>
-public sealed class DealProjection(NpgsqlDataSource db)
+public sealed partial class DealProjection(NpgsqlDataSource db)
 {
     const string Columns = """
         id, achievement_id, demand_id, achievement_title, demand_title, score, stage, achievement_interest, demand_interest,

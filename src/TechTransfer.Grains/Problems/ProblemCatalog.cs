@@ -118,6 +118,7 @@ public static class ProblemCatalog
         ["type"] = "合同类型", ["contractAmount"] = "合同金额", ["techTransactionAmount"] = "技术交易额",
         ["seller"] = "卖方", ["buyer"] = "买方", ["signingDate"] = "签订日期", ["field"] = "修正项", ["value"] = "修正值",
         ["from"] = "起始月份", ["to"] = "结束月份", ["base"] = "基期月份",
+        ["before"] = "起始通知", ["upTo"] = "截止通知",
         ["achievementId"] = "科技成果", ["demandId"] = "技术需求", ["price"] = "价格", ["startsAt"] = "开始时间", ["endsAt"] = "结束时间",
         ["startingPrice"] = "起拍价", ["reservePrice"] = "保留价", ["minIncrement"] = "加价幅度", ["amount"] = "出价",
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
