@@ -2,7 +2,7 @@
 import { api, me as fetchMe, sessionHint } from "./api.js";
 import { fill, h } from "./dom.js";
 import { roles } from "./labels.js";
-import { onEvent, startLive, stopLive, unreadMatches } from "./live.js";
+import { onEvent, onUnreadChange, startLive, stopLive, unreadCount } from "./live.js";
 import { may, session } from "./session.js";
 import { home } from "./views/home.js";
 import { login } from "./views/login.js";
@@ -16,6 +16,9 @@ import { national } from "./views/national.js";
 import { deal } from "./views/deal.js";
 import { trading } from "./views/trading.js";
 import { auction, market, offer, tender } from "./views/market.js";
+import { deals } from "./views/deals.js";
+import { contract, contracts } from "./views/contracts.js";
+import { notifications } from "./views/notifications.js";
 
 const routes = [
   [/^\/$/, home],
@@ -34,6 +37,10 @@ const routes = [
   [/^\/fixed-price-listings\/(fpl-[\w-]+)$/, offer],
   [/^\/tenders\/(tnd-[\w-]+)$/, tender],
   [/^\/trading$/, trading],
+  [/^\/deals$/, deals],
+  [/^\/contracts$/, contracts],
+  [/^\/contracts\/(\d{12})$/, contract],
+  [/^\/notifications$/, notifications],
 ];
 
 let cleanup = null;
@@ -72,10 +79,11 @@ function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   if (may.postDemands(me)) items.push(["#/demands/new", "发布需求"]);
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);
   if (may.national(me)) items.push(["#/national", "全国看板"]);
-  const unread = me ? unreadMatches() : 0;
+  if (me) items.push(["#/deals", "我的对接"], ["#/contracts", "我的合同"], ["#/notifications", "通知"]);
+  const unread = me ? unreadCount() : 0;
   fill(document.getElementById("nav"), ...items.map(([href, text]) =>
     h("li", {}, h("a", { href, "aria-current": href.slice(1) === path ? "page" : null }, text,
-      href === "#/feed" && unread > 0 ? h("span", { class: "badge", "aria-label": `${unread} 条未读` }, String(unread)) : null))));
+      href === "#/notifications" && unread > 0 ? h("span", { class: "badge", id: "unread-badge", "aria-label": `${unread} 条未读` }, unread > 99 ? "99+" : String(unread)) : null))));
   fill(document.getElementById("who"), ...(me
     ? [h("span", { class: "me" }, `${me.displayName}（${roles[me.role] ?? me.role}）`), h("button", { type: "button", class: "link", onclick: signOut }, "退出")]
     : [h("a", { href: "#/login" }, "登录")]));
@@ -91,6 +99,7 @@ async function signOut() {
 }
 
 onEvent(() => renderNav());
+onUnreadChange(() => renderNav());
 // The skip link moves focus to the main content; following its "#view" would make the router look for a page "view".
 document.querySelector("a.skip").addEventListener("click", (e) => {
   e.preventDefault();

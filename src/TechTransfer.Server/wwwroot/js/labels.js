@@ -106,3 +106,6 @@ export const tradeNews = {
   Accepted: "您已摘牌成功", Taken: "已被他人摘牌", Withdrawn: "成果已撤回，交易终止", Opened: "招标已开标", Awarded: "恭喜，您已中标",
   NotAwarded: "招标结果：未中标",
 };
+
+/** The fields an amendment of a registered contract may correct. */
+export const contractFields = { contractAmount: "合同金额", techTransactionAmount: "技术交易额", seller: "卖方", buyer: "买方", note: "备注" };
