@@ -124,6 +124,36 @@ public sealed class ContractListApiTests(ApiFixture api)
         Assert.Equal("长三角技术经纪人", page.GetProperty("names").GetProperty(page.GetProperty("amendments")[0].GetProperty("amendedBy").GetString()!).GetString());
     }
 
+    [Fact]
+    public async Task Contracts_registered_before_the_list_existed_are_filled_in_from_their_stored_state_with_amendments_applied()
+    {
+        var seller = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
+        var contract = await RegisterAsync(YangtzeBroker, seller.Id, "org-demo-enterprise", 150);
+        var broker = await api.SignedInAsync("demo-broker");
+        foreach (var (field, value) in new (string, object)[] { ("contractAmount", 180), ("techTransactionAmount", 90), ("contractAmount", 200) })
+            Assert.Equal(HttpStatusCode.Created,
+                (await broker.PostAsJsonAsync($"/api/contracts/{contract.Number}/amendments", new { field, value, reason = "补充协议" })).StatusCode);
+
+        // As before migration 011: no row. Then the migration's fill, as it runs on a database that has contracts.
+        var migration = TechTransfer.Database.Migrator.Scripts().Single(s => s.Name == "TechTransfer/011-contract-list.sql").Sql;
+        var fill = migration[migration.IndexOf("INSERT INTO tt_contract", StringComparison.Ordinal)..];
+        await using var db = Npgsql.NpgsqlDataSource.Create(api.Database.ConnectionString);
+        await using (var delete = db.CreateCommand("DELETE FROM tt_contract WHERE number = $1"))
+        {
+            delete.Parameters.Add(new() { Value = contract.Number });
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+        Assert.DoesNotContain(contract.Number, await AllAsync(await api.SignedInAsync(seller.Account)));
+        await using (var backfill = db.CreateCommand(fill)) await backfill.ExecuteNonQueryAsync();
+
+        var row = (await ListAsync(await api.SignedInAsync(seller.Account))).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal((contract.Number, 200m, 90m, 3, "org-demo-enterprise", "yangtze-delta"), (row.GetProperty("number").GetString(),
+            row.GetProperty("contractAmount").GetDecimal(), row.GetProperty("techTransactionAmount").GetDecimal(), row.GetProperty("amendments").GetInt32(),
+            row.GetProperty("buyerOrganizationId").GetString(), row.GetProperty("regionCode").GetString()));
+        Assert.Equal(contract.RegisteredAt.UtcTicks / 10, row.GetProperty("registeredAt").GetDateTimeOffset().UtcTicks / 10); // PostgreSQL keeps microseconds
+        Assert.Equal(contract.Facts.DealId, row.GetProperty("dealId").GetString());
+    }
+
     /// <summary>
     /// A match of demo-enterprise's demand and demo-university's achievement, taken by demo-broker through every
     /// stage to a registered contract (300 万元, 280 of them technology). Returns the deal and the contract number.
