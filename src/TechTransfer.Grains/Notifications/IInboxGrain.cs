@@ -23,7 +23,7 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <summary>How many events are unread, and the last id they were counted up to.</summary>
     Task<InboxCounts> CountsAsync();
 
-    /// <summary>Marks one event read; false when the inbox holds no such event.</summary>
+    /// <summary>Marks one event read and returns the counts; null when the inbox holds no such event.</summary>
     Task<InboxCounts?> MarkReadAsync(long id);
 
     /// <summary>Marks every event up to <paramref name="upToId"/> read (no further than the last stored).</summary>
