@@ -28,15 +28,16 @@ public static class NotificationEndpoints
             if (before < 1) v.Fail("before", "positive");
             v.Range("size", size ?? 20, 1, Listings.ListingHttp.MaxPageSize);
             v.ThrowIfInvalid();
-            var page = await Inbox(http, grains).PageAsync(before, size ?? 20);
-            var items = new JsonArray([.. page.Items.Select(Item)]);
+            var wanted = size ?? 20;
+            // One more than asked: whether an older page exists, without promising one that would be empty.
+            var page = await Inbox(http, grains).PageAsync(before, wanted + 1);
+            var shown = page.Items.Take(wanted).ToArray();
             return TypedResults.Ok(new JsonObject
             {
-                ["items"] = items,
+                ["items"] = new JsonArray([.. shown.Select(Item)]),
                 ["unread"] = page.Counts.Unread,
                 ["last"] = page.Counts.Last,
-                // Another page exists when this one is full; the client passes its last id as "before".
-                ["next"] = page.Items.Length == (size ?? 20) && page.Items[^1].Notification.Id > 1 ? page.Items[^1].Notification.Id : null,
+                ["next"] = page.Items.Length > wanted ? shown[^1].Notification.Id : null, // "before" of the next page
             });
         });
 

@@ -105,33 +105,29 @@ public sealed class MyWorkPortalTests(PortalFixture portal) : IAsyncLifetime
     [Fact]
     public async Task The_notification_centre_pages_through_stored_events_marks_them_read_and_the_badge_survives_a_reload()
     {
-        // A fresh enterprise's demand, matched by 21 achievements: 21 events (and more) in its member's inbox, two pages.
+        // A fresh enterprise's demand matched by a demo-university achievement; the enterprise then says and unsays
+        // its interest 21 times: one match and 21 deal updates (and whatever earlier achievements its demand also
+        // matched, at most TopK) in its member's inbox, two pages.
         var enterprise = await FreshOrganization.CreateAsync(portal.SignedInClientAsync, "Enterprise", "广东");
-        var word = Samples.UniqueWord();
-        await (await portal.SignedInClientAsync(enterprise.Account)).CreatePublishedAsync("/api/demands",
-            Samples.Demand($"寻求{word}极片缺陷检测技术").With("keywords", new JsonArray(word, "极片")));
-        var university = await portal.SignedInClientAsync("demo-university");
         var member = await portal.SignedInClientAsync(enterprise.Account);
-        async Task PublishMatchingAsync(int i) => await university.CreatePublishedAsync("/api/achievements",
-            Samples.Achievement($"{word} 锂电池极片缺陷在线检测方法 第{i}号").With("keywords", new JsonArray(word, "极片", "缺陷检测")));
-        async Task<int> UnreadAsync() => (await member.GetFromJsonAsync<JsonElement>("/api/notifications/unread")).GetProperty("unread").GetInt32();
-        // Matching runs after each publish acknowledges; on a busy machine it takes its time.
-        async Task InboxHoldsOursAsync(int count)
+        var deal = await Deals.DealApiTests.MatchAsync(account => portal.SignedInClientAsync(account == "demo-enterprise" ? enterprise.Account : account));
+        async Task<JsonElement> InboxAsync() => await member.GetFromJsonAsync<JsonElement>("/api/notifications?size=100");
+        for (var i = 0; !(await InboxAsync()).GetProperty("items").EnumerateArray().Any(n => n.GetProperty("type").GetString() == "MatchFound"
+                 && n.GetProperty("matchId").GetString() == deal); i++)
         {
-            for (var i = 0; ; i++)
-            {
-                var stored = await member.GetFromJsonAsync<JsonElement>("/api/notifications?size=100");
-                if (stored.GetProperty("items").EnumerateArray().Count(n => n.GetProperty("achievementTitle").GetString()?.StartsWith(word) == true) == count) return;
-                Assert.True(i < 240, $"{count} matches never reached the inbox: " + string.Join(" | ", stored.GetProperty("items").EnumerateArray()
-                    .Select(n => $"{n.GetProperty("notificationId")} {n.GetProperty("type")} {(n.TryGetProperty("achievementTitle", out var t) ? t : default)}")));
-                await Task.Delay(250);
-            }
+            Assert.True(i < 240, "the match never reached the inbox"); // matching runs after the publish is acknowledged
+            await Task.Delay(250);
         }
-        for (var i = 1; i <= 21; i++) await PublishMatchingAsync(i);
-        // The demand's own publish matched achievements of earlier tests too: count what the inbox holds once ours are in.
-        await InboxHoldsOursAsync(21);
+        for (var i = 1; i <= 21; i++)
+        {
+            // Each change is stored in the inbox before the call returns.
+            var changed = i % 2 == 1 ? await member.PostAsJsonAsync($"/api/deals/{deal}/interest", new { }) : await member.DeleteAsync($"/api/deals/{deal}/interest");
+            Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync());
+        }
+        async Task<int> UnreadAsync() => (await member.GetFromJsonAsync<JsonElement>("/api/notifications/unread")).GetProperty("unread").GetInt32();
         var total = await UnreadAsync();
-        Assert.InRange(total, 21, 40);
+        Assert.InRange(total, 22, 40);
+        var dealHref = $"#/deals/{deal}";
 
         var page = await SignedInAsync(enterprise.Account, "#/notifications");
         var badge = page.Locator("#unread-badge");
@@ -139,22 +135,21 @@ public sealed class MyWorkPortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(page.Locator("a[href='#/notifications'] #unread-badge")).ToBeVisibleAsync();
         var items = page.Locator("#notifications > li");
         await Expect(items).ToHaveCountAsync(20);
-        await Expect(items.First).ToContainTextAsync("第21号");
+        await Expect(items.First).ToContainTextAsync("需求方表达意向");
+        await Expect(items.Nth(1)).ToContainTextAsync("需求方撤回意向");
         await Expect(page.Locator("#notifications li.unread")).ToHaveCountAsync(20);
         await Expect(items.First.Locator("time")).ToHaveTextAsync(new Regex("^(刚刚|\\d+ 分钟前)$"));
         await page.GetByRole(AriaRole.Link, new() { Name = "更早的通知 ›" }).ClickAsync();
         await Expect(items).ToHaveCountAsync(total - 20);
         await Expect(page.Locator("main .pager")).ToContainTextAsync("第 2 页");
+        await Expect(page.Locator($"#notifications article.match a[href='{dealHref}']")).ToBeVisibleAsync(); // the oldest of ours
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "更早的通知 ›" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Link, new() { Name = "‹ 较新的通知" }).ClickAsync();
         await Expect(items).ToHaveCountAsync(20);
-        await Expect(items.First).ToContainTextAsync("第21号");
+        await Expect(items.First).ToContainTextAsync("需求方表达意向");
 
         // Following a card reads it, and leads to a page that exists.
-        var dealLink = items.Nth(1).GetByRole(AriaRole.Link, new() { Name = "对接进度与意向 →" });
-        var dealHref = await dealLink.GetAttributeAsync("href");
-        Assert.Matches("^#/deals/mat-[0-9a-f]+$", dealHref);
-        await dealLink.ClickAsync();
+        await items.Nth(1).Locator($"a[href='{dealHref}']").ClickAsync();
         await Expect(page.Locator("main h1")).ToHaveTextAsync("对接详情");
         await Expect(badge).ToHaveTextAsync($"{total - 1}");
         await page.GoBackAsync();
@@ -164,12 +159,12 @@ public sealed class MyWorkPortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(badge).ToHaveTextAsync($"{total - 1}");
         await Expect(items.Nth(1)).ToHaveClassAsync(new Regex(@"\bread\b"));
 
-        // News arrives while the page is open (the member says it is interested in the first match): at the top, unread, counted.
-        var interest = await member.PostAsJsonAsync($"/api/deals/{dealHref![8..]}/interest", new { });
-        Assert.True(interest.IsSuccessStatusCode, await interest.Content.ReadAsStringAsync());
-        await Expect(items.First).ToHaveAttributeAsync("data-id", new Regex(@"^\d+$"));
+        // News arrives while the page is open (the member withdraws its interest): at the top, unread, counted.
+        var withdrawn = await member.DeleteAsync($"/api/deals/{deal}/interest");
+        Assert.True(withdrawn.IsSuccessStatusCode, await withdrawn.Content.ReadAsStringAsync());
+        await Expect(items).ToHaveCountAsync(21);
         await Expect(items.First.Locator("article")).ToHaveAttributeAsync("data-type", "DealUpdated");
-        await Expect(items.First).ToContainTextAsync("需求方表达意向");
+        await Expect(items.First).ToContainTextAsync("需求方撤回意向");
         await Expect(items.First).ToHaveClassAsync(new Regex(@"\bunread\b"));
         await Expect(items.First.Locator($"a[href='{dealHref}']")).ToBeVisibleAsync();
         await Expect(badge).ToHaveTextAsync($"{total}");
