@@ -216,7 +216,7 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
     [Fact]
     public async Task Registering_a_contract_states_the_amounts_and_cancelling_sends_nothing()
     {
-        // A match both parties want (a 挂牌's deal cannot be registered yet: it has no demand, which the registry requires).
+        // A match both parties want.
         var offer = await Deals.DealApiTests.MatchAsync(portal.SignedInClientAsync);
         foreach (var party in new[] { "demo-enterprise", "demo-university" })
         {
