@@ -88,7 +88,7 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(card.Locator(".snippet em").First).ToBeVisibleAsync();
         await Expect(card).ToHaveCountAsync(1); // once, though the enterprise is also a member of several audiences
         await Expect(university).ToHaveURLAsync(new Regex("#/achievements/ach-"));
-        await Expect(university.Locator("#matches article.match", new() { HasText = word })).ToBeVisibleAsync();
+        await Expect(university.Locator("#matches article.match", new() { HasText = $"寻求{word}极片缺陷在线检测技术" })).ToBeVisibleAsync();
         await PortalFixture.ScreenshotAsync(enterprise, "live-feed-enterprise");
         await PortalFixture.ScreenshotAsync(university, "achievement-detail-university");
         Assert.True(seenAfter < TimeSpan.FromSeconds(2), $"match shown after {seenAfter}");
