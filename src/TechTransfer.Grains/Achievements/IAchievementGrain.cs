@@ -5,18 +5,22 @@ using TechTransfer.Listings;
 namespace TechTransfer.Achievements;
 
 /// <summary>One per 科技成果; key = achievement id ("ach-…"). The only writer of its state.</summary>
+[Alias("tt.IAchievementGrain")]
 public interface IAchievementGrain : IListingGrain<AchievementContent, AchievementView>
 {
     /// <summary>Creates or brings up to date a listing from an institution's catalogue (idempotent per external id).</summary>
+    [Alias("SyncFromCatalogueAsync")]
     Task<SyncOutcome> SyncFromCatalogueAsync(Actor actor, AchievementContent content, string externalId);
 
     /// <summary>Off the market; its open trade ends with it (its bidders are told). A retry finishes what failed.</summary>
+    [Alias("WithdrawAsync")]
     Task<AchievementView> WithdrawAsync(Actor actor);
 
     /// <summary>
     /// A trade of <paramref name="actor"/>'s organization takes the published achievement to market. Refused while
     /// another trade of it is open (409 achievement-in-trade, naming that trade); of concurrent creations one wins.
     /// </summary>
+    [Alias("OpenTradeAsync")]
     Task<AchievementView> OpenTradeAsync(Actor actor, string tradeId);
 
     /// <summary>
@@ -24,6 +28,7 @@ public interface IAchievementGrain : IListingGrain<AchievementContent, Achieveme
     /// one. Interleaves (a read of memory), so a trade may ask while the achievement waits on that trade.
     /// </summary>
     [AlwaysInterleave]
+    [Alias("IsOnMarketForAsync")]
     Task<bool> IsOnMarketForAsync(string tradeId);
 }
 

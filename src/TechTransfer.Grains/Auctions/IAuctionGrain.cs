@@ -7,18 +7,22 @@ namespace TechTransfer.Auctions;
 /// One per 拍卖 (English ascending auction of an achievement); key = auction id ("auc-…"). The single owner that
 /// orders bids, moves the end (soft close), ends the auction on time and opens the winner's deal.
 /// </summary>
+[Alias("tt.IAuctionGrain")]
 public interface IAuctionGrain : IAchievementTrade
 {
     /// <summary>A member of the achievement's owner organization puts the (published) achievement up for auction.</summary>
+    [Alias("CreateAsync")]
     Task<AuctionView> CreateAsync(Actor actor, AuctionTerms terms);
 
     /// <summary>The auction as <paramref name="viewer"/> may see it (bidders masked); null when there is none.</summary>
+    [Alias("GetAsync")]
     Task<AuctionView?> GetAsync(Actor viewer);
 
     /// <summary>
     /// A bid by a verified enterprise other than the seller. Idempotent per (bidder, <paramref name="clientBidId"/>):
     /// a retry returns the first answer. Acknowledged only once the bid is in the append-only log.
     /// </summary>
+    [Alias("BidAsync")]
     Task<BidReceipt> BidAsync(Actor actor, string clientBidId, decimal amount);
 }
 

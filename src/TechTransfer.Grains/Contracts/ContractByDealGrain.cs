@@ -4,11 +4,14 @@ namespace TechTransfer.Contracts;
 /// One per deal whose contract is registered; key = "cbd-" + deal id. Remembers the registration number, so a
 /// repeated registration of the deal returns the first one long after the registry's outbox has forgotten it.
 /// </summary>
+[Alias("tt.IContractByDealGrain")]
 public interface IContractByDealGrain : IGrainWithStringKey
 {
+    [Alias("GetAsync")]
     Task<string?> GetAsync();
 
     /// <summary>Records the number; the same number again is a no-op, a different one is refused.</summary>
+    [Alias("SetAsync")]
     Task SetAsync(string number);
 }
 

@@ -6,21 +6,25 @@ namespace TechTransfer.Contracts;
 /// One per registered 技术合同; key = "tc-" + registration number (use <see cref="ContractNumbers.Contract"/>).
 /// The registration never changes; corrections are appended as amendments.
 /// </summary>
+[Alias("tt.IContractGrain")]
 public interface IContractGrain : IGrainWithStringKey
 {
     /// <summary>Stores the registration the registry issued. Called by the registry only; a repeat returns what is stored.</summary>
+    [Alias("CreateAsync")]
     Task<ContractView> CreateAsync(ContractRegistration registration);
 
     /// <summary>
     /// The contract as <paramref name="viewer"/> may see it: members of either party's organization, staff of the
     /// registering center and national admins; null for anyone else, and when there is no such contract.
     /// </summary>
+    [Alias("GetAsync")]
     Task<ContractView?> GetAsync(Actor? viewer);
 
     /// <summary>
     /// Appends a correction of one field (contractAmount, techTransactionAmount, seller, buyer or note) with its reason.
     /// Only the registering center's brokers and national admins amend; the original registration stays as it was.
     /// </summary>
+    [Alias("AmendAsync")]
     Task<ContractView> AmendAsync(Actor actor, string field, string? newValue, string reason);
 }
 

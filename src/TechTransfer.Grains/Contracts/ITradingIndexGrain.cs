@@ -6,15 +6,18 @@ namespace TechTransfer.Contracts;
 /// 全国技术交易指数; one grain, key "national". Kept up to date by the contract registries and contract grains as
 /// contracts register and amounts are corrected; answers from its own aggregates, never by reading contracts.
 /// </summary>
+[Alias("tt.ITradingIndexGrain")]
 public interface ITradingIndexGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Counts registrations of one center, sent in number order. A registration at or below the number the index has
     /// already applied for that center is a re-send and is skipped. Returns that high-water mark once stored.
     /// </summary>
+    [Alias("ApplyRegistrationsAsync")]
     Task<string?> ApplyRegistrationsAsync(string regionCode, TradeEntry[] registrations);
 
     /// <summary>Adds the amount changes of one contract's amendments; numbers already applied are skipped.</summary>
+    [Alias("ApplyAmendmentsAsync")]
     Task ApplyAmendmentsAsync(TradeEntry contract, AmountChange[] changes);
 
     /// <summary>
@@ -23,6 +26,7 @@ public interface ITradingIndexGrain : IGrainWithStringKey
     /// (by default the configured one if it traded, else the first traded month: TradingRange.Parse).
     /// </summary>
     [ReadOnly]
+    [Alias("GetAsync")]
     Task<TradingIndexView> GetAsync(string? from = null, string? to = null, string? baseMonth = null);
 }
 

@@ -9,30 +9,38 @@ namespace TechTransfer.Deals;
 /// One per match (key = match id, "mat-…") or per concluded trade (key = the trade's id, "fpl-…", "auc-…", "tnd-…"): the parties' interest, the broker's claim and stages, the audit trail
 /// and the contract. The only place that decides who may see the parties' contacts of a match.
 /// </summary>
+[Alias("tt.IDealGrain")]
 public interface IDealGrain : IGrainWithStringKey
 {
     /// <summary>The deal as <paramref name="viewer"/> may see it; null when it is not theirs to see (or no such match).</summary>
+    [Alias("GetAsync")]
     Task<DealView?> GetAsync(Actor viewer);
 
     /// <summary>A party says it wants to talk (or no longer does). When both have, the match becomes a lead.</summary>
+    [Alias("SetInterestAsync")]
     Task<DealView> SetInterestAsync(Actor actor, bool interested, string? note);
 
     /// <summary>A broker of either party's center takes the lead. Exactly one claim wins.</summary>
+    [Alias("ClaimAsync")]
     Task<DealView> ClaimAsync(Actor actor, string? note);
 
     /// <summary>The leading broker moves the deal one stage on (Introduced → Negotiating → ContractSigned).</summary>
+    [Alias("AdvanceAsync")]
     Task<DealView> AdvanceAsync(Actor actor, DealStage to, string? note);
 
     /// <summary>The leading broker ends the deal (终止) with a reason.</summary>
+    [Alias("CloseAsync")]
     Task<DealView> CloseAsync(Actor actor, string reason);
 
     /// <summary>
     /// A concluded trade (挂牌 accepted, 拍卖 sold, 招标 awarded) opens its deal as a lead: both parties agreed by
     /// trading, so both are interested. Repeating it is a no-op; only for trade keys.
     /// </summary>
+    [Alias("OpenFromTradeAsync")]
     Task OpenFromTradeAsync(DealFacts facts);
 
     /// <summary>The leading broker registers the signed contract with the center (技术合同认定登记).</summary>
+    [Alias("RegisterContractAsync")]
     Task<DealView> RegisterContractAsync(Actor actor, ContractContent content);
 }
 

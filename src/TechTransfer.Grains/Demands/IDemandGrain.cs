@@ -4,8 +4,10 @@ using TechTransfer.Listings;
 namespace TechTransfer.Demands;
 
 /// <summary>One per 技术需求; key = demand id ("dem-…"). The only writer of its state.</summary>
+[Alias("tt.IDemandGrain")]
 public interface IDemandGrain : IListingGrain<DemandContent, DemandView>
 {
+    [Alias("CloseAsync")]
     Task<DemandView> CloseAsync(Actor actor);
 }
 

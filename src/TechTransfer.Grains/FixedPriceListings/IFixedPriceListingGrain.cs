@@ -7,14 +7,18 @@ namespace TechTransfer.FixedPriceListings;
 /// One per 挂牌 (an achievement offered at a fixed price for a period); key = "fpl-…". The first valid acceptance
 /// wins: acceptances are handled one at a time, and the first that finds the offer open takes it.
 /// </summary>
+[Alias("tt.IFixedPriceListingGrain")]
 public interface IFixedPriceListingGrain : IAchievementTrade
 {
     /// <summary>A member of the achievement's owner organization offers the (published) achievement.</summary>
+    [Alias("CreateAsync")]
     Task<FixedPriceListingView> CreateAsync(Actor actor, FixedPriceTerms terms);
 
+    [Alias("GetAsync")]
     Task<FixedPriceListingView?> GetAsync(Actor viewer);
 
     /// <summary>A verified enterprise other than the seller accepts the price. Repeating the winning acceptance is harmless.</summary>
+    [Alias("AcceptAsync")]
     Task<FixedPriceListingView> AcceptAsync(Actor actor);
 }
 

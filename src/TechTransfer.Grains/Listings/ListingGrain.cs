@@ -21,23 +21,29 @@ public interface IVersioned
 }
 
 /// <summary>The operations every listing grain offers; the kind-specific interfaces add their own.</summary>
+[Alias("tt.IListingGrain`2")]
 public interface IListingGrain<TContent, TView> : IGrainWithStringKey
 {
     /// <summary>Creates the draft; fails with already-exists if the id is taken.</summary>
+    [Alias("CreateAsync")]
     Task<TView> CreateAsync(Actor actor, TContent content);
 
     /// <summary>The listing as <paramref name="viewer"/> may see it, or null when it is not theirs to see.</summary>
+    [Alias("GetAsync")]
     Task<TView?> GetAsync(Actor? viewer);
 
     /// <summary>Replaces the content when <paramref name="expectedVersion"/> is still current.</summary>
+    [Alias("UpdateAsync")]
     Task<TView> UpdateAsync(Actor actor, TContent content, int expectedVersion);
 
+    [Alias("PublishAsync")]
     Task<TView> PublishAsync(Actor actor);
 
     /// <summary>
     /// The private contact, for the deal of a lead to show to its parties and responsible brokers. No viewer is
     /// passed because the deal grain has already decided who sees it; no endpoint calls this.
     /// </summary>
+    [Alias("GetContactForLeadAsync")]
     Task<Contact?> GetContactForLeadAsync();
 }
 

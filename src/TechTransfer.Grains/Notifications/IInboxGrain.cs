@@ -6,39 +6,50 @@ namespace TechTransfer.Notifications;
 /// A persisted, bounded inbox; key "user:&lt;account&gt;", "org:&lt;organization&gt;", "region:&lt;code&gt;" or "trade:&lt;id&gt;".
 /// The grain assigns ids one after another, so a recipient's events have one order.
 /// </summary>
+[Alias("tt.IInboxGrain")]
 public interface IInboxGrain : IGrainWithStringKey
 {
     /// <summary>Stores the event (once per event id) and pushes it to the subscribed hosts.</summary>
+    [Alias("AppendAsync")]
     Task AppendAsync(NotificationDraft draft);
 
     /// <summary>The events after <paramref name="afterId"/>, oldest first (at most <paramref name="max"/>).</summary>
+    [Alias("ReadAfterAsync")]
     Task<Notification[]> ReadAfterAsync(long afterId, int max);
 
     /// <summary>
     /// A page of the notification centre: the events before <paramref name="beforeId"/> (null: the newest), newest
     /// first, at most <paramref name="max"/>, each with whether it was read; and the inbox's counts.
     /// </summary>
+    [Alias("PageAsync")]
     Task<InboxPage> PageAsync(long? beforeId, int max);
 
     /// <summary>How many events are unread, and the last id they were counted up to.</summary>
+    [Alias("CountsAsync")]
     Task<InboxCounts> CountsAsync();
 
     /// <summary>Marks one event read and returns the counts; null when the inbox holds no such event.</summary>
+    [Alias("MarkReadAsync")]
     Task<InboxCounts?> MarkReadAsync(long id);
 
     /// <summary>Marks every event up to <paramref name="upToId"/> read (no further than the last stored).</summary>
+    [Alias("MarkAllReadAsync")]
     Task<InboxCounts> MarkAllReadAsync(long upToId);
 
     /// <summary>A host with connections of this recipient; renewed while they last. Returns the last id.</summary>
+    [Alias("SubscribeAsync")]
     Task<long> SubscribeAsync(string hostId, IInboxObserver observer);
 
+    [Alias("UnsubscribeAsync")]
     Task UnsubscribeAsync(string hostId);
 }
 
 /// <summary>A host's relay to its SignalR connections.</summary>
+[Alias("tt.IInboxObserver")]
 public interface IInboxObserver : IGrainObserver
 {
     [OneWay]
+    [Alias("DeliverAsync")]
     Task DeliverAsync(string inbox, Notification notification);
 }
 

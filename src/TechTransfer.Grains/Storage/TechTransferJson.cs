@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Orleans.Storage;
@@ -31,13 +33,59 @@ public static class TechTransferJson
 
 /// <summary>
 /// Grain state as plain JSON without CLR type names, so renaming a class never orphans stored rows,
-/// and the rows can be read by SQL (the reindex path does).
+/// and the rows can be read by SQL (the reindex path does). A state keeps what it does not know: fields that a newer
+/// build stored (a rolling upgrade runs old and new silos side by side) are remembered when the state is read and
+/// written back with it, at any depth of objects, so an old silo rewriting the grain does not erase them.
 /// </summary>
 public sealed class StateJsonSerializer : IGrainStorageSerializer
 {
     public const string Key = "json";
 
-    public BinaryData Serialize<T>(T? input) => new(JsonSerializer.SerializeToUtf8Bytes(input, TechTransferJson.Options));
+    // Per state instance as read: Orleans writes back the instance it read (IPersistentState.State). A grain that
+    // replaces its state object wholesale, or an activation migrated to another silo, starts from what it knows.
+    static readonly ConditionalWeakTable<object, JsonObject> UnknownFields = new();
 
-    public T Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToMemory().Span, TechTransferJson.Options)!;
+    public BinaryData Serialize<T>(T? input)
+    {
+        if (input is null || !UnknownFields.TryGetValue(input, out var unknown))
+            return new(JsonSerializer.SerializeToUtf8Bytes(input, TechTransferJson.Options));
+        var known = JsonSerializer.SerializeToNode(input, TechTransferJson.Options)!.AsObject();
+        AddMissing(known, unknown);
+        return new(JsonSerializer.SerializeToUtf8Bytes(known, TechTransferJson.Options));
+    }
+
+    public T Deserialize<T>(BinaryData input)
+    {
+        var state = JsonSerializer.Deserialize<T>(input.ToMemory().Span, TechTransferJson.Options)!;
+        if (state is not null && !typeof(T).IsValueType
+            && JsonNode.Parse(input.ToMemory().Span) is JsonObject stored
+            && JsonSerializer.SerializeToNode(state, TechTransferJson.Options) is JsonObject known
+            && Missing(stored, known) is { } unknown)
+            UnknownFields.AddOrUpdate(state, unknown);
+        return state;
+    }
+
+    /// <summary>The members of <paramref name="stored"/> that <paramref name="known"/> lacks, at any depth of objects; null when none.</summary>
+    static JsonObject? Missing(JsonObject stored, JsonObject known)
+    {
+        JsonObject? missing = null;
+        foreach (var (name, value) in stored)
+        {
+            JsonNode? inner = !known.TryGetPropertyValue(name, out var mine) ? value?.DeepClone()
+                : value is JsonObject storedChild && mine is JsonObject knownChild ? Missing(storedChild, knownChild)
+                : null;
+            if (inner is null && known.ContainsKey(name)) continue;
+            (missing ??= [])[name] = inner;
+        }
+        return missing;
+    }
+
+    static void AddMissing(JsonObject target, JsonObject missing)
+    {
+        foreach (var (name, value) in missing)
+        {
+            if (!target.TryGetPropertyValue(name, out var present)) target[name] = value?.DeepClone();
+            else if (present is JsonObject child && value is JsonObject more) AddMissing(child, more);
+        }
+    }
 }

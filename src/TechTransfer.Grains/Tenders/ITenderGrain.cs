@@ -6,21 +6,26 @@ namespace TechTransfer.Tenders;
 /// One per 招标 (an enterprise's demand put out to tender); key = "tnd-…". Holds the sealed bids and is the only
 /// thing that could reveal them: before the deadline no method returns more than their count, to anyone.
 /// </summary>
+[Alias("tt.ITenderGrain")]
 public interface ITenderGrain : IGrainWithStringKey
 {
     /// <summary>A member of the demand's (enterprise) owner turns the published demand into a tender.</summary>
+    [Alias("CreateAsync")]
     Task<TenderView> CreateAsync(Actor actor, TenderTerms terms);
 
     /// <summary>The tender as <paramref name="viewer"/> may see it: before the opening only counts and their own receipt.</summary>
+    [Alias("GetAsync")]
     Task<TenderView?> GetAsync(Actor viewer);
 
     /// <summary>
     /// A university or institute submits its sealed bid before the deadline; one per organization, idempotent per
     /// (organization, <paramref name="clientBidId"/>). The answer is a receipt, never the bid.
     /// </summary>
+    [Alias("SubmitAsync")]
     Task<TenderReceipt> SubmitAsync(Actor actor, string clientBidId, SealedBid bid);
 
     /// <summary>After the opening, the enterprise awards one bid; every bidder is told.</summary>
+    [Alias("AwardAsync")]
     Task<TenderView> AwardAsync(Actor actor, int bidNumber);
 }
 

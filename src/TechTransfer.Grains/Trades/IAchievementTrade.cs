@@ -8,6 +8,7 @@ namespace TechTransfer.Trades;
 /// A trade that sells an achievement (挂牌, 拍卖). An achievement is in at most one open trade: its grain records that
 /// trade (the single writer decides between concurrent creations) and asks it these when it matters.
 /// </summary>
+[Alias("tt.IAchievementTrade")]
 public interface IAchievementTrade : IGrainWithStringKey
 {
     /// <summary>
@@ -16,9 +17,11 @@ public interface IAchievementTrade : IGrainWithStringKey
     /// is itself waiting on the achievement.
     /// </summary>
     [AlwaysInterleave]
+    [Alias("IsOpenAsync")]
     Task<bool> IsOpenAsync();
 
     /// <summary>The achievement left the market: the trade ends unsold and its bidders are told. Idempotent.</summary>
+    [Alias("EndForWithdrawalAsync")]
     Task EndForWithdrawalAsync();
 }
 
