@@ -40,13 +40,19 @@ public sealed class ValuationApiTests(ApiFixture api)
         .With("techField", field).With("trl", trl)
         .With("ipRights", new JsonArray([.. ipKinds.Select((k, i) => (JsonNode)new JsonObject { ["kind"] = k, ["number"] = $"ZL20231000{i}.X" })]));
 
-    async Task<string> PublishAsync(FreshOrganization owner, JsonObject body) =>
-        await (await api.SignedInAsync(owner.Account)).CreatePublishedAsync("/api/achievements", body);
+    Task<string> PublishAsync(FreshOrganization owner, JsonObject body) => PublishAsync(api.SignedInAsync, owner, body);
 
-    async Task RegisterAsync(string achievementId, string techField, string seller, string type, decimal tech, int daysAgo)
+    static async Task<string> PublishAsync(Func<string, Task<HttpClient>> signIn, FreshOrganization owner, JsonObject body) =>
+        await (await signIn(owner.Account)).CreatePublishedAsync("/api/achievements", body);
+
+    Task RegisterAsync(string achievementId, string techField, string seller, string type, decimal tech, int daysAgo) =>
+        RegisterAsync(api.Host.Services, achievementId, techField, seller, type, tech, daysAgo);
+
+    /// <summary>A contract registered by the Yangtze center for the achievement, signed <paramref name="daysAgo"/> days ago.</summary>
+    static async Task RegisterAsync(IServiceProvider services, string achievementId, string techField, string seller, string type, decimal tech, int daysAgo)
     {
         var facts = Facts("yangtze-delta", techField, seller: seller) with { AchievementId = achievementId };
-        await api.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IContractRegistryGrain>("yangtze-delta")
+        await services.GetRequiredService<IGrainFactory>().GetGrain<IContractRegistryGrain>("yangtze-delta")
             .RegisterAsync(YangtzeBroker, facts, Content(tech * 2, tech, Today.AddDays(-daysAgo).ToString("yyyy-MM-dd"), type));
     }
 
@@ -58,38 +64,41 @@ public sealed class ValuationApiTests(ApiFixture api)
     }
 
     /// <summary>The scripted market of the subject; returns the subject's owner and id and the fixed-price sale.</summary>
-    internal static async Task<(FreshOrganization Owner, string Subject, string Sale)> ScriptedMarketAsync(ApiFixture api)
+    internal static async Task<(FreshOrganization Owner, string Subject, string Sale)> ScriptedMarketAsync(
+        Func<string, Task<HttpClient>> signIn, IServiceProvider services)
     {
-        var test = new ValuationApiTests(api);
-        var owner = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
-        var other = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
-        var subject = await test.PublishAsync(owner, Perovskite());
+        var owner = await FreshOrganization.CreateAsync(signIn, "University");
+        var other = await FreshOrganization.CreateAsync(signIn, "University");
+        Task<string> PublishAsync(FreshOrganization by, JsonObject body) => ValuationApiTests.PublishAsync(signIn, by, body);
+        Task RegisterAsync(string id, string field, string seller, string type, decimal tech, int daysAgo) =>
+            ValuationApiTests.RegisterAsync(services, id, field, seller, type, tech, daysAgo);
+        var subject = await PublishAsync(owner, Perovskite());
 
         // Same field, TRL and IP kinds: similarity 0.5 (text 0: 0.2 + 0.15 + 0.15 over the weights 1.0).
-        var twin = await test.PublishAsync(other, Alloy("镍基高温合金定向凝固", "NewMaterials", 6, "InventionPatent"));
-        await test.RegisterAsync(twin, "NewMaterials", other.Id, "License", 100, daysAgo: 0);            // weight 0.5
+        var twin = await PublishAsync(other, Alloy("镍基高温合金定向凝固", "NewMaterials", 6, "InventionPatent"));
+        await RegisterAsync(twin, "NewMaterials", other.Id, "License", 100, daysAgo: 0);            // weight 0.5
         // The owner's own earlier licence of a similar one: its amount is the owner's to see.
-        var own = await test.PublishAsync(owner, Alloy("钛合金增材修复", "NewMaterials", 6, "InventionPatent"));
-        await test.RegisterAsync(own, "NewMaterials", owner.Id, "Transfer", 200, daysAgo: 365);          // weight 0.25 (one half-life)
+        var own = await PublishAsync(owner, Alloy("钛合金增材修复", "NewMaterials", 6, "InventionPatent"));
+        await RegisterAsync(own, "NewMaterials", owner.Id, "Transfer", 200, daysAgo: 365);          // weight 0.25 (one half-life)
         // TRL 5 (0.875) and half the IP kinds (0.5): 0.2 + 0.13125 + 0.075 = 0.40625 → 0.406; two half-lives: 0.1015.
-        var near = await test.PublishAsync(other, Alloy("铝锂合金搅拌摩擦焊", "NewMaterials", 5, "InventionPatent", "SoftwareCopyright"));
-        await test.RegisterAsync(near, "NewMaterials", other.Id, "License", 50, daysAgo: 730);
+        var near = await PublishAsync(other, Alloy("铝锂合金搅拌摩擦焊", "NewMaterials", 5, "InventionPatent", "SoftwareCopyright"));
+        await RegisterAsync(near, "NewMaterials", other.Id, "License", 50, daysAgo: 730);
         // Not comparables: TRL 4 and another IP kind (0.3125 < 0.4); another field (0.3); a consulting contract.
-        var far = await test.PublishAsync(other, Alloy("高熵合金粉末冶金路线", "NewMaterials", 4, "UtilityModel"));
-        await test.RegisterAsync(far, "NewMaterials", other.Id, "License", 999, daysAgo: 0);
-        var elsewhere = await test.PublishAsync(other, Alloy("镁合金压铸模具", "ElectronicInformation", 6, "InventionPatent"));
-        await test.RegisterAsync(elsewhere, "ElectronicInformation", other.Id, "Transfer", 777, daysAgo: 0);
-        await test.RegisterAsync(twin, "NewMaterials", other.Id, "Consulting", 888, daysAgo: 0);
+        var far = await PublishAsync(other, Alloy("高熵合金粉末冶金路线", "NewMaterials", 4, "UtilityModel"));
+        await RegisterAsync(far, "NewMaterials", other.Id, "License", 999, daysAgo: 0);
+        var elsewhere = await PublishAsync(other, Alloy("镁合金压铸模具", "ElectronicInformation", 6, "InventionPatent"));
+        await RegisterAsync(elsewhere, "ElectronicInformation", other.Id, "Transfer", 777, daysAgo: 0);
+        await RegisterAsync(twin, "NewMaterials", other.Id, "Consulting", 888, daysAgo: 0);
 
         // A fixed-price sale (挂牌, accepted today) of a twin: public, weight 0.5.
-        var sold = await test.PublishAsync(other, Alloy("钴基合金耐磨涂层", "NewMaterials", 6, "InventionPatent"));
-        var offer = await (await api.SignedInAsync(other.Account)).PostAsJsonAsync("/api/fixed-price-listings",
+        var sold = await PublishAsync(other, Alloy("钴基合金耐磨涂层", "NewMaterials", 6, "InventionPatent"));
+        var offer = await (await signIn(other.Account)).PostAsJsonAsync("/api/fixed-price-listings",
             new { achievementId = sold, price = 300m, endsAt = DateTimeOffset.UtcNow.AddDays(30) });
         Assert.True(offer.StatusCode == HttpStatusCode.Created, await offer.Content.ReadAsStringAsync());
         var sale = (await offer.BodyAsync()).GetProperty("id").GetString()!;
-        var national = await api.SignedInAsync("demo-national");
+        var national = await signIn("demo-national");
         (await national.PostAsJsonAsync("/api/organizations/org-demo-enterprise/verification", new { verified = true })).EnsureSuccessStatusCode();
-        var accepted = await (await api.SignedInAsync("demo-enterprise")).PostAsync($"/api/fixed-price-listings/{sale}/accept", null);
+        var accepted = await (await signIn("demo-enterprise")).PostAsync($"/api/fixed-price-listings/{sale}/accept", null);
         Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
         return (owner, subject, sale);
     }
@@ -97,7 +106,7 @@ public sealed class ValuationApiTests(ApiFixture api)
     [Fact]
     public async Task Comparables_are_weighted_by_similarity_and_a_one_year_half_life_and_give_weighted_quartiles_hiding_amounts_the_viewer_may_not_see()
     {
-        var (owner, subject, sale) = await ScriptedMarketAsync(api);
+        var (owner, subject, sale) = await ScriptedMarketAsync(api.SignedInAsync, api.Host.Services);
 
         // National sees every amount. Sorted by amount: 50 (0.1015), 100 (0.5), 200 (0.25), 300 (0.5); total 1.3515.
         // Quartile targets 0.338, 0.676, 1.014: cumulative 0.1015, 0.6015 → 100; 0.8515 → 200; 1.3515 → 300.
