@@ -148,7 +148,7 @@ public sealed class ValuationApiTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Fewer_comparables_than_the_minimum_say_samples_are_insufficient_and_the_text_score_counts_in_the_similarity()
+    public async Task Fewer_comparables_than_the_minimum_say_samples_are_insufficient_the_text_score_counts_and_a_demand_gets_its_budget_guidance()
     {
         var owner = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
         var other = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
@@ -172,6 +172,20 @@ public sealed class ValuationApiTests(ApiFixture api)
         Assert.InRange(text, 0.725, 1);
         Assert.Equal((0.0, 0.25, 0.0), (parts.GetProperty("field").GetDouble(), parts.GetProperty("trl").GetDouble(), parts.GetProperty("ip").GetDouble()));
         Assert.Equal(Math.Round(0.5 * text + 0.15 * 0.25, 3), only.GetProperty("similarity").GetDouble());
+
+        // A demand's budget from the buyer's side: the same sale, IP not applicable (weights renormalised to 0.85).
+        var buyer = await FreshOrganization.CreateAsync(api.SignedInAsync);
+        var demand = await (await api.SignedInAsync(buyer.Account)).CreatePublishedAsync("/api/demands", Samples.Demand("寻求靶向mRNA脂质纳米递送载体")
+            .With("description", "需要可电离脂质配方与肝外靶向递送。").With("keywords", new JsonArray("mRNA递送", "脂质纳米粒"))
+            .With("techField", "NewEnergy").With("minTrl", 9));
+        var budget = await (await api.SignedInAsync(buyer.Account)).GetFromJsonAsync<JsonElement>($"/api/demands/{demand}/valuation");
+        var sale = budget.GetProperty("comparables").EnumerateArray().Single(c => c.GetProperty("amount").ValueKind == JsonValueKind.Null);
+        var demandParts = sale.GetProperty("parts");
+        Assert.Equal((1.0, 1.0, JsonValueKind.Null), (demandParts.GetProperty("field").GetDouble(), demandParts.GetProperty("trl").GetDouble(),
+            demandParts.GetProperty("ip").ValueKind));
+        Assert.Equal(Math.Round((0.5 * demandParts.GetProperty("text").GetDouble() + 0.2 + 0.15) / 0.85, 3), sale.GetProperty("similarity").GetDouble());
+        Assert.Empty(budget.GetProperty("methods").EnumerateArray());
+        await (await (await api.SignedInAsync(owner.Account)).GetAsync($"/api/demands/{demand}/valuation")).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]
