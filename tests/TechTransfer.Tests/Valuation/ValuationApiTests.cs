@@ -189,6 +189,50 @@ public sealed class ValuationApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task An_awarded_tender_is_a_comparable_at_its_awarded_bid_whose_amount_only_the_tendering_side_its_center_and_national_see()
+    {
+        JsonObject Words(JsonObject body) => body.With("keywords", new JsonArray("低温等离子体", "废气处理")).With("techField", "ResourcesEnvironment");
+        var enterprise = await api.SignedInAsync("demo-enterprise"); // 广东 → greater-bay
+        var demand = await enterprise.CreatePublishedAsync("/api/demands", Words(Samples.Demand("低温等离子体废气处理装置"))
+            .With("description", "喷涂车间需要低温等离子体废气处理装置。").With("minTrl", 6));
+        var created = await enterprise.PostAsJsonAsync("/api/tenders", new { demandId = demand, deadline = DateTimeOffset.UtcNow.AddSeconds(3), criteria = "技术方案 60 分，报价 40 分" });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var tender = (await created.BodyAsync()).GetProperty("id").GetString()!;
+        var bid = await (await api.SignedInAsync("demo-university")).PostAsJsonAsync($"/api/tenders/{tender}/bids",
+            new { clientBidId = "v1", price = 150m, plan = "低温等离子体模块化方案", durationDays = 90 });
+        Assert.True(bid.StatusCode == HttpStatusCode.OK, await bid.Content.ReadAsStringAsync());
+        JsonElement opened = default;
+        for (var i = 0; i < 60 && opened.ValueKind == JsonValueKind.Undefined; i++)
+        {
+            var view = await enterprise.GetFromJsonAsync<JsonElement>($"/api/tenders/{tender}");
+            if (view.GetProperty("status").GetString() == "Opened") opened = view;
+            else await Task.Delay(250);
+        }
+        Assert.NotEqual(JsonValueKind.Undefined, opened.ValueKind);
+        var number = opened.GetProperty("bids")[0].GetProperty("bidNumber").GetInt32();
+        Assert.Equal(HttpStatusCode.OK, (await enterprise.PostAsJsonAsync($"/api/tenders/{tender}/award", new { bidNumber = number })).StatusCode);
+
+        var owner = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
+        var subject = await PublishAsync(owner, Words(Samples.Achievement("低温等离子体废气处理装置")).With("summary", "模块化低温等离子体废气处理装置。"));
+        // National: the awarded bid's price; similarity over text, field and TRL (a demand has no IP rights: weights 0.85).
+        var all = await ValuationAsync(await api.SignedInAsync("demo-national"), subject);
+        var row = all.GetProperty("comparables").EnumerateArray().Single(c => c.GetProperty("kind").GetString() == "tender");
+        var parts = row.GetProperty("parts");
+        Assert.Equal((tender, 150m, Today.ToString("yyyy-MM-dd")), (row.GetProperty("ref").GetString(), row.GetProperty("amount").GetDecimal(), row.GetProperty("date").GetString()));
+        Assert.Equal(Math.Round((0.5 * parts.GetProperty("text").GetDouble() + 0.2 + 0.15) / 0.85, 3), row.GetProperty("similarity").GetDouble());
+        Assert.Equal(JsonValueKind.Null, parts.GetProperty("ip").ValueKind);
+        // The tender's center sees it; the achievement's owner and another center's broker do not (it still counts).
+        Assert.Equal(150m, (await ValuationAsync(await api.SignedInAsync("demo-broker-greater-bay"), subject)).GetProperty("comparables")
+            .EnumerateArray().Single(c => c.GetProperty("kind").GetString() == "tender").GetProperty("amount").GetDecimal());
+        foreach (var account in new[] { owner.Account, "demo-broker" })
+        {
+            var hidden = (await ValuationAsync(await api.SignedInAsync(account), subject)).GetProperty("comparables").EnumerateArray()
+                .Single(c => c.GetProperty("kind").GetString() == "tender");
+            Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (hidden.GetProperty("amount").ValueKind, hidden.GetProperty("ref").ValueKind));
+        }
+    }
+
+    [Fact]
     public async Task Method_inputs_are_validated_shown_side_by_side_and_only_the_owner_gives_them_and_only_owner_brokers_and_national_see_them()
     {
         var owner = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
