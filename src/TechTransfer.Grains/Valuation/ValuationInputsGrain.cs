@@ -40,6 +40,8 @@ public sealed class ValuationInputsGrain(
         var owner = await OwnerAsync(actor);
         if (!ValuationRules.MayEditInputs(actor, owner)) throw new ProblemException(ProblemCodes.Forbidden);
         var previous = state.State.Inputs;
+        // The same inputs again (a retried request) change nothing, not even who gave them when.
+        if (previous?.Income == income && previous?.ReplacementCost == replacementCost) return previous;
         state.State.Inputs = income is null && replacementCost is null ? null
             : new ValuationInputs(income, replacementCost, clock.GetUtcNow(), actor.AccountId);
         try
