@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using TechTransfer.Tests.Infrastructure;
 using TechTransfer.Tests.Valuation;
@@ -93,6 +94,28 @@ public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
         var other = await SignedInAsync(outsider.Account, $"#/achievements/{subject}");
         await Expect(other.Locator("main h1")).ToContainTextAsync("钙钛矿叠层光伏组件封装工艺");
         await Expect(other.Locator("#valuation")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task The_broker_of_an_open_deal_sees_the_achievements_price_guidance_on_the_deal_page()
+    {
+        var deal = await Deals.DealApiTests.MatchAsync(portal.SignedInClientAsync);
+        foreach (var account in new[] { "demo-enterprise", "demo-university" })
+        {
+            var interest = await (await portal.SignedInClientAsync(account)).PostAsJsonAsync($"/api/deals/{deal}/interest", new { });
+            Assert.True(interest.IsSuccessStatusCode, await interest.Content.ReadAsStringAsync());
+        }
+        var page = await SignedInAsync("demo-broker", $"#/deals/{deal}");
+        await Expect(page.Locator("main h1")).ToHaveTextAsync("对接详情");
+        var panel = page.Locator("#valuation");
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "评估报价" })).ToBeVisibleAsync();
+        await Expect(panel.Locator("#valuation-range")).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Form)).ToHaveCountAsync(0); // the seller's inputs are the seller's to give
+        await PortalFixture.ScreenshotAsync(page, "valuation-deal-broker-1366");
+        // The parties' enterprise is not the owner: no panel.
+        var buyer = await SignedInAsync("demo-enterprise", $"#/deals/{deal}");
+        await Expect(buyer.Locator("main h1")).ToHaveTextAsync("对接详情");
+        await Expect(buyer.Locator("#valuation")).ToHaveCountAsync(0);
     }
 
     public Task InitializeAsync()
