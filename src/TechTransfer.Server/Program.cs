@@ -22,6 +22,7 @@ using TechTransfer.Storage;
 using TechTransfer.Telemetry;
 using TechTransfer.Tenders;
 using TechTransfer.Trades;
+using TechTransfer.Valuation;
 
 var builder = WebApplication.CreateBuilder(args);
 SiloConfig.AddTo(builder);
@@ -83,6 +84,7 @@ app.MapTrades();
 app.MapAuctions();
 app.MapFixedPriceListings();
 app.MapTenders();
+app.MapValuation();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 

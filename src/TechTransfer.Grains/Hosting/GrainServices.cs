@@ -53,6 +53,8 @@ public static class GrainServices
         services.TryAddSingleton<Notifications.NotificationLog>();
         services.TryAddSingleton<Deals.DealProjection>();
         services.TryAddSingleton<Contracts.ContractProjection>();
+        services.Configure<Valuation.ValuationOptions>(configuration.GetSection("TechTransfer:Valuation"));
+        services.TryAddSingleton<Valuation.Valuer>();
         var deals = configuration.GetSection("TechTransfer:Deals");
         services.Configure<Deals.DealOptions>(deals);
         services.TryAddSingleton<Trades.TradeProjection>();

@@ -207,6 +207,28 @@ public sealed partial class ListingIndex : IDisposable
         }));
 
     /// <summary>
+    /// The text score (<see cref="MatchEngine.TextScore"/>, 0–1) of <paramref name="subject"/> against each of
+    /// <paramref name="others"/>, listings of either kind that need not be in the index (a sold achievement has left the
+    /// market): the same evidence and the same model as matching, with word specificity from the whole market. Between
+    /// two achievements the other takes the demand's place, so the score asks how much of the subject's headline the
+    /// other's text covers. Price guidance (Valuation) weighs comparables by it.
+    /// </summary>
+    public IReadOnlyList<double> TextScores(ListingDocument subject, IReadOnlyList<ListingDocument> others) =>
+        Read(Of(ListingKind.Achievement), achievements => Read(Of(ListingKind.Demand), demands =>
+        {
+            var market = new MarketVocabulary(new TermLookup(achievements.IndexReader), new TermLookup(demands.IndexReader), knownKeywords);
+            var subjectConcepts = market.ConceptsOf(subject);
+            return (IReadOnlyList<double>)[.. others.Select(other =>
+            {
+                var concepts = market.ConceptsOf(other);
+                var evidence = subject.Kind == ListingKind.Demand && other.Kind == ListingKind.Achievement
+                    ? TextEvidence.Compare(subject, subjectConcepts, other, concepts, market.Common)
+                    : TextEvidence.Compare(other, concepts, subject, subjectConcepts, market.Common);
+                return MatchEngine.TextScore(evidence);
+            })];
+        }));
+
+    /// <summary>
     /// How specific a concept is in the whole market (both kinds): BM25 idf of its document frequency, where a
     /// listing holds the concept if it is one of its title or keyword words, one of its whole keywords, or (two
     /// Chinese characters) a bigram of its text; divided by the idf of a word one listing uses, so that 0–1 means the

@@ -133,6 +133,10 @@ public static class ProblemCatalog
         ["page"] = "页码", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
         ["currentPassword"] = "当前密码", ["newPassword"] = "新密码",
         ["phone"] = "联系电话", ["email"] = "电子邮箱", ["adminAccount"] = "管理员账号",
+        // 评估报价 (Valuation/ValuationInputs.cs)
+        ["income.annualBenefit"] = "预期年新增收益", ["income.shareMin"] = "分成率下限", ["income.shareMax"] = "分成率上限",
+        ["income.years"] = "收益年限", ["income.discountRate"] = "折现率", ["replacementCost.rdCost"] = "重置研发成本",
+        ["replacementCost.profitRate"] = "合理利润率", ["replacementCost.usedYears"] = "已使用年限", ["replacementCost.remainingYears"] = "剩余经济寿命",
     };
 
     public static Entry Describe(string code) =>

@@ -27,6 +27,9 @@ public interface ITenderGrain : IGrainWithStringKey
     /// <summary>After the opening, the enterprise awards one bid; every bidder is told.</summary>
     [Alias("AwardAsync")]
     Task<TenderView> AwardAsync(Actor actor, int bidNumber);
+
+    /// <summary>The awarded bid's price in 万元, null until awarded. For price guidance (Valuation), which decides who sees it.</summary>
+    Task<decimal?> AwardedPriceAsync();
 }
 
 /// <summary>Criteria: 评标办法; Description: the enterprise's 招标说明 (optional).</summary>

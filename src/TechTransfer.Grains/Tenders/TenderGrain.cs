@@ -121,6 +121,9 @@ public sealed class TenderGrain(
         return View(actor);
     }
 
+    public Task<decimal?> AwardedPriceAsync() => Task.FromResult(state.RecordExists && S.Status == TenderStatus.Awarded
+        ? S.Bids.Single(b => b.Number == S.AwardedBidNumber).Bid.Price : (decimal?)null);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != OpenReminder) return;

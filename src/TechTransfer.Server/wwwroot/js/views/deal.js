@@ -4,6 +4,7 @@ import { contractTypes, dealActions, dealStages, label, tradeHref, tradeKinds } 
 import { onEvent } from "../live.js";
 import { may } from "../session.js";
 import { options } from "./common.js";
+import { valuationPanel } from "./valuation.js";
 
 const flow = ["Matched", "Lead", "Introduced", "Negotiating", "ContractSigned", "Registered"];
 
@@ -63,6 +64,8 @@ export async function deal({ view, match, me }) {
         h("dt", {}, "需求方意向"), h("dd", {}, d.demandInterest ? "✓ 已表达" : "尚未表达"),
         h("dt", {}, "牵头经纪人"), h("dd", { id: "deal-broker" }, d.claimedBy ? `${nameOf(d.claimedBy)}（${nameOf(d.leadingRegion)}）` : "尚未认领"),
         d.contractNumber ? [h("dt", {}, "合同登记号"), h("dd", { id: "deal-contract" }, h("a", { href: `#/contracts/${d.contractNumber}` }, d.contractNumber, "（查看合同）"))] : null),
+      // 评估报价 of the achievement, for the center's brokers while the deal is open (they negotiate the price).
+      broker && open && f.achievementId ? valuationPanel("achievements", f.achievementId) : null,
       h("div", { class: "actions" },
         side && d.stage === "Matched" ? h("button", { type: "button", class: mine ? "" : "primary", onclick: mine ? act("interest", undefined, "DELETE") : act("interest", {}) },
           mine ? "撤回意向" : "表达意向") : null,

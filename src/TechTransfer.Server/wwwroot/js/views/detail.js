@@ -2,8 +2,9 @@ import { api, ApiError } from "../api.js";
 import { amount, fill, h, marked, time, toast } from "../dom.js";
 import { ipRightKinds, label, techFields, transferModes } from "../labels.js";
 import { onEvent, publishing } from "../live.js";
-import { session } from "../session.js";
+import { may, session } from "../session.js";
 import { matchCard, statusBadge } from "./common.js";
+import { valuationPanel } from "./valuation.js";
 
 /** One listing: everything public, the contact when the server shows it, its matches, and the owner's actions. */
 export async function detail({ view, match, params }) {
@@ -69,6 +70,8 @@ export async function detail({ view, match, params }) {
       h("h2", { id: "body-title" }, isAchievement ? "成果简介" : "需求描述"),
       h("p", { class: "prose" }, marked(isAchievement ? listing.summary : listing.description, terms)),
       h("p", { class: "chips-inline" }, "关键词：", listing.keywords.map((k) => h("span", { class: "chip" }, marked(k, terms))))),
+    // 评估报价: the owner, brokers and the national level (the server decides; the panel removes itself on 403).
+    owner || may.broker(me) ? valuationPanel(path, id) : null,
     h("section", { "aria-labelledby": "contact-title" },
       h("h2", { id: "contact-title" }, "联系方式"),
       listing.contact

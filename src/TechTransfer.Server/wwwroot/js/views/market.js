@@ -1,6 +1,7 @@
 import { api, ApiError } from "../api.js";
 import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
 import { watchTrade } from "../live.js";
+import { priceSuggestion } from "./valuation.js";
 
 // 交易大厅 and the pages of its three trading modes. Amounts are 万元, times Asia/Shanghai; the server decides
 // who may bid, accept, read bids or award, the pages only offer what it will probably allow.
@@ -340,6 +341,11 @@ export async function newTrade({ view, match, me }) {
       control("criteria", "评标办法", h("textarea", { rows: 3, maxlength: 2000, required: true }), "如：技术方案 60 分，报价 30 分，工期 10 分"),
     ],
   }[mode.kind];
+  // 评估报价: the suggested fixed price (median), or starting (lower quartile) and reserve (median) prices, filled in on request.
+  const input = (name) => fields.find((f) => f.dataset?.field === name)?.querySelector("input");
+  if (mode.kind === "FixedPriceListing") fields.unshift(priceSuggestion(listingId, [[input("price"), "mid", "挂牌价（中位）"]]));
+  if (mode.kind === "Auction")
+    fields.unshift(priceSuggestion(listingId, [[input("startingPrice"), "low", "起拍价（下四分位）"], [input("reservePrice"), "mid", "保留价（中位）"]]));
   const describe = control("description", `${mode.title.slice(2)}说明`, h("textarea", { rows: 4, maxlength: 2000 }),
     isTender ? "招标范围、交付要求、联系方式等（公开）" : "交易内容（如许可方式、技术指导）、交割安排等（公开）");
   const summary = h("div", { class: "error-summary", role: "alert", tabindex: -1, hidden: true });
