@@ -29,6 +29,7 @@ public interface ITenderGrain : IGrainWithStringKey
     Task<TenderView> AwardAsync(Actor actor, int bidNumber);
 
     /// <summary>The awarded bid's price in 万元, null until awarded. For price guidance (Valuation), which decides who sees it.</summary>
+    [Alias("AwardedPriceAsync")]
     Task<decimal?> AwardedPriceAsync();
 }
 

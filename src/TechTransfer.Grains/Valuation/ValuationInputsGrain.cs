@@ -12,9 +12,11 @@ namespace TechTransfer.Valuation;
 public interface IValuationInputsGrain : IGrainWithStringKey
 {
     /// <summary>The inputs, or null when none were given; refused (404/403) to whoever may not see the valuation.</summary>
+    [Alias("GetAsync")]
     Task<ValuationInputs?> GetAsync(Actor viewer);
 
     /// <summary>Replaces the inputs (null for a method clears it). Only the owner's organization (or national).</summary>
+    [Alias("SetAsync")]
     Task<ValuationInputs?> SetAsync(Actor actor, IncomeInputs? income, ReplacementCostInputs? replacementCost);
 }
 
