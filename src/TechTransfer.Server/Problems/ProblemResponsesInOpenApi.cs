@@ -10,7 +10,8 @@ namespace TechTransfer.Problems;
 /// code, titleZh/detailZh next to the English title/detail, field errors), so a generated client knows them without
 /// every endpoint listing them. Which statuses apply follows from what the endpoint is: 400 where it reads a body or
 /// a query, 401/403 where it needs a sign-in, 404 where the path names something, 409 where it changes something,
-/// 412/428 where it takes an If-Match, 429 (rate limits) unless the endpoint is exempt, 503 everywhere (load shedding, outages).
+/// 413/415 where it reads a body, 422 on a POST (a reused Idempotency-Key), 412/428 where it takes an If-Match,
+/// 429 (rate limits) unless the endpoint is exempt, 503 everywhere (load shedding, outages).
 /// </summary>
 public sealed class ProblemResponsesInOpenApi : IOpenApiOperationTransformer
 {
@@ -45,6 +46,13 @@ public sealed class ProblemResponsesInOpenApi : IOpenApiOperationTransformer
             Add(operation, document, 403, "来源网页不被允许（Cookie 登录时）/ Cross-origin request refused"); // CrossOriginGuard
         if (parameters.Any(p => p.Source.Id == "Path")) Add(operation, document, 404, "未找到 / Not found");
         if (changes) Add(operation, document, 409, "当前状态下不能执行 / Conflicts with the current state");
+        if (operation.RequestBody is not null)
+        {
+            Add(operation, document, 413, "请求内容过大 / The request body is too large");
+            Add(operation, document, 415, "不支持该内容类型或字符集 / Unsupported content type or charset");
+        }
+        if (HttpMethods.IsPost(method)) // IdempotencyMiddleware: a key reused for a different request
+            Add(operation, document, 422, "Idempotency-Key 已用于另一个请求 / Idempotency-Key reused");
         if (HttpMethods.IsPut(method))
         {
             Add(operation, document, 412, "版本已变 / The If-Match version is stale");

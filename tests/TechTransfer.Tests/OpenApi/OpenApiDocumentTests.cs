@@ -47,7 +47,9 @@ public sealed class OpenApiDocumentTests(ApiFixture api)
             foreach (var status in new[] { "429", "503" }.Concat(path.Contains('{') ? ["404"] : []))
                 if (!IsProblem(responses, status) && !path.StartsWith("/health")) missing.Add($"{name}: no {status} problem");
             if (!responses.ContainsKey("503")) missing.Add($"{name}: no 503"); // the probes answer their own report
-            if (operation.RequestBody is not null && !IsProblem(responses, "400")) missing.Add($"{name}: a body but no 400 problem");
+            foreach (var status in operation.RequestBody is null ? [] : new[] { "400", "413", "415" })
+                if (!IsProblem(responses, status)) missing.Add($"{name}: a body but no {status} problem");
+            if (method == HttpMethod.Post && !IsProblem(responses, "422")) missing.Add($"{name}: a POST without the Idempotency-Key 422");
             if (responses.ContainsKey("401") && !responses.ContainsKey("403")) missing.Add($"{name}: 401 without 403");
         }
         Assert.True(missing.Count == 0, string.Join("\n", missing));
