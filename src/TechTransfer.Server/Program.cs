@@ -78,6 +78,7 @@ app.MapImports();
 app.MapSearch();
 app.MapReindex();
 app.MapContracts();
+app.MapNotifications();
 app.MapDeals();
 app.MapTrades();
 app.MapAuctions();

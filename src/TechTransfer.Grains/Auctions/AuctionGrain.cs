@@ -6,6 +6,7 @@ using TechTransfer.Deals;
 using TechTransfer.Notifications;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Storage;
 using TechTransfer.Trades;
 using TechTransfer.Vocabulary;
 
@@ -49,6 +50,9 @@ public sealed class AuctionGrain(
     {
         if (!state.RecordExists) return;
         await LoadBidsAsync(cancellation);
+        // A write that failed after the state was stored left the hall row behind and dropped the activation
+        // (GrainWrites): repaired here; when the row is current the statement writes nothing.
+        await hall.WriteAsync(Row(), cancellation);
         if (S.Status == AuctionStatus.Open) ArmTimer();
     }
 
@@ -91,8 +95,7 @@ public sealed class AuctionGrain(
             S.CreatedAt = clock.GetUtcNow();
             S.Status = AuctionStatus.Open;
             S.Version = 1;
-            await state.WriteStateAsync();
-            await hall.WriteAsync(Row());
+            await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
             ArmTimer();
             return View(actor);
         }
@@ -216,8 +219,7 @@ public sealed class AuctionGrain(
                 S.DealId = Id;
             }
             S.Version++;
-            await state.WriteStateAsync();
-            await hall.WriteAsync(Row());
+            await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
         }
         await AnnounceAsync();
     }
@@ -243,7 +245,7 @@ public sealed class AuctionGrain(
             await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, sold ? "Sold" : "Unsold", S.WinningAmount, S.DealId, at), [],
                 S.SellerOrganizationId);
         S.Announced = true;
-        await state.WriteStateAsync();
+        await this.WriteStateThenAsync(state);
         await StopReminderAsync();
     }
 

@@ -38,7 +38,7 @@ public sealed record RegionQueueCounts(int Open, int Unclaimed, int Mine, int Qu
 public sealed record RegionQueuePage(IReadOnlyList<RegionQueueRow> Rows, int Total, RegionQueueCounts Counts, IReadOnlyDictionary<string, int> OpenByField);
 
 /// <summary>Reads a match's facts for its deal, and writes and reads tt_deal (version-guarded upserts).</summary>
-public sealed class DealProjection(NpgsqlDataSource db)
+public sealed partial class DealProjection(NpgsqlDataSource db)
 {
     const string Columns = """
         id, achievement_id, demand_id, achievement_title, demand_title, score, stage, achievement_interest, demand_interest,
@@ -167,13 +167,6 @@ public sealed class DealProjection(NpgsqlDataSource db)
             batch.BatchCommands.Add(command);
         }
     }
-
-    /// <summary>An organization's deals as either party, including those still waiting for interest.</summary>
-    public Task<IReadOnlyList<DealRow>> OfOrganizationAsync(string organization, int limit, CancellationToken cancellation = default) =>
-        QueryAsync($"""
-            SELECT {Columns} FROM tt_deal WHERE achievement_org = $1 OR demand_org = $1
-            ORDER BY last_activity_at DESC LIMIT $2
-            """, [organization, limit], cancellation);
 
     async Task<IReadOnlyList<DealRow>> QueryAsync(string sql, object?[] values, CancellationToken cancellation)
     {

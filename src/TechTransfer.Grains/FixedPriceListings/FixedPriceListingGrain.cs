@@ -4,6 +4,7 @@ using TechTransfer.Deals;
 using TechTransfer.Notifications;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Storage;
 using TechTransfer.Trades;
 using TechTransfer.Vocabulary;
 
@@ -32,7 +33,11 @@ public sealed class FixedPriceListingGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
-        if (state.RecordExists && S.AcceptedAt is not null && !S.Announced) await AnnounceAsync();
+        if (!state.RecordExists) return;
+        // A write that failed after the state was stored left the hall row behind and dropped the activation
+        // (GrainWrites): repaired here; when the row is current the statement writes nothing.
+        await hall.WriteAsync(Row(), cancellation);
+        if (S.AcceptedAt is not null && !S.Announced) await AnnounceAsync();
     }
 
     public async Task<FixedPriceListingView> CreateAsync(Actor actor, FixedPriceTerms terms)
@@ -52,8 +57,7 @@ public sealed class FixedPriceListingGrain(
             S.CreatedBy = actor.AccountId;
             S.CreatedAt = clock.GetUtcNow();
             S.Version = 1;
-            await state.WriteStateAsync();
-            await hall.WriteAsync(Row());
+            await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
             return View(actor);
         }
         finally
@@ -81,8 +85,7 @@ public sealed class FixedPriceListingGrain(
         S.BuyerAccount = actor.AccountId;
         S.BuyerOrganizationId = actor.OrganizationId;
         S.Version++;
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
+        await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
         await AnnounceAsync();
         return View(actor);
     }
@@ -97,8 +100,7 @@ public sealed class FixedPriceListingGrain(
         var now = clock.GetUtcNow();
         S.WithdrawnAt = now;
         S.Version++;
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
+        await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
         await notifier.TradeFeedAsync(new TradeFeed(Id, Kind, "Withdrawn", "withdrawn", 1, null, null, 0, now, T.EndsAt));
     }
 
@@ -113,7 +115,7 @@ public sealed class FixedPriceListingGrain(
         await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Accepted", T.Price, Id, at), [S.BuyerAccount!]);
         await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "Sold", T.Price, Id, at), [], S.SellerOrganizationId);
         S.Announced = true;
-        await state.WriteStateAsync();
+        await this.WriteStateThenAsync(state);
     }
 
     string Status => S.AcceptedAt is not null ? "Accepted"

@@ -52,6 +52,7 @@ public static class GrainServices
         services.TryAddSingleton<Notifications.Notifier>();
         services.TryAddSingleton<Notifications.NotificationLog>();
         services.TryAddSingleton<Deals.DealProjection>();
+        services.TryAddSingleton<Contracts.ContractProjection>();
         var deals = configuration.GetSection("TechTransfer:Deals");
         services.Configure<Deals.DealOptions>(deals);
         services.TryAddSingleton<Trades.TradeProjection>();

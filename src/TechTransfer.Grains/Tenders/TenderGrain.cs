@@ -39,6 +39,9 @@ public sealed class TenderGrain(
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
         if (!state.RecordExists) return;
+        // A write that failed after the state was stored left the hall row behind and dropped the activation
+        // (GrainWrites): repaired here; when the row is current the statement writes nothing.
+        await hall.WriteAsync(Row(), cancellation);
         if (S.Status == TenderStatus.Open) ArmTimer();
         else if (!S.Announced) await AnnounceAsync();
     }
@@ -59,8 +62,7 @@ public sealed class TenderGrain(
         S.Version = 1;
         // The backstop first: should a write below fail, a reminder finding no tender just stops.
         await EnsureReminderAsync(terms.Deadline);
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
+        await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
         ArmTimer();
         return View(actor);
     }
@@ -114,8 +116,7 @@ public sealed class TenderGrain(
         S.AwardedBidNumber = bidNumber;
         S.Announced = false;
         S.Version++;
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
+        await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
         await AnnounceAsync();
         return View(actor);
     }
@@ -146,8 +147,7 @@ public sealed class TenderGrain(
         S.OpenedAt = T.Deadline;
         S.Announced = false;
         S.Version++;
-        await state.WriteStateAsync();
-        await hall.WriteAsync(Row());
+        await this.WriteStateThenAsync(state, () => hall.WriteAsync(Row()));
         await AnnounceAsync();
     }
 
@@ -173,7 +173,7 @@ public sealed class TenderGrain(
             if (others.Length > 0) await notifier.TradeNoticeAsync(new TradeNotice(Id, Kind, S.Title, "NotAwarded", null, null, at), others);
         }
         S.Announced = true;
-        await state.WriteStateAsync();
+        await this.WriteStateThenAsync(state);
     }
 
     void ArmTimer()

@@ -18,9 +18,33 @@ public static class ContractEndpoints
     {
         var contracts = app.MapGroup("/api/contracts").WithTags("Contracts").RequireAuthorization();
 
-        contracts.MapGet("/{number}", async (string number, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Contract(grains, number).GetAsync(http.User.RequiredActor())
-                ?? throw new ProblemException(ProblemCodes.NotFound)));
+        // 我的合同: the contracts the caller may see (parties: their organization's; a center's staff: its region's;
+        // national: all), newest registration first, paged like every list.
+        contracts.MapGet("/", async (int? page, int? size, HttpContext http, ContractProjection projection, Names.DisplayNames names,
+            CancellationToken cancellation) =>
+        {
+            var (p, s) = Listings.ListingHttp.Paging(page, size);
+            var result = await projection.VisibleToAsync(http.User.RequiredActor(), p, s, cancellation);
+            return TypedResults.Ok(await names.WithNamesAsync(result,
+                result.Items.SelectMany(c => new[] { c.SellerOrganizationId, c.BuyerOrganizationId, c.RegionCode })));
+        });
+
+        // The contract with what its page shows beside it: names for every id, the traded listings' titles, the deal's
+        // broker, and whether the caller may amend it (decided here, by the same rule the grain applies).
+        contracts.MapGet("/{number}", async (string number, HttpContext http, IGrainFactory grains, ContractProjection projection,
+            Names.DisplayNames names, CancellationToken cancellation) =>
+        {
+            var actor = http.User.RequiredActor();
+            var view = await Contract(grains, number).GetAsync(actor) ?? throw new ProblemException(ProblemCodes.NotFound);
+            var context = await projection.ContextAsync(view.Facts, cancellation);
+            var body = await names.WithNamesAsync(view, [view.Facts.SellerOrganizationId, view.Facts.BuyerOrganizationId,
+                view.Facts.RegionCode, view.RegisteredBy, context.Broker, .. view.Amendments.Select(a => a.AmendedBy)]);
+            body["achievementTitle"] = context.AchievementTitle;
+            body["demandTitle"] = context.DemandTitle;
+            body["broker"] = context.Broker;
+            body["mayAmend"] = ContractRules.MayRegisterOrAmend(actor, view.Facts.RegionCode);
+            return TypedResults.Ok(body);
+        });
 
         contracts.MapPost("/{number}/amendments", async (string number, AmendmentInput input, HttpContext http, IGrainFactory grains) =>
         {

@@ -25,8 +25,18 @@ public static class DealEndpoints
     {
         var deals = app.MapGroup("/api/deals").WithTags("Deals").RequireAuthorization();
 
-        deals.MapGet("/", async (HttpContext http, DealProjection projection, CancellationToken cancellation) =>
-            TypedResults.Ok(await projection.OfOrganizationAsync(http.User.RequiredActor().OrganizationId, 100, cancellation)));
+        // 我的对接: the caller's deals (DealProjection.MineAsync says whose), paged, with names for every party and broker.
+        deals.MapGet("/", async (int? page, int? size, string? stage, HttpContext http, DealProjection projection,
+            Names.DisplayNames names, CancellationToken cancellation) =>
+        {
+            var (p, s) = Listings.ListingHttp.Paging(page, size);
+            var v = new Validation();
+            var filter = string.IsNullOrEmpty(stage) ? null : v.Enum<DealStage>("stage", stage);
+            v.ThrowIfInvalid();
+            var result = await projection.MineAsync(http.User.RequiredActor(), filter, p, s, cancellation);
+            return TypedResults.Ok(await names.WithNamesAsync(result, result.Items.SelectMany(d =>
+                new[] { d.AchievementOrganizationId, d.DemandOrganizationId, d.ClaimedBy, d.LeadingRegion })));
+        });
 
         deals.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
         {

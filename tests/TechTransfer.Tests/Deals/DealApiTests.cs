@@ -184,7 +184,7 @@ public sealed class DealApiTests(ApiFixture api)
         Assert.Equal("Matched", after.GetProperty("stage").GetString()); // the enterprise withdrew: no lead, no contacts
         Assert.Equal(JsonValueKind.Null, after.GetProperty("contacts").ValueKind);
         var mine = await (await api.SignedInAsync(University)).GetFromJsonAsync<JsonElement>("/api/deals");
-        Assert.Contains(mine.EnumerateArray(), row => row.GetProperty("id").GetString() == deal);
+        Assert.Contains(mine.GetProperty("items").EnumerateArray(), row => row.GetProperty("id").GetString() == deal);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await api.SignedInAsync(ThirdBroker)).GetAsync("/api/regions/yangtze-delta/leads")).StatusCode);
     }
 }

@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using TechTransfer.Accounts;
 using TechTransfer.Achievements;
 using TechTransfer.Deals;
+using TechTransfer.FixedPriceListings;
 using TechTransfer.Demands;
 using TechTransfer.Listings;
 using TechTransfer.Matching;
@@ -92,6 +93,29 @@ public sealed class WriteFailureTests(ClusterFixture fixture)
         Assert.Equal(1, view!.BidCount);
         Assert.Equal(receipt, view.MyReceipt);
         Assert.Equal(1, await fixture.Database.CountAsync($"SELECT bids FROM tt_trade WHERE id = '{tender.GetPrimaryKeyString()}'"));
+    }
+
+    [Fact]
+    public async Task A_fixed_price_listing_whose_hall_write_failed_is_listed_by_its_next_activation()
+    {
+        // The state is stored and tt_trade refuses: the call fails, the activation is dropped, and the next one
+        // writes the hall row (before the write rule the trade stayed open, and out of 交易大厅, for good).
+        var achievementId = ListingIds.NewAchievement();
+        var achievement = fixture.Grains.GetGrain<IAchievementGrain>(achievementId);
+        await achievement.CreateAsync(University, new("挂牌大厅写入失败后修复的成果", "本成果用于验证交易大厅的修复。", ["大厅修复"],
+            TechField.ElectronicInformation, 6, [TransferMode.Assignment], 100m, "江苏", [], new("张老师", "025-00000000", null)));
+        await achievement.PublishAsync(University);
+        var id = "fpl-" + Guid.NewGuid().ToString("N");
+        var offer = fixture.Grains.GetGrain<IFixedPriceListingGrain>(id);
+        var now = DateTimeOffset.UtcNow;
+
+        await using (await RefuseAsync("tt_trade", $"NEW.id = '{id}'"))
+            await Assert.ThrowsAnyAsync<Exception>(() => offer.CreateAsync(University, new FixedPriceTerms(achievementId, 120m, now, now.AddDays(7))));
+        Assert.Equal(0, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_trade WHERE id = '{id}'"));
+
+        var view = await offer.GetAsync(University); // the next call activates it again
+        Assert.Equal("Open", view!.Status);
+        Assert.Equal(1, await fixture.Database.CountAsync($"SELECT count(*) FROM tt_trade WHERE id = '{id}' AND status = 'Open'"));
     }
 
     async Task<IDealGrain> LeadAsync()

@@ -2,7 +2,7 @@
 import { api, me as fetchMe, sessionHint } from "./api.js";
 import { fill, h } from "./dom.js";
 import { roles } from "./labels.js";
-import { onEvent, startLive, stopLive, unreadMatches } from "./live.js";
+import { onEvent, onUnreadChange, startLive, stopLive, unreadCount } from "./live.js";
 import { may, session } from "./session.js";
 import { home } from "./views/home.js";
 import { login } from "./views/login.js";
@@ -21,6 +21,9 @@ import { profile, showStanding } from "./views/profile.js";
 import { organization } from "./views/organization.js";
 import { members } from "./views/members.js";
 import { applications } from "./views/applications.js";
+import { deals } from "./views/deals.js";
+import { contract, contracts } from "./views/contracts.js";
+import { notifications } from "./views/notifications.js";
 
 const routes = [
   [/^\/$/, home],
@@ -45,6 +48,10 @@ const routes = [
   [/^\/organizations\/(org-[\w-]+)$/, organization],
   [/^\/organizations\/(org-[\w-]+)\/members$/, members],
   [/^\/applications$/, applications],
+  [/^\/deals$/, deals],
+  [/^\/contracts$/, contracts],
+  [/^\/contracts\/(\d{12})$/, contract],
+  [/^\/notifications$/, notifications],
 ];
 
 let cleanup = null;
@@ -89,13 +96,14 @@ function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   if (may.postDemands(me)) items.push(["#/demands/new", "发布需求"]);
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);
   if (may.national(me)) items.push(["#/national", "全国看板"]);
+  if (me) items.push(["#/deals", "我的对接"], ["#/contracts", "我的合同"], ["#/notifications", "通知"]);
   if (me?.role === "OrganizationAdmin") items.push([`#/organizations/${me.organizationId}/members`, "机构成员"]);
   if (me?.role === "CenterAdmin" || me?.role === "NationalAdmin") items.push(["#/applications", "入驻审核"]);
   if (me?.mustChangePassword) items.splice(0, items.length, ["#/me", "修改临时密码"]);
-  const unread = me ? unreadMatches() : 0;
+  const unread = me ? unreadCount() : 0;
   fill(document.getElementById("nav"), ...items.map(([href, text]) =>
     h("li", {}, h("a", { href, "aria-current": href.slice(1) === path ? "page" : null }, text,
-      href === "#/feed" && unread > 0 ? h("span", { class: "badge", "aria-label": `${unread} 条未读` }, String(unread)) : null))));
+      href === "#/notifications" && unread > 0 ? h("span", { class: "badge", id: "unread-badge", "aria-label": `${unread} 条未读` }, unread > 99 ? "99+" : String(unread)) : null))));
   fill(document.getElementById("who"), ...(me
     ? [h("a", { class: "me", href: "#/me", title: "我的账号" }, `${me.displayName}（${roles[me.role] ?? me.role}）`), h("button", { type: "button", class: "link", onclick: signOut }, "退出")]
     : [h("a", { href: "#/login" }, "登录")]));
@@ -111,6 +119,7 @@ async function signOut() {
 }
 
 onEvent(() => renderNav());
+onUnreadChange(() => renderNav());
 // The skip link moves focus to the main content; following its "#view" would make the router look for a page "view".
 document.querySelector("a.skip").addEventListener("click", (e) => {
   e.preventDefault();

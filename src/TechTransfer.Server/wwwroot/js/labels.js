@@ -112,3 +112,5 @@ export const organizationKinds = { University: "高校", Institute: "科研院�
 
 /** OrganizationPage.standing: Registered by the national level, or where its application to join stands. */
 export const standings = { Registered: "已入网", Pending: "待认证", Approved: "已通过认证", Rejected: "未通过认证" };
+/** The fields an amendment of a registered contract may correct. */
+export const contractFields = { contractAmount: "合同金额", techTransactionAmount: "技术交易额", seller: "卖方", buyer: "买方", note: "备注" };

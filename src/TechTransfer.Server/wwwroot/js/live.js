@@ -1,6 +1,7 @@
 // The live connection to /hubs/network (official @microsoft/signalr client, signed in by the portal cookie).
 // The server decides what this user hears; the portal only keeps its place in the user's inbox: on every
 // (re)connect it calls Resume with the last id it has, so nothing sent while offline is missed or shown twice.
+import { api } from "./api.js";
 import { toast } from "./dom.js";
 import { tradeNews } from "./labels.js";
 
@@ -35,20 +36,40 @@ export function onEvent(listener) {
   return () => listeners.delete(listener);
 }
 
-/** Ids up to this one were looked at on the feed page. */
-export const readMark = {
-  get: () => Number(localStorage.getItem(`tt.read.${account}`) ?? 0),
-  set: (id) => localStorage.setItem(`tt.read.${account}`, String(id)),
-};
+// The unread count of the notification centre, as the server counted it (up to id "last"), plus what arrived since.
+const unread = { count: null, last: 0 };
+const unreadListeners = new Set();
 
-export function unreadMatches() {
-  const read = readMark.get();
-  return events.filter((e) => e.type === "MatchFound" && e.notificationId > read).length;
+/** How many of this account's events are unread (0 until the server has said). */
+export const unreadCount = () => unread.count ?? 0;
+
+export function onUnreadChange(listener) {
+  unreadListeners.add(listener);
+  return () => unreadListeners.delete(listener);
+}
+
+/**
+ * Takes the server's count ({ unread, last }: every unread event up to id "last"). Events this page received after
+ * "last" are not in it: they are added, so an event is counted once whether it came before or after the answer.
+ */
+export function setUnread(counts) {
+  unread.count = counts.unread + events.filter((e) => e.notificationId > counts.last).length;
+  unread.last = Math.max(counts.last, events[0]?.notificationId ?? 0);
+  for (const listener of unreadListeners) listener(unread.count);
+}
+
+async function loadUnread() {
+  try {
+    setUnread(await api("/api/notifications/unread"));
+  } catch {
+    // The badge waits for the next answer (marking read, the notification centre); the page works without it.
+  }
 }
 
 export async function startLive(me) {
   if (connection) return;
   account = me.accountId;
+  loadUnread();
   const stored = Number(localStorage.getItem(`tt.seen.${account}`) ?? 0);
   lastId = Math.max(0, stored - History);
   connection = new signalR.HubConnectionBuilder()
@@ -80,6 +101,8 @@ export async function stopLive() {
   connection = null;
   events.length = 0;
   seen.clear();
+  unread.count = null;
+  unread.last = 0;
   watches.clear();
   setStatus(null);
   if (c) await c.stop();
@@ -138,6 +161,10 @@ function receive(type, event) {
   const at = events.findIndex((e) => e.notificationId < entry.notificationId);
   events.splice(at === -1 ? events.length : at, 0, entry);
   if (events.length > 500) events.length = 500;
+  if (unread.count !== null && entry.notificationId > unread.last) {
+    unread.count++;
+    unread.last = entry.notificationId;
+  }
   if (entry.live && type === "MatchFound" && !justPublished.has(event.achievementId) && !justPublished.has(event.demandId)) {
     liveMatches++;
     toast(`${liveMatches > 1 ? `${liveMatches} 条新匹配，最新` : "新匹配"}（${event.score} 分）：${event.achievementTitle} ↔ ${event.demandTitle}`, "match", "match");

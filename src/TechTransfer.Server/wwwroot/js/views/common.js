@@ -60,3 +60,20 @@ export function options(map, selected, emptyText) {
     ...Object.entries(map).map(([value, text]) => h("option", { value, selected: value === String(selected ?? "") }, text)),
   ];
 }
+
+/**
+ * Pages of a server-paged list ({ page, size, total }): 上一页 / 下一页 links to the same route with ?page=n (other
+ * parameters kept), and where the reader is. The server caps how deep a list may be paged; so does this.
+ */
+export function pager({ page, size, total }, route, params, max = 1000) {
+  const pages = Math.max(1, Math.ceil(Math.min(total, max) / size));
+  const link = (n) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(n));
+    return `#${route}?${next}`;
+  };
+  return h("nav", { class: "pager", "aria-label": "分页" },
+    page > 1 ? h("a", { href: link(page - 1), rel: "prev" }, "‹ 上一页") : null,
+    h("span", { class: "muted" }, `第 ${page} / ${pages} 页，共 ${total} 条`),
+    page < pages ? h("a", { href: link(page + 1), rel: "next" }, "下一页 ›") : null);
+}

@@ -1,6 +1,6 @@
 import { amount, fill, h, when } from "../dom.js";
 import { dealActions, dealStages, label, techFields, tradeHref, tradeKinds, tradeNews } from "../labels.js";
-import { events, onEvent, readMark } from "../live.js";
+import { events, onEvent } from "../live.js";
 import { matchCard } from "./common.js";
 
 /** The live feed: matches for my organization (and, for brokers, my center), newest first, without reload. */
@@ -14,16 +14,14 @@ export async function feed({ view, me }) {
   const render = () => {
     fill(list, ...events.map((e) => eventCard(e)));
     empty.hidden = events.length > 0;
-    const newest = events[0]?.notificationId ?? 0;
-    if (newest > readMark.get()) readMark.set(newest);
   };
   fill(view, h("h1", { tabindex: -1 }, "实时匹配"),
-    h("p", { class: "lead" }, "发布即匹配：本机构成果与需求的新匹配，以及所在区域的动态，都会实时推送到这里。"), empty, list);
+    h("p", { class: "lead" }, "发布即匹配：本机构成果与需求的新匹配，以及所在区域的动态，都会实时推送到这里。",
+      "全部通知（含已读/未读）见", h("a", { href: "#/notifications" }, "通知中心"), "。"), empty, list);
   render();
   return onEvent((e) => {
     list.prepend(eventCard(e));
     empty.hidden = true;
-    readMark.set(Math.max(readMark.get(), e.notificationId));
   });
 }
 
@@ -66,8 +64,9 @@ function tradeCard(e) {
 function contractCard(e) {
   return h("article", { class: fresh(e, "contract"), dataset: { type: e.type } },
     h("span", { class: "tag" }, "合同登记"), " ",
-    h("a", { href: `#/deals/${e.dealId}` }, `登记号 ${e.contractNumber}`),
+    h("a", { href: `#/contracts/${e.contractNumber}` }, `登记号 ${e.contractNumber}`),
     h("div", { class: "meta" }, h("span", {}, `合同金额 ${amount(e.contractAmount)}`), h("span", {}, `技术交易额 ${amount(e.techTransactionAmount)}`),
+      h("a", { href: `#/deals/${e.dealId}` }, "查看对接 →"),
       h("span", { class: "muted" }, when(e.at))));
 }
 
