@@ -36,7 +36,7 @@ public static class DealEndpoints
             var result = await projection.MineAsync(http.User.RequiredActor(), filter, p, s, cancellation);
             return TypedResults.Ok(await names.WithNamesAsync(result, result.Items.SelectMany(d =>
                 new[] { d.AchievementOrganizationId, d.DemandOrganizationId, d.ClaimedBy, d.LeadingRegion })));
-        });
+        }).ProducesWithNames<MyDealPage>();
 
         deals.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
         {

@@ -90,6 +90,18 @@ public sealed class GeneratedClientJourneyTests(ApiFixture api)
         Assert.True(read.DemandInterest);
         Assert.All(new[] { read.Facts.AchievementOrganizationId, read.Facts.DemandOrganizationId }, id => Assert.True(read.Names.ContainsKey(id)));
 
+        // 5. 我的对接 lists it (a typed page with names), and the notification centre holds the match with its stored time.
+        var mine = await enterprise.ApiDealsGetAsync(page: 1, size: 50);
+        var row = Assert.Single(mine.Items, d => d.Id == read.Id);
+        Assert.Equal(match.AchievementTitle, row.AchievementTitle);
+        Assert.StartsWith("演示大学", mine.Names[row.AchievementOrganizationId]);
+        await Eventually.TrueAsync(async () => (await enterprise.ApiNotificationsAsync(size: 50)).Items
+            .Any(n => n.Type == "MatchFound" && n.AdditionalProperties.TryGetValue("matchId", out var id) && id?.ToString() == match.Id), "MatchFound in the notification centre");
+        var centre = await enterprise.ApiNotificationsAsync(size: 50);
+        var found = centre.Items.First(n => n.Type == "MatchFound" && n.AdditionalProperties["matchId"]?.ToString() == match.Id);
+        Assert.True(found.NotificationId > 0 && found.StoredAt > DateTimeOffset.UtcNow.AddMinutes(-10) && !found.Read);
+        Assert.True(centre.Unread >= 1);
+
         // A refusal arrives as the typed problem: code and the Chinese message, here for a listing that is not there.
         var refused = await Assert.ThrowsAsync<ApiException<Problem>>(() => university.ApiAchievementsGetAsync(id: "ach-" + new string('0', 32)));
         Assert.Equal(404, refused.StatusCode);

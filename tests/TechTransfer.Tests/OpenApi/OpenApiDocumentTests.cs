@@ -116,9 +116,11 @@ public sealed class OpenApiDocumentTests(ApiFixture api)
         && response.Content?.TryGetValue("application/problem+json", out var media) == true
         && media.Schema is OpenApiSchemaReference { Reference.Id: "Problem" };
 
-    // A schema that says nothing of the shape: no reference, no properties, no items (what a JsonObject answer gives).
+    // A schema that says nothing of the shape: no properties, no items (what a JsonObject answer gives), also behind a
+    // reference (a JsonObject answer becomes the empty component "JsonObject").
     static bool IsUntyped(IOpenApiSchema schema) =>
-        schema is not OpenApiSchemaReference && (schema.Properties?.Count ?? 0) == 0 && schema.Items is null && schema.AdditionalProperties is null
+        schema is OpenApiSchemaReference reference ? reference.Target is null || IsUntyped(reference.Target) :
+        (schema.Properties?.Count ?? 0) == 0 && schema.Items is null && schema.AdditionalProperties is null
         && (schema.AllOf?.Count ?? 0) == 0 && (schema.OneOf?.Count ?? 0) == 0 && (schema.AnyOf?.Count ?? 0) == 0
         && (schema.Type is null || (schema.Type & JsonSchemaType.Object) != 0);
 }
