@@ -27,7 +27,7 @@ public sealed class OpenApiDocumentTests(ApiFixture api)
     [Fact]
     public async Task The_document_is_valid_and_every_operation_types_its_success_and_its_problems()
     {
-        var (_, document) = await ServedAsync();
+        var (json, document) = await ServedAsync();
         var errors = document.Validate(ValidationRuleSet.GetDefaultRuleSet())?.ToList() ?? [];
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Pointer}: {e.Message}")));
         Assert.Equal("3.1.1", JsonDocument.Parse(await api.Anonymous().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("openapi").GetString());
@@ -53,6 +53,27 @@ public sealed class OpenApiDocumentTests(ApiFixture api)
             if (responses.ContainsKey("401") && !responses.ContainsKey("403")) missing.Add($"{name}: 401 without 403");
         }
         Assert.True(missing.Count == 0, string.Join("\n", missing));
+
+        // Nor inside: no component reachable from a success answer is a bare object (a JsonObject member or item).
+        var root = JsonDocument.Parse(json).RootElement;
+        var schemas = root.GetProperty("components").GetProperty("schemas");
+        var reachable = new HashSet<string>();
+        void Walk(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Array) foreach (var x in e.EnumerateArray()) Walk(x);
+            if (e.ValueKind != JsonValueKind.Object) return;
+            if (e.TryGetProperty("$ref", out var reference) && reachable.Add(reference.GetString()!.Split('/')[^1]))
+                Walk(schemas.GetProperty(reference.GetString()!.Split('/')[^1]));
+            foreach (var member in e.EnumerateObject()) Walk(member.Value);
+        }
+        foreach (var path in root.GetProperty("paths").EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject())
+                foreach (var response in operation.Value.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2')))
+                    Walk(response.Value);
+        var bare = reachable.Where(id => schemas.GetProperty(id) is var s
+            && !new[] { "properties", "items", "enum", "oneOf", "anyOf", "allOf", "additionalProperties" }.Any(k => s.TryGetProperty(k, out _))
+            && (!s.TryGetProperty("type", out var type) || type.ToString().Contains("object"))).ToList();
+        Assert.True(bare.Count == 0, "bare objects reachable from success answers: " + string.Join(", ", bare));
 
         // Sign-in is required exactly where the host says so: an anonymous call answers 401 where 401 is documented.
         var anonymous = api.Anonymous();

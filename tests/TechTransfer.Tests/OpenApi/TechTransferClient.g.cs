@@ -3803,7 +3803,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<RegionQueueResponse> ApiRegionsLeadsAsync(string code, string? queue = null, string? stage = null, string? techField = null, string? province = null, int? minScore = null, int? maxScore = null, string? age = null, string? sort = null, int? page = null, int? size = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<RegionQueueResponseWithNamedItems> ApiRegionsLeadsAsync(string code, string? queue = null, string? stage = null, string? techField = null, string? province = null, int? minScore = null, int? maxScore = null, string? age = null, string? sort = null, int? page = null, int? size = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (code == null)
                 throw new System.ArgumentNullException("code");
@@ -3891,7 +3891,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<RegionQueueResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<RegionQueueResponseWithNamedItems>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
@@ -9830,11 +9830,11 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("ipRights")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<IpRights> IpRights { get; set; } = new System.Collections.ObjectModel.Collection<IpRights>();
+        public System.Collections.Generic.ICollection<IpRight> IpRights { get; set; } = new System.Collections.ObjectModel.Collection<IpRight>();
 
         [System.Text.Json.Serialization.JsonPropertyName("contact")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Contact2 Contact { get; set; } = new Contact2();
+        public Contact Contact { get; set; } = new Contact();
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -9852,7 +9852,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("matching")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Matching Matching { get; set; } = new Matching();
+        public PublishedMatching Matching { get; set; } = new PublishedMatching();
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -9916,11 +9916,11 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("ipRights")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<IpRights2> IpRights { get; set; } = new System.Collections.ObjectModel.Collection<IpRights2>();
+        public System.Collections.Generic.ICollection<IpRight> IpRights { get; set; } = new System.Collections.ObjectModel.Collection<IpRight>();
 
         [System.Text.Json.Serialization.JsonPropertyName("contact")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Contact3 Contact { get; set; } = new Contact3();
+        public Contact Contact { get; set; } = new Contact();
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -10389,7 +10389,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("bids")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<Bids> Bids { get; set; } = new System.Collections.ObjectModel.Collection<Bids>();
+        public System.Collections.Generic.ICollection<AuctionBidView> Bids { get; set; } = new System.Collections.ObjectModel.Collection<AuctionBidView>();
 
         [System.Text.Json.Serialization.JsonPropertyName("endedAt")]
         public System.DateTimeOffset? EndedAt { get; set; } = default!;
@@ -10782,7 +10782,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<Items> Items { get; set; } = new System.Collections.ObjectModel.Collection<Items>();
+        public System.Collections.Generic.ICollection<ContractRow> Items { get; set; } = new System.Collections.ObjectModel.Collection<ContractRow>();
 
         [System.Text.Json.Serialization.JsonPropertyName("page")]
         public int Page { get; set; } = default!;
@@ -10799,6 +10799,77 @@ namespace TechTransfer.Tests.OpenApi.Generated
         [System.Text.Json.Serialization.JsonPropertyName("names")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IDictionary<string, string> Names { get; set; } = new System.Collections.Generic.Dictionary<string, string>();
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ContractRow
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("number")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Number { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("dealId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DealId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string AchievementId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DemandId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementTitle")]
+        public string? AchievementTitle { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandTitle")]
+        public string? DemandTitle { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("regionCode")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string RegionCode { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("sellerOrganizationId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string SellerOrganizationId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("buyerOrganizationId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string BuyerOrganizationId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Type { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("contractAmount")]
+        public double ContractAmount { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("techTransactionAmount")]
+        public double TechTransactionAmount { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("signingDate")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(DateFormatConverter))]
+        public System.DateTimeOffset SigningDate { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("registeredAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset RegisteredAt { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("amendments")]
+        public int Amendments { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -10888,15 +10959,15 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("facts")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Facts Facts { get; set; } = new Facts();
+        public ContractFacts Facts { get; set; } = new ContractFacts();
 
         [System.Text.Json.Serialization.JsonPropertyName("content")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Content Content { get; set; } = new Content();
+        public ContractContent Content { get; set; } = new ContractContent();
 
         [System.Text.Json.Serialization.JsonPropertyName("effective")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Effective Effective { get; set; } = new Effective();
+        public ContractContent Effective { get; set; } = new ContractContent();
 
         [System.Text.Json.Serialization.JsonPropertyName("registeredAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -10908,7 +10979,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("amendments")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<Amendments> Amendments { get; set; } = new System.Collections.ObjectModel.Collection<Amendments>();
+        public System.Collections.Generic.ICollection<ContractAmendment> Amendments { get; set; } = new System.Collections.ObjectModel.Collection<ContractAmendment>();
 
         /// <summary>
         /// The names people read for the ids in this view (organizations, accounts, centers): id → name
@@ -11002,10 +11073,12 @@ namespace TechTransfer.Tests.OpenApi.Generated
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("achievement")]
-        public Contact? Achievement { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public Contact Achievement { get; set; } = new Contact();
 
         [System.Text.Json.Serialization.JsonPropertyName("demand")]
-        public Contact? Demand { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public Contact Demand { get; set; } = new Contact();
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -11184,7 +11257,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("facts")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Facts2 Facts { get; set; } = new Facts2();
+        public DealFacts Facts { get; set; } = new DealFacts();
 
         [System.Text.Json.Serialization.JsonPropertyName("stage")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -11220,11 +11293,11 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("trail")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<Trail> Trail { get; set; } = new System.Collections.ObjectModel.Collection<Trail>();
+        public System.Collections.Generic.ICollection<DealEntry> Trail { get; set; } = new System.Collections.ObjectModel.Collection<DealEntry>();
 
         [System.Text.Json.Serialization.JsonPropertyName("contacts")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Contacts Contacts { get; set; } = new Contacts();
+        public DealContacts Contacts { get; set; } = new DealContacts();
 
         [System.Text.Json.Serialization.JsonPropertyName("version")]
         public int Version { get; set; } = default!;
@@ -11428,7 +11501,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("contact")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Contact4 Contact { get; set; } = new Contact4();
+        public Contact Contact { get; set; } = new Contact();
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -11446,7 +11519,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("matching")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Matching2 Matching { get; set; } = new Matching2();
+        public PublishedMatching Matching { get; set; } = new PublishedMatching();
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -11514,7 +11587,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("contact")]
         [System.ComponentModel.DataAnnotations.Required]
-        public Contact5 Contact { get; set; } = new Contact5();
+        public Contact Contact { get; set; } = new Contact();
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -12185,7 +12258,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<Items2> Items { get; set; } = new System.Collections.ObjectModel.Collection<Items2>();
+        public System.Collections.Generic.ICollection<MyDealRow> Items { get; set; } = new System.Collections.ObjectModel.Collection<MyDealRow>();
 
         [System.Text.Json.Serialization.JsonPropertyName("page")]
         public int Page { get; set; } = default!;
@@ -12202,6 +12275,66 @@ namespace TechTransfer.Tests.OpenApi.Generated
         [System.Text.Json.Serialization.JsonPropertyName("names")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IDictionary<string, string> Names { get; set; } = new System.Collections.Generic.Dictionary<string, string>();
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class MyDealRow
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string AchievementId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DemandId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementTitle")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string AchievementTitle { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandTitle")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DemandTitle { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementOrganizationId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string AchievementOrganizationId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandOrganizationId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DemandOrganizationId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("stage")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Stage { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("claimedBy")]
+        public string? ClaimedBy { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("leadingRegion")]
+        public string? LeadingRegion { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("stale")]
+        public bool Stale { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("lastActivityAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset LastActivityAt { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -12733,6 +12866,32 @@ namespace TechTransfer.Tests.OpenApi.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PublishedMatching
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("found")]
+        public int Found { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("zh")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Zh { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("en")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string En { get; set; } = default!;
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ReadAllRequest
     {
 
@@ -12811,12 +12970,12 @@ namespace TechTransfer.Tests.OpenApi.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class RegionQueueResponse
+    public partial class RegionQueueResponseWithNamedItems
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<JsonObject> Items { get; set; } = new System.Collections.ObjectModel.Collection<JsonObject>();
+        public System.Collections.Generic.ICollection<RegionQueueRowWithNamesAndQueueItemBeside> Items { get; set; } = new System.Collections.ObjectModel.Collection<RegionQueueRowWithNamesAndQueueItemBeside>();
 
         [System.Text.Json.Serialization.JsonPropertyName("page")]
         public int Page { get; set; } = default!;
@@ -12834,6 +12993,91 @@ namespace TechTransfer.Tests.OpenApi.Generated
         [System.Text.Json.Serialization.JsonPropertyName("openByField")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IDictionary<string, int> OpenByField { get; set; } = new System.Collections.Generic.Dictionary<string, int>();
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class RegionQueueRowWithNamesAndQueueItemBeside
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string AchievementId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DemandId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementTitle")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string AchievementTitle { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandTitle")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DemandTitle { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementOrganizationId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string AchievementOrganizationId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandOrganizationId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string DemandOrganizationId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("achievementProvince")]
+        public string? AchievementProvince { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("demandProvince")]
+        public string? DemandProvince { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("techField")]
+        public string? TechField { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("score")]
+        public int Score { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("stage")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Stage { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("claimedBy")]
+        public string? ClaimedBy { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("leadingRegion")]
+        public string? LeadingRegion { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("stale")]
+        public bool Stale { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("leadAt")]
+        public System.DateTimeOffset? LeadAt { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("lastActivityAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset LastActivityAt { get; set; } = default!;
+
+        /// <summary>
+        /// The names people read for the ids in this view (organizations, accounts, centers): id → name
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("names")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IDictionary<string, string> Names { get; set; } = new System.Collections.Generic.Dictionary<string, string>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("mayClaim")]
+        public bool MayClaim { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -13327,11 +13571,11 @@ namespace TechTransfer.Tests.OpenApi.Generated
         public int BidCount { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("bids")]
-        public System.Collections.Generic.ICollection<Bids2>? Bids { get; set; } = default!;
+        public System.Collections.Generic.ICollection<TenderBidView>? Bids { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("myReceipt")]
         [System.ComponentModel.DataAnnotations.Required]
-        public MyReceipt MyReceipt { get; set; } = new MyReceipt();
+        public TenderReceipt MyReceipt { get; set; } = new TenderReceipt();
 
         [System.Text.Json.Serialization.JsonPropertyName("openedAt")]
         public System.DateTimeOffset? OpenedAt { get; set; } = default!;
@@ -13604,911 +13848,6 @@ namespace TechTransfer.Tests.OpenApi.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class IpRights
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public IpRightsKind Kind { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("number")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Number { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Contact2
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Name { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("phone")]
-        public string? Phone { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string? Email { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Matching
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("found")]
-        public int Found { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("zh")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Zh { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("en")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string En { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class IpRights2
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public IpRights2Kind Kind { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("number")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Number { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Contact3
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Name { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("phone")]
-        public string? Phone { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string? Email { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Bids
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("sequence")]
-        public int Sequence { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("bidder")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Bidder { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("amount")]
-        public double Amount { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("at")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public System.DateTimeOffset At { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("mine")]
-        public bool Mine { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Items
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("number")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Number { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("dealId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DealId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementTitle")]
-        public string? AchievementTitle { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandTitle")]
-        public string? DemandTitle { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("regionCode")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string RegionCode { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("sellerOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string SellerOrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("buyerOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string BuyerOrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("type")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Type { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("contractAmount")]
-        public double ContractAmount { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("techTransactionAmount")]
-        public double TechTransactionAmount { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("signingDate")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        [System.Text.Json.Serialization.JsonConverter(typeof(DateFormatConverter))]
-        public System.DateTimeOffset SigningDate { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("registeredAt")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public System.DateTimeOffset RegisteredAt { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("amendments")]
-        public int Amendments { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Facts
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("dealId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DealId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("techField")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string TechField { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("regionCode")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string RegionCode { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("sellerOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string SellerOrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("buyerOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string BuyerOrganizationId { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Content
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("type")]
-        public ContentType Type { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("contractAmount")]
-        public double ContractAmount { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("techTransactionAmount")]
-        public double TechTransactionAmount { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("seller")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Seller { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("buyer")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Buyer { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("signingDate")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        [System.Text.Json.Serialization.JsonConverter(typeof(DateFormatConverter))]
-        public System.DateTimeOffset SigningDate { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("note")]
-        public string? Note { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Effective
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("type")]
-        public EffectiveType Type { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("contractAmount")]
-        public double ContractAmount { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("techTransactionAmount")]
-        public double TechTransactionAmount { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("seller")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Seller { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("buyer")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Buyer { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("signingDate")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        [System.Text.Json.Serialization.JsonConverter(typeof(DateFormatConverter))]
-        public System.DateTimeOffset SigningDate { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("note")]
-        public string? Note { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Amendments
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("no")]
-        public int No { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("field")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Field { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("oldValue")]
-        public string? OldValue { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("newValue")]
-        public string? NewValue { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("reason")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Reason { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("amendedAt")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public System.DateTimeOffset AmendedAt { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("amendedBy")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AmendedBy { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Facts2
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("score")]
-        public int Score { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementTitle")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementTitle { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandTitle")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandTitle { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementOrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandOrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementRegion")]
-        public string? AchievementRegion { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandRegion")]
-        public string? DemandRegion { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("techField")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string TechField { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("regions")]
-        public System.Collections.Generic.ICollection<string>? Regions { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Trail
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("at")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public System.DateTimeOffset At { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("actor")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Actor { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("action")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Action { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("from")]
-        public string? From { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("to")]
-        public string? To { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("note")]
-        public string? Note { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Contacts
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievement")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public Achievement Achievement { get; set; } = new Achievement();
-
-        [System.Text.Json.Serialization.JsonPropertyName("demand")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public Demand Demand { get; set; } = new Demand();
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Contact4
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Name { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("phone")]
-        public string? Phone { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string? Email { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Matching2
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("found")]
-        public int Found { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("zh")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Zh { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("en")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string En { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Contact5
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Name { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("phone")]
-        public string? Phone { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string? Email { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Items2
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("id")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Id { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementTitle")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementTitle { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandTitle")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandTitle { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("achievementOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string AchievementOrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("demandOrganizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string DemandOrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("stage")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Stage { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("claimedBy")]
-        public string? ClaimedBy { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("leadingRegion")]
-        public string? LeadingRegion { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("stale")]
-        public bool Stale { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("lastActivityAt")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public System.DateTimeOffset LastActivityAt { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Bids2
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("bidNumber")]
-        public int BidNumber { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("organizationId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string OrganizationId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("bid")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public Bid Bid { get; set; } = new Bid();
-
-        [System.Text.Json.Serialization.JsonPropertyName("submittedAt")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public System.DateTimeOffset SubmittedAt { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("awarded")]
-        public bool Awarded { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class MyReceipt
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("tenderId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string TenderId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("bidNumber")]
-        public int BidNumber { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("clientBidId")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string ClientBidId { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("submittedAt")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public System.DateTimeOffset SubmittedAt { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum IpRightsKind
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"InventionPatent")]
-        InventionPatent = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"UtilityModel")]
-        UtilityModel = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Design")]
-        Design = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"SoftwareCopyright")]
-        SoftwareCopyright = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"IcLayout")]
-        IcLayout = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"PlantVariety")]
-        PlantVariety = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"TradeSecret")]
-        TradeSecret = 6,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum IpRights2Kind
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"InventionPatent")]
-        InventionPatent = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"UtilityModel")]
-        UtilityModel = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Design")]
-        Design = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"SoftwareCopyright")]
-        SoftwareCopyright = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"IcLayout")]
-        IcLayout = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"PlantVariety")]
-        PlantVariety = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"TradeSecret")]
-        TradeSecret = 6,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum ContentType
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"DevelopmentCommissioned")]
-        DevelopmentCommissioned = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"DevelopmentCooperative")]
-        DevelopmentCooperative = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Transfer")]
-        Transfer = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"License")]
-        License = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Consulting")]
-        Consulting = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Service")]
-        Service = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum EffectiveType
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"DevelopmentCommissioned")]
-        DevelopmentCommissioned = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"DevelopmentCooperative")]
-        DevelopmentCooperative = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Transfer")]
-        Transfer = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"License")]
-        License = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Consulting")]
-        Consulting = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"Service")]
-        Service = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Achievement
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Name { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("phone")]
-        public string? Phone { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string? Email { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Demand
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Name { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("phone")]
-        public string? Phone { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string? Email { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Bid
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("price")]
-        public double Price { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("plan")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Plan { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("durationDays")]
-        public int DurationDays { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("attachments")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<Attachments> Attachments { get; set; } = new System.Collections.ObjectModel.Collection<Attachments>();
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Attachments
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Name { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("sizeBytes")]
-        public long SizeBytes { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("sha256")]
-        public string? Sha256 { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
