@@ -47,7 +47,7 @@ def main(pairs_path, demands_path):
         print(f"out-of-fold ROC AUC {kind}: {roc_auc_score([r['y'] for r in part], [r['p'] for r in part]):.3f}")
 
     print("threshold | title pushes/demand, precision, recall | keywords … | null pushes/demand (top 10 pushed when ≥ threshold)")
-    for t in [5, 10, 15, 20, 25, 30, 40, 50]:
+    for t in [5, 10, 12, 14, 15, 16, 18, 20, 25, 30, 40, 50]:
         cells = []
         for kind, null in [("title", 0), ("keywords", 0), ("title", 1)]:
             by = {}

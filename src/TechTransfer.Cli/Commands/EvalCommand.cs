@@ -56,14 +56,15 @@ public static class EvalCommand
     static void WritePairs(string path, (ListingIndex Market, List<EvalData.Demand> Demands, bool IsNull)[] runs)
     {
         using var file = new StreamWriter(path);
-        file.WriteLine("demand\tkind\tnull\trank\tdemand_coverage\tachievement_coverage\tdeclared\tspecific\tshared\tgrade");
+        file.WriteLine("demand\tkind\tnull\trank\tdemand_coverage\tachievement_coverage\tdeclared\tspecific\tshared\tgrade\tachievement\tterms");
         foreach (var (market, demands, isNull) in runs)
             foreach (var demand in demands)
                 foreach (var (hit, rank) in market.MoreLike(EvalData.AsListing(demand), new SearchFilter(ListingKind.Achievement), 30).Select((h, r) => (h, r)))
                 {
                     var e = hit.Evidence;
                     file.WriteLine(string.Join('\t', demand.Id, demand.Kind, isNull ? 1 : 0, rank, e.DemandCoverage, e.AchievementCoverage,
-                        e.DeclaredWeight, e.SpecificWeight, e.Shared.Count, demand.Relevant.GetValueOrDefault(hit.Hit.Document.Id)));
+                        e.DeclaredWeight, e.SpecificWeight, e.Shared.Count, demand.Relevant.GetValueOrDefault(hit.Hit.Document.Id),
+                        hit.Hit.Document.Id, string.Join('|', e.Shared.Select(c => $"{c.Text}:{c.Weight:0.###}:{(c.Declared ? 1 : 0)}"))));
                 }
     }
 

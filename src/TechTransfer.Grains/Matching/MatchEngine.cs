@@ -93,7 +93,7 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
     public static double TextScore(PairEvidence e)
     {
         if (e.Shared.Count == 0) return 0;
-        var logit = -6.02 + 1.36 * e.DemandCoverage + 2.32 * e.AchievementCoverage + 3.36 * e.DeclaredWeight + 1.22 * e.SpecificWeight;
+        var logit = -5.98 + 1.39 * e.DemandCoverage + 1.19 * e.AchievementCoverage + 3.77 * e.DeclaredWeight + 1.19 * e.SpecificWeight;
         return 1 / (1 + Math.Exp(-logit));
     }
 

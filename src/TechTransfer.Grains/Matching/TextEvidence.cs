@@ -43,7 +43,10 @@ public static class TextEvidence
             concepts[text] = new Concept(text, surface, weight(text), declared);
         }
 
-        foreach (var keyword in listing.Keywords) Add(Normalize(keyword), keyword.Trim(), declared: true, phrase: true);
+        // A keyword list longer than an author writes is an index (imported records carry lists of 12–15 such as
+        // 试验、国内、市场): its entries are the listing's words, not what its author declared it is about.
+        var declares = listing.Keywords.Length <= MaxDeclaredKeywords;
+        foreach (var keyword in listing.Keywords) Add(Normalize(keyword), keyword.Trim(), declared: declares, phrase: true);
         foreach (var (text, surface) in KnownKeywordsIn(listing.Title, isKnownKeyword)) Add(text, surface, declared: false, phrase: true);
         foreach (var (term, surface) in headlineWords ?? HeadlineWords(listing)) Add(term, surface, declared: false, phrase: false);
         return [.. concepts.Values];
@@ -182,6 +185,9 @@ public static class TextEvidence
     }
 
     internal const int MaxKeywordLength = 12;
+
+    /// <summary>More keywords than this is an index, not a declaration: authors declare 2–8 (median 4 in the dev set).</summary>
+    internal const int MaxDeclaredKeywords = 8;
 
     internal static string Normalize(string text) => text.Trim().ToLowerInvariant();
 }

@@ -110,6 +110,20 @@ public sealed class MatchEvidenceTests : IDisposable
     }
 
     [Fact]
+    public void A_machine_made_keyword_index_is_not_a_declaration()
+    {
+        // The same record twice: once with what its author declared, once with an index of fifteen terms around it.
+        string[] declared = ["石墨烯", "快充", "锂离子电池", "负极材料"];
+        var authored = Achievement("ach-authored", "硅碳复合负极材料的制备", "以硅碳复合提升负极材料的容量。", declared);
+        var indexed = Achievement("ach-indexed", "硅碳复合负极材料的制备", "以硅碳复合提升负极材料的容量。",
+            [.. declared, "试验", "国内", "市场", "产品", "企业", "工艺", "性能", "应用", "发展", "质量", "生产"]);
+        Index([.. Market, authored, indexed]);
+        var matches = Engine(0).FindMatches(FastCharging);
+        var (byAuthor, byIndex) = (matches.Single(m => m.AchievementId == "ach-authored"), matches.Single(m => m.AchievementId == "ach-indexed"));
+        Assert.True(byAuthor.Score > byIndex.Score, $"{byAuthor.Score} > {byIndex.Score}");
+    }
+
+    [Fact]
     public void No_explanation_holds_a_stopword_a_lone_character_or_a_bare_number()
     {
         Index([.. Market, Graphene]);
