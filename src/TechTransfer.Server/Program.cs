@@ -48,7 +48,7 @@ builder.Services.AddSignalR(o => o.AddFilter<RateLimits.HubRateLimitFilter>()).A
 builder.Services.AddSingleton<InboxRelay>();
 builder.Services.AddSingleton<TechTransfer.Names.DisplayNames>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRelay>());
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<ProblemResponsesInOpenApi>().AddOperationTransformer<TechTransfer.Names.NamesInOpenApi.Transformer>()); // docs/api.md
 builder.Services.Configure<JsonOptions>(o => TechTransferJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so bad JSON becomes a problem, too
 builder.Services.AddProblemDetails();
@@ -67,6 +67,7 @@ app.UsePasswordChangeGate(); // a temporary password's token opens nothing but t
 app.UseMiddleware<LoadShedding>();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi();
+app.MapHubDocument(); // /asyncapi.json: the hub's methods and events
 app.MapHealth();
 app.MapMetrics();
 app.MapAuth();

@@ -1,3 +1,4 @@
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.Security;
 
@@ -31,7 +32,7 @@ public static class AuctionEndpoints
         {
             var view = await Auction(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound);
             return TypedResults.Ok(await names.WithNamesAsync(view, [view.SellerOrganizationId, view.WinnerOrganizationId]));
-        });
+        }).ProducesWithNames<AuctionView>();
 
         auctions.MapPost("/{id}/bids", async (string id, BidInput input, HttpContext http, IGrainFactory grains) =>
         {

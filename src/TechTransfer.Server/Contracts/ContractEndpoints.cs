@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.Security;
+using TechTransfer.Storage;
 
 namespace TechTransfer.Contracts;
 
@@ -13,6 +15,9 @@ public static class ContractEndpoints
 {
     /// <summary>An amendment: the field, its corrected value (a number or a string) and why.</summary>
     public sealed record AmendmentInput(string? Field, JsonElement? Value, string? Reason);
+
+    /// <summary>What the contract's page shows beside the contract: the traded listings' titles, the deal's broker, and whether the caller may amend it.</summary>
+    public sealed record ContractBeside(string? AchievementTitle, string? DemandTitle, string? Broker, bool MayAmend);
 
     public static void MapContracts(this IEndpointRouteBuilder app)
     {
@@ -27,7 +32,7 @@ public static class ContractEndpoints
             var result = await projection.VisibleToAsync(http.User.RequiredActor(), p, s, cancellation);
             return TypedResults.Ok(await names.WithNamesAsync(result,
                 result.Items.SelectMany(c => new[] { c.SellerOrganizationId, c.BuyerOrganizationId, c.RegionCode })));
-        });
+        }).ProducesWithNames<ContractPage>();
 
         // The contract with what its page shows beside it: names for every id, the traded listings' titles, the deal's
         // broker, and whether the caller may amend it (decided here, by the same rule the grain applies).
@@ -39,12 +44,12 @@ public static class ContractEndpoints
             var context = await projection.ContextAsync(view.Facts, cancellation);
             var body = await names.WithNamesAsync(view, [view.Facts.SellerOrganizationId, view.Facts.BuyerOrganizationId,
                 view.Facts.RegionCode, view.RegisteredBy, context.Broker, .. view.Amendments.Select(a => a.AmendedBy)]);
-            body["achievementTitle"] = context.AchievementTitle;
-            body["demandTitle"] = context.DemandTitle;
-            body["broker"] = context.Broker;
-            body["mayAmend"] = ContractRules.MayRegisterOrAmend(actor, view.Facts.RegionCode);
+            var beside = new ContractBeside(context.AchievementTitle, context.DemandTitle, context.Broker,
+                ContractRules.MayRegisterOrAmend(actor, view.Facts.RegionCode));
+            foreach (var (name, value) in JsonSerializer.SerializeToNode(beside, TechTransferJson.Options)!.AsObject())
+                body[name] = value?.DeepClone();
             return TypedResults.Ok(body);
-        });
+        }).ProducesWithNames<ContractView, ContractBeside>();
 
         contracts.MapPost("/{number}/amendments", async (string number, AmendmentInput input, HttpContext http, IGrainFactory grains) =>
         {

@@ -1,4 +1,5 @@
 using TechTransfer.Contracts;
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
 using TechTransfer.Security;
@@ -35,7 +36,7 @@ public static class DealEndpoints
             var result = await projection.MineAsync(http.User.RequiredActor(), filter, p, s, cancellation);
             return TypedResults.Ok(await names.WithNamesAsync(result, result.Items.SelectMany(d =>
                 new[] { d.AchievementOrganizationId, d.DemandOrganizationId, d.ClaimedBy, d.LeadingRegion })));
-        });
+        }).ProducesWithNames<MyDealPage>();
 
         deals.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
         {
@@ -43,7 +44,7 @@ public static class DealEndpoints
             var f = d.Facts;
             return TypedResults.Ok(await names.WithNamesAsync(d, [d.ClaimedBy, d.LeadingRegion, f.AchievementOrganizationId, f.DemandOrganizationId,
                 f.AchievementRegion, f.DemandRegion, .. d.Trail.Select(e => e.Actor)]));
-        });
+        }).ProducesWithNames<DealView>();
 
         deals.MapPost("/{id}/interest", async (string id, InterestRequest? body, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await Deal(grains, id).SetInterestAsync(http.User.RequiredActor(), true, Note(body?.Note))));

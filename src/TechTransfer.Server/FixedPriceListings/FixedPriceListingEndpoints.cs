@@ -1,3 +1,4 @@
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.Security;
 
@@ -39,7 +40,7 @@ public static class FixedPriceListingEndpoints
         {
             var view = await Listing(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound);
             return TypedResults.Ok(await names.WithNamesAsync(view, [view.SellerOrganizationId, view.BuyerOrganizationId]));
-        });
+        }).ProducesWithNames<FixedPriceListingView>();
 
         listings.MapPost("/{id}/accept", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await Listing(grains, id).AcceptAsync(http.User.RequiredActor())));

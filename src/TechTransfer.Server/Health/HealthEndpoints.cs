@@ -11,20 +11,23 @@ public static class HealthEndpoints
     public sealed record HealthReport(string Status, bool Live, bool Database, int ActiveSilos, string Silo, bool SearchReady, int IndexedListings,
         long WorkingSetBytes, int Connections, string? Error = null);
 
+    /// <summary>What a probe reads: live, ready, starting or degraded.</summary>
+    public sealed record ProbeStatus(string Status);
+
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         // Probes are never rate limited: a load balancer asking often must not take a host out of service. They say
         // only live / ready; the details (silo address, memory, connections) are for operators (OperatorAccess).
         var health = app.MapGroup("/health").WithTags("Health").DisableRateLimiting();
-        health.MapGet("/", ReportAsync).AddEndpointFilter<OperatorAccess>();
-        health.MapGet("/live", () => TypedResults.Ok(new { status = "live" }));
+        health.MapGet("/", ReportAsync).AddEndpointFilter<OperatorAccess>().Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+        health.MapGet("/live", () => TypedResults.Ok(new ProbeStatus("live")));
         var readiness = new SharedCheck(); // this host's, captured by its endpoint
         health.MapGet("/ready", async (NpgsqlDataSource db, IClusterMembershipService membership, ILocalSiloDetails silo, IndexReplica replica,
             InboxRelay relay) =>
         {
             var report = await readiness.RunAsync(() => CheckAsync(db, membership, silo, replica, relay, CancellationToken.None));
-            return report.Status == "ready" ? Results.Ok(new { status = report.Status }) : Results.Json(new { status = report.Status }, statusCode: 503);
-        });
+            return report.Status == "ready" ? Results.Ok(new ProbeStatus(report.Status)) : Results.Json(new ProbeStatus(report.Status), statusCode: 503);
+        }).Produces<ProbeStatus>().Produces<ProbeStatus>(StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public static class ImportEndpoints
     public static void MapImports(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/imports", ImportAsync).WithTags("Imports").RequireAuthorization()
-            .Accepts<string>("application/x-ndjson", "text/plain")
+            .Accepts<string>("text/plain", "application/x-ndjson").Produces<ImportReport>() // text first: generated clients send the text as it is
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
     }
 

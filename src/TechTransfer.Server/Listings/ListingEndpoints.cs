@@ -4,6 +4,7 @@ using TechTransfer.Storage;
 using TechTransfer.Accounts;
 using TechTransfer.Idempotency;
 using TechTransfer.Matching;
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.Security;
 
@@ -21,6 +22,9 @@ public sealed record ListingRoutes<TInput, TContent>(
 public static class ListingEndpoints
 {
     public sealed record Created(string Id);
+
+    /// <summary>The shape of a list page (ListingPage holds the views as stored JSON): for the OpenAPI document.</summary>
+    public sealed record ViewPage<TView>(IReadOnlyList<TView> Items, int Page, int Size, long Total);
 
     /// <summary>What a publish found: the number of matches and a sentence for the publisher.</summary>
     public sealed record PublishedMatching(int Found, string Zh, string En)
@@ -75,7 +79,7 @@ public static class ListingEndpoints
             if (owner is not null && (owner.Length > 64 || owner.Any(char.IsControl)))
                 throw ProblemException.Invalid([new FieldError("owner", "invalid-format")]);
             return TypedResults.Ok(await listings.QueryAsync(routes.Kind, owner, routes.ParseStatus(status), http.User.Actor(), p, s, cancellation));
-        });
+        }).Produces<ViewPage<TView>>();
 
         // With "names": the publisher's name next to ownerOrganizationId.
         group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, Names.DisplayNames names) =>
@@ -83,7 +87,7 @@ public static class ListingEndpoints
             var view = await Grain<TGrain>(grains, routes.IsId, id).GetAsync(http.User.Actor()) ?? throw new ProblemException(ProblemCodes.NotFound);
             var owner = JsonSerializer.SerializeToNode(view, TechTransferJson.Options)?["ownerOrganizationId"]?.GetValue<string>();
             return ListingHttp.WithETag(http, await names.WithNamesAsync(view, [owner]), view.Version);
-        });
+        }).ProducesWithNames<TView>();
 
         group.MapPut("/{id}", async (string id, TInput input, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
         {
@@ -91,7 +95,7 @@ public static class ListingEndpoints
             var version = ListingHttp.IfMatchVersion(http.Request);
             var content = routes.Validate(input, clock);
             return await Respond(http, Grain<TGrain>(grains, routes.IsId, id).UpdateAsync(actor, content, version));
-        }).RequireAuthorization();
+        }).RequireAuthorization().Produces<TView>();
 
         group.MapGet("/{id}/matches", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, Names.DisplayNames names,
             CancellationToken cancellation) =>
@@ -101,7 +105,7 @@ public static class ListingEndpoints
             var matches = await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation);
             // Each with "names" of both publishers: a match card says who is behind each side.
             return TypedResults.Ok(await Task.WhenAll(matches.Select(m => names.WithNamesAsync(m, [m.AchievementOrganizationId, m.DemandOrganizationId]))));
-        });
+        }).ProducesWithNames<StoredMatch>(many: true);
 
         // The publisher is told at once whether anything fits: the view plus "matching" (how many, and what that means).
         group.MapPost("/{id}/publish", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, CancellationToken cancellation) =>
@@ -111,7 +115,7 @@ public static class ListingEndpoints
             var body = JsonSerializer.SerializeToNode(view, TechTransferJson.Options)!.AsObject();
             body["matching"] = JsonSerializer.SerializeToNode(PublishedMatching.Of(routes.Kind, found), TechTransferJson.Options);
             return ListingHttp.WithETag(http, body, view.Version);
-        }).RequireAuthorization();
+        }).RequireAuthorization().ProducesWith<TView, PublishedMatching>("matching");
 
         return group;
     }
@@ -122,7 +126,7 @@ public static class ListingEndpoints
         where TGrain : IGrainWithStringKey
         where TView : IVersioned =>
         group.MapPost(pattern, (string id, HttpContext http, IGrainFactory grains) =>
-            Respond(http, change(Grain<TGrain>(grains, isId, id), http.User.RequiredActor()))).RequireAuthorization();
+            Respond(http, change(Grain<TGrain>(grains, isId, id), http.User.RequiredActor()))).RequireAuthorization().Produces<TView>();
 
     static async Task<IResult> Respond<TView>(HttpContext http, Task<TView> change) where TView : IVersioned
     {

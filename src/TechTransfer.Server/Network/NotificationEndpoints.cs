@@ -1,9 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using TechTransfer.Notifications;
 using TechTransfer.Problems;
 using TechTransfer.Security;
-using TechTransfer.Storage;
 
 namespace TechTransfer.Network;
 
@@ -15,6 +14,18 @@ namespace TechTransfer.Network;
 public static class NotificationEndpoints
 {
     public sealed record ReadAllRequest(long? UpTo);
+
+    /// <summary>
+    /// One event of the centre: its type (the hub method it arrived on), inbox id, stored time and whether it was read;
+    /// next to them the event's own members as the hub sends them (its message in /asyncapi.json, by type).
+    /// </summary>
+    public sealed record NotificationItem(string Type, long NotificationId, DateTimeOffset StoredAt, bool Read)
+    {
+        [JsonExtensionData] public Dictionary<string, JsonElement>? Event { get; init; }
+    }
+
+    /// <summary>A page, newest first: <paramref name="Next"/> is "before" for the next (older) page, null on the last one.</summary>
+    public sealed record NotificationPage(IReadOnlyList<NotificationItem> Items, int Unread, long Last, long? Next);
 
     public static void MapNotifications(this IEndpointRouteBuilder app)
     {
@@ -32,13 +43,8 @@ public static class NotificationEndpoints
             // One more than asked: whether an older page exists, without promising one that would be empty.
             var page = await Inbox(http, grains).PageAsync(before, wanted + 1);
             var shown = page.Items.Take(wanted).ToArray();
-            return TypedResults.Ok(new JsonObject
-            {
-                ["items"] = new JsonArray([.. shown.Select(Item)]),
-                ["unread"] = page.Counts.Unread,
-                ["last"] = page.Counts.Last,
-                ["next"] = page.Items.Length > wanted ? shown[^1].Notification.Id : null, // "before" of the next page
-            });
+            return TypedResults.Ok(new NotificationPage([.. shown.Select(Item)], page.Counts.Unread, page.Counts.Last,
+                page.Items.Length > wanted ? shown[^1].Notification.Id : null)); // "before" of the next page
         });
 
         notifications.MapGet("/unread", async (HttpContext http, IGrainFactory grains) =>
@@ -61,14 +67,11 @@ public static class NotificationEndpoints
         grains.GetGrain<IInboxGrain>(Inboxes.User(http.User.RequiredActor().AccountId));
 
     /// <summary>The event as the hub sends it (its payload, its inbox id and stored time), its type and whether it was read.</summary>
-    static JsonObject Item(InboxEntry entry)
+    static NotificationItem Item(InboxEntry entry)
     {
         var n = entry.Notification;
-        var item = JsonNode.Parse(n.Payload)?.AsObject() ?? [];
-        item["type"] = n.Type;
-        item["notificationId"] = n.Id;
-        item["storedAt"] = JsonSerializer.SerializeToNode(n.CreatedAt, TechTransferJson.Options);
-        item["read"] = entry.Read;
-        return item;
+        var payload = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(n.Payload) ?? [];
+        foreach (var own in (string[])["type", "notificationId", "storedAt", "read"]) payload.Remove(own); // the item's own, not the payload's
+        return new NotificationItem(n.Type, n.Id, n.CreatedAt, entry.Read) { Event = payload };
     }
 }

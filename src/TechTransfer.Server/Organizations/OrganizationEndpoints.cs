@@ -55,8 +55,8 @@ public static partial class OrganizationEndpoints
     {
         var group = app.MapGroup("/api/organizations").WithTags("Organizations");
 
-        group.MapPost("/applications", ApplyAsync).RequireRateLimiting(RateLimits.Applications);
-        group.MapGet("/applications", ApplicationsAsync).RequireAuthorization();
+        group.MapPost("/applications", ApplyAsync).RequireRateLimiting(RateLimits.Applications).Produces<ApplicationResponse>(StatusCodes.Status201Created);
+        group.MapGet("/applications", ApplicationsAsync).RequireAuthorization().Produces<ApplicationPage>();
 
         group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains, RegionDirectory regions) =>
         {
@@ -79,12 +79,12 @@ public static partial class OrganizationEndpoints
             var existed = await grain.GetAsync() is not null;
             var view = await grain.RegisterAsync(profile); // the same registration again is a no-op; a different one 409
             return existed ? (IResult)TypedResults.Ok(view) : TypedResults.Created($"/api/organizations/{id}", view);
-        }).RequireAuthorization();
+        }).RequireAuthorization().Produces<OrganizationView>().Produces<OrganizationView>(StatusCodes.Status201Created);
 
-        group.MapPost("/{id}/verification", SetVerificationAsync).RequireAuthorization();
-        group.MapGet("/{id}/members", MembersAsync).RequireAuthorization();
-        group.MapPost("/{id}/accounts", AddAccountAsync).RequireAuthorization();
-        group.MapPost("/{id}/members/{accountId}/password-reset", ResetPasswordAsync).RequireAuthorization();
+        group.MapPost("/{id}/verification", SetVerificationAsync).RequireAuthorization().Produces<OrganizationPage>();
+        group.MapGet("/{id}/members", MembersAsync).RequireAuthorization().Produces<MemberPage>();
+        group.MapPost("/{id}/accounts", AddAccountAsync).RequireAuthorization().Produces<CreatedAccount>(StatusCodes.Status201Created);
+        group.MapPost("/{id}/members/{accountId}/password-reset", ResetPasswordAsync).RequireAuthorization().Produces<PasswordReset>();
     }
 
     /// <summary>

@@ -1,8 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TechTransfer.Deals;
 using TechTransfer.Listings;
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.Security;
+using TechTransfer.Storage;
 using TechTransfer.Vocabulary;
 
 namespace TechTransfer.RegionalCenters;
@@ -23,6 +26,9 @@ public static class RegionQueueEndpoints
     /// A page of the queue. Items are the rows with "names" (organizations, the leading broker and center) and
     /// "mayClaim" (whether this viewer may take the lead now; the deal grain decides again when they do).
     /// </summary>
+    /// <summary>What a queue row carries beside the row and its names: whether this viewer may take the lead now.</summary>
+    public sealed record QueueItemBeside(bool MayClaim);
+
     public sealed record RegionQueueResponse(
         IReadOnlyList<JsonObject> Items, int Page, int Size, int Total, RegionQueueCounts Counts, IReadOnlyDictionary<string, int> OpenByField);
 
@@ -56,11 +62,12 @@ public static class RegionQueueEndpoints
             var items = await Task.WhenAll(result.Rows.Select(async r =>
             {
                 var item = await names.WithNamesAsync(r, [r.AchievementOrganizationId, r.DemandOrganizationId, r.ClaimedBy, r.LeadingRegion]);
-                item["mayClaim"] = staff && r.Stage == nameof(DealStage.Lead) && r.ClaimedBy is null;
+                var beside = new QueueItemBeside(staff && r.Stage == nameof(DealStage.Lead) && r.ClaimedBy is null);
+                foreach (var (name, value) in JsonSerializer.SerializeToNode(beside, TechTransferJson.Options)!.AsObject()) item[name] = value?.DeepClone();
                 return item;
             }));
             return TypedResults.Ok(new RegionQueueResponse(items, p, s, result.Total, result.Counts, result.OpenByField));
-        }).WithTags("Deals").RequireAuthorization();
+        }).WithTags("Deals").RequireAuthorization().ProducesPageWithNames<RegionQueueResponse, RegionQueueRow, QueueItemBeside>();
 
     /// <summary>The first instant of a lead age: today starts at midnight in China.</summary>
     public static DateTimeOffset LeadSince(string age, DateTimeOffset now) => age switch

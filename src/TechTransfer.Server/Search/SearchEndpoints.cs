@@ -22,7 +22,7 @@ public static class SearchEndpoints
         string Kind, string Sort, IReadOnlyList<string> Terms, SearchHint? Hint);
 
     public static void MapSearch(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/search", SearchAsync).WithTags("Search");
+        app.MapGet("/api/search", SearchAsync).WithTags("Search").Produces<SearchResult>();
 
     /// <summary>
     /// Free text over published listings of one kind or both (全部, the default) with filters, facets and an order

@@ -23,12 +23,12 @@ public static class AuthEndpoints
     public static void MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Auth");
-        group.MapPost("/login", LoginAsync);
-        group.MapPost("/logout", LogoutAsync);
-        group.MapPost("/password", ChangePasswordAsync).RequireAuthorization();
+        group.MapPost("/login", LoginAsync).Produces<LoginResponse>();
+        group.MapPost("/logout", LogoutAsync).Produces(StatusCodes.Status204NoContent);
+        group.MapPost("/password", ChangePasswordAsync).RequireAuthorization().Produces<LoginResponse>();
         group.MapGet("/me", (HttpContext http) => TypedResults.Ok(Me(http.User.RequiredActor(), http.User.DisplayName(), http.User.MustChangePassword())))
             .RequireAuthorization();
-        group.MapPut("/me", ChangeProfileAsync).RequireAuthorization();
+        group.MapPut("/me", ChangeProfileAsync).RequireAuthorization().Produces<LoginResponse>();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.Security;
 
@@ -44,7 +45,7 @@ public static class TenderEndpoints
             var view = await Tender(grains, id).GetAsync(http.User.RequiredActor()) ?? throw new ProblemException(ProblemCodes.NotFound);
             return TypedResults.Ok(await names.WithNamesAsync(view,
                 [view.EnterpriseOrganizationId, .. (view.Bids ?? []).Select(b => b.OrganizationId)]));
-        });
+        }).ProducesWithNames<TenderView>();
 
         tenders.MapPost("/{id}/bids", async (string id, BidInput input, HttpContext http, IGrainFactory grains) =>
         {

@@ -323,6 +323,7 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
         Assert.Equal(1, await page.EvaluateAsync<int>("window.__maxToasts"));
         await PortalFixture.ScreenshotAsync(page, "publish-one-toast");
 
+        await page.Locator("#who .menu-button").ClickAsync(); // 退出 is in the account menu
         await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
         // the header's link; a page may offer its own ("已有账号，登录")
         await Expect(page.Locator("header").GetByRole(AriaRole.Link, new() { Name = "登录", Exact = true })).ToBeVisibleAsync();

@@ -108,6 +108,7 @@ public sealed class JoinPortalTests(PortalFixture portal) : IAsyncLifetime
         await applicant.GotoAsync("/#/search");
         await Expect(applicant.Locator("#standing")).ToContainTextAsync("待认证：由长三角区域服务中心审核");
         // No colleagues before the center approves.
+        await applicant.GetByRole(AriaRole.Button, new() { Name = "我的", Exact = true }).ClickAsync(); // the 我的 menu
         await applicant.GetByRole(AriaRole.Link, new() { Name = "机构成员" }).ClickAsync();
         await Expect(applicant.GetByRole(AriaRole.Button, new() { Name = "添加成员" })).ToBeDisabledAsync();
 
@@ -130,6 +131,7 @@ public sealed class JoinPortalTests(PortalFixture portal) : IAsyncLifetime
         await applicant.GotoAsync("/#/search");
         await applicant.ReloadAsync();
         await Expect(applicant.Locator("#standing")).ToContainTextAsync("通过长三角区域服务中心认证");
+        await applicant.GetByRole(AriaRole.Button, new() { Name = "我的", Exact = true }).ClickAsync(); // the 我的 menu
         await applicant.GetByRole(AriaRole.Link, new() { Name = "机构成员" }).ClickAsync();
         var member = FreshAccount();
         await applicant.GetByLabel("登录账号").FillAsync(member);

@@ -124,6 +124,7 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await PublishFormAsync(page);
         await Expect(page.Locator("h1")).ToContainTextAsync("改进的极片缺陷检测方法");
         await Expect(page.Locator("h1 .status")).ToHaveTextAsync("已发布");
+        await page.GetByRole(AriaRole.Button, new() { Name = "我的", Exact = true }).ClickAsync(); // the 我的 menu
         await page.GetByRole(AriaRole.Link, new() { Name = "我的发布" }).ClickAsync();
         await Expect(page.Locator("#view .card", new() { HasText = word })).ToHaveCountAsync(1);
         Assert.Equal(before + 1, await CountMineAsync("demo-university"));

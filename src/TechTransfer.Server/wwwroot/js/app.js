@@ -4,6 +4,7 @@ import { fill, h } from "./dom.js";
 import { roles } from "./labels.js";
 import { onEvent, onUnreadChange, startLive, stopLive, unreadCount } from "./live.js";
 import { may, session } from "./session.js";
+import { renderHeader } from "./nav.js";
 import { home } from "./views/home.js";
 import { login } from "./views/login.js";
 import { search } from "./views/search.js";
@@ -90,23 +91,25 @@ async function route() {
 
 function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   const me = session.me;
-  const items = [["#/", "首页"], ["#/search", "搜索"], ["#/trading", "交易指数"]];
+  // In the bar: where everyone goes; 发布 and 我的 are menus (nav.js), 通知 and the account sit on the right.
+  let items = [["#/", "首页"], ["#/search", "搜索"], ["#/trading", "交易指数"]];
+  const publish = [], mine = [];
   if (me) items.push(["#/feed", "实时匹配"], ["#/market", "交易大厅"]);
-  if (may.postAchievements(me)) items.push(["#/mine", "我的发布"], ["#/achievements/new", "发布成果"]);
-  if (may.postDemands(me)) items.push(["#/demands/new", "发布需求"]);
+  if (may.postAchievements(me)) mine.push(["#/mine", "我的发布"]), publish.push(["#/achievements/new", "发布成果"]);
+  if (may.postDemands(me)) publish.push(["#/demands/new", "发布需求"]);
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);
   if (may.national(me)) items.push(["#/national", "全国看板"]);
-  if (me) items.push(["#/deals", "我的对接"], ["#/contracts", "我的合同"], ["#/notifications", "通知"]);
-  if (me?.role === "OrganizationAdmin") items.push([`#/organizations/${me.organizationId}/members`, "机构成员"]);
-  if (me?.role === "CenterAdmin" || me?.role === "NationalAdmin") items.push(["#/applications", "入驻审核"]);
-  if (me?.mustChangePassword) items.splice(0, items.length, ["#/me", "修改临时密码"]);
-  const unread = me ? unreadCount() : 0;
-  fill(document.getElementById("nav"), ...items.map(([href, text]) =>
-    h("li", {}, h("a", { href, "aria-current": href.slice(1) === path ? "page" : null }, text,
-      href === "#/notifications" && unread > 0 ? h("span", { class: "badge", id: "unread-badge", "aria-label": `${unread} 条未读` }, unread > 99 ? "99+" : String(unread)) : null))));
-  fill(document.getElementById("who"), ...(me
-    ? [h("a", { class: "me", href: "#/me", title: "我的账号" }, `${me.displayName}（${roles[me.role] ?? me.role}）`), h("button", { type: "button", class: "link", onclick: signOut }, "退出")]
-    : [h("a", { href: "#/login" }, "登录")]));
+  if (me) mine.push(["#/deals", "我的对接"], ["#/contracts", "我的合同"]);
+  if (me?.role === "OrganizationAdmin") mine.push([`#/organizations/${me.organizationId}/members`, "机构成员"]);
+  if (me?.role === "CenterAdmin" || me?.role === "NationalAdmin") mine.push(["#/applications", "入驻审核"]);
+  const temporary = !!me?.mustChangePassword;
+  if (temporary) items = [["#/me", "修改临时密码"]];
+  renderHeader({
+    path, primary: items,
+    menus: temporary ? [] : [["publish", "发布", publish], ["mine", "我的", mine]],
+    unread: me && !temporary ? unreadCount() : null,
+    account: me && { name: me.displayName, role: roles[me.role] ?? me.role, items: temporary ? [] : [["#/me", "我的账号"]], signOut },
+  });
 }
 
 async function signOut() {
