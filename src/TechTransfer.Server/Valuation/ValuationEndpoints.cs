@@ -1,6 +1,7 @@
 using TechTransfer.Achievements;
 using TechTransfer.Demands;
 using TechTransfer.Listings;
+using TechTransfer.Names;
 using TechTransfer.Problems;
 using TechTransfer.Security;
 
@@ -28,7 +29,7 @@ public static class ValuationEndpoints
             var body = await names.WithNamesAsync(guidance, [inputs?.UpdatedBy, .. guidance.Comparables.Select(c => c.RegionCode)]);
             body["mayEditInputs"] = ValuationRules.MayEditInputs(actor, view.OwnerOrganizationId);
             return TypedResults.Ok(body);
-        }).WithTags("Valuation").RequireAuthorization();
+        }).WithTags("Valuation").RequireAuthorization().ProducesWithNames<PriceGuidance, ValuationBeside>();
 
         app.MapPut("/api/achievements/{id}/valuation-inputs", async (string id, ValuationInputsInput input, HttpContext http, IGrainFactory grains) =>
         {
@@ -52,6 +53,9 @@ public static class ValuationEndpoints
             var subject = await valuer.SubjectAsync(id, cancellation) ?? throw new ProblemException(ProblemCodes.NotFound);
             var guidance = await valuer.GuideAsync(actor, subject, null, cancellation);
             return TypedResults.Ok(await names.WithNamesAsync(guidance, guidance.Comparables.Select(c => c.RegionCode)));
-        }).WithTags("Valuation").RequireAuthorization();
+        }).WithTags("Valuation").RequireAuthorization().ProducesWithNames<PriceGuidance>();
     }
 }
+
+/// <summary>What an achievement's valuation says beside the guidance: whether the caller may give the seller's inputs.</summary>
+public sealed record ValuationBeside(bool MayEditInputs);
