@@ -70,7 +70,7 @@ export async function detail({ view, match, params }) {
   const matches = h("div", { id: "matches", "aria-live": "polite" });
   const loadMatches = async () => {
     const found = await api(`/api/${path}/${id}/matches`);
-    fill(matches, ...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? `暂无匹配，有新${isAchievement ? "需求" : "成果"}时会通知您。` : "发布后开始匹配。")]));
+    fill(matches, ...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? `暂无匹配，有新${isAchievement ? "需求" : "成果"}时会通知您。` : listing.status === "Expired" ? "已过期，不再参与匹配；续期后重新匹配。" : "发布后开始匹配。")]));
   };
 
   fill(view,
