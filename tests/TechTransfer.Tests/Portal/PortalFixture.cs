@@ -32,7 +32,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public PortalFixture() : this(new Dictionary<string, string>()) { }
 
     /// <summary>A portal of its own, for a journey that needs its own settings or clock (see ListingLifecyclePortalTests).</summary>
-    public PortalFixture(IReadOnlyDictionary<string, string> settings, TimeProvider? clock = null)
+    internal PortalFixture(IReadOnlyDictionary<string, string> settings, TimeProvider? clock = null) // not public: xunit wants one public constructor
     {
         extraSettings = settings;
         this.clock = clock;
