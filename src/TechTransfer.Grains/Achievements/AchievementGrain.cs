@@ -19,6 +19,7 @@ public sealed class AchievementGrain(
 {
     protected override ListingKind Kind => ListingKind.Achievement;
     protected override AchievementStatus Published => AchievementStatus.Published;
+    protected override AchievementStatus Expired => AchievementStatus.Expired;
     protected override AchievementStatus Final => AchievementStatus.Transferred;
     protected override bool MayPost(Actor actor) => actor.MayPostAchievements;
 
@@ -60,15 +61,17 @@ public sealed class AchievementGrain(
     }
 
     // An achievement published before trades were recorded has none: its (older) trade may still sell until a new one is opened.
+    // Expiry stops new trades only: the trade that was open when it expired still sells.
     public Task<bool> IsOnMarketForAsync(string tradeId) =>
-        Task.FromResult(Exists && S.Status == AchievementStatus.Published && (S.OpenTradeId ?? tradeId) == tradeId);
+        Task.FromResult(Exists && (S.Status == AchievementStatus.Published && (S.OpenTradeId ?? tradeId) == tradeId
+            || S.Status == AchievementStatus.Expired && S.OpenTradeId == tradeId));
 
     protected override AchievementView ToView(Actor? viewer)
     {
         var c = S.Content!;
         return new AchievementView(Id, S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Summary, c.Keywords,
             c.TechField.ToString(), c.Trl, [.. c.TransferModes.Select(m => m.ToString())], c.AskingPrice, c.Province, RegionCode,
-            c.IpRights, ContactFor(viewer), S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version);
+            c.IpRights, ContactFor(viewer), S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version, ExpiresAt, S.Renewed);
     }
 
     protected override ListingRow ToRow()

@@ -52,4 +52,6 @@ public sealed record AchievementView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
-    int Version) : IVersioned;
+    int Version,
+    DateTimeOffset? ExpiresAt = null,
+    bool Renewed = false) : IVersioned;

@@ -17,6 +17,11 @@ public sealed class DemandGrain(
 {
     protected override ListingKind Kind => ListingKind.Demand;
     protected override DemandStatus Published => DemandStatus.Published;
+    protected override DemandStatus Expired => DemandStatus.Expired;
+
+    // A demand ends at the end of its deadline day (China time) when that comes before its validity runs out.
+    protected override DateTimeOffset? EndsBy =>
+        new DateTimeOffset(S.Content!.Deadline.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset);
     protected override DemandStatus Final => DemandStatus.Fulfilled;
     protected override bool MayPost(Actor actor) => actor.MayPostDemands;
 
@@ -33,7 +38,7 @@ public sealed class DemandGrain(
         var c = S.Content!;
         return new DemandView(Id, S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Description, c.Keywords,
             c.TechField.ToString(), c.MinTrl, c.BudgetMin, c.BudgetMax, c.Province, RegionCode, c.Deadline, ContactFor(viewer),
-            S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version);
+            S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version, ExpiresAt, S.Renewed);
     }
 
     protected override ListingRow ToRow()

@@ -31,4 +31,6 @@ public sealed record DemandView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
-    int Version) : IVersioned;
+    int Version,
+    DateTimeOffset? ExpiresAt = null,
+    bool Renewed = false) : IVersioned;

@@ -61,9 +61,12 @@ public static class GrainServices
         services.TryAddSingleton<Auctions.AuctionBidLog>();
         var auctions = configuration.GetSection("TechTransfer:Auctions");
         services.Configure<Auctions.AuctionOptions>(auctions);
+        var listings = configuration.GetSection(ListingOptions.Section);
+        services.Configure<ListingOptions>(listings);
         // Production checks deals every few hours and auctions every minute; a test may check every second, below
         // Orleans' one-minute floor.
-        TimeSpan?[] periods = [deals.GetValue<TimeSpan?>("StaleCheckEvery"), auctions.GetValue<TimeSpan?>("ReminderPeriod")];
+        TimeSpan?[] periods = [deals.GetValue<TimeSpan?>("StaleCheckEvery"), auctions.GetValue<TimeSpan?>("ReminderPeriod"),
+            listings.GetValue<TimeSpan?>("CheckPeriod")];
         if (periods.OfType<TimeSpan>().Where(p => p < TimeSpan.FromMinutes(1)).DefaultIfEmpty().Min() is var every && every > TimeSpan.Zero)
             services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = every);
         return services;

@@ -1,9 +1,13 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TechTransfer.Accounts;
 using TechTransfer.Matching;
+using TechTransfer.Notifications;
 using TechTransfer.Storage;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Trades;
 
 namespace TechTransfer.Listings;
 
@@ -40,6 +44,12 @@ public interface IListingGrain<TContent, TView> : IGrainWithStringKey
     Task<TView> PublishAsync(Actor actor);
 
     /// <summary>
+    /// Once per listing, by its owner: back on the market (if it had expired) for a new validity period from now.
+    /// 409 already-renewed the second time; 422 not-renewable unless published or expired.
+    /// </summary>
+    Task<TView> RenewAsync(Actor actor);
+
+    /// <summary>
     /// The private contact, for the deal of a lead to show to its parties and responsible brokers. No viewer is
     /// passed because the deal grain has already decided who sees it; no endpoint calls this.
     /// </summary>
@@ -60,6 +70,14 @@ public abstract class ListingState<TContent, TStatus> where TContent : class whe
     [Id(6)] public DateTimeOffset? PublishedAt { get; set; }
     [Id(7)] public int Version { get; set; }
     [Id(8)] public string? ExternalId { get; set; }
+
+    /// <summary>Start of the current validity period: the first publication, then the renewal (null before: PublishedAt).</summary>
+    [Id(9)] public DateTimeOffset? ValidFrom { get; set; }
+
+    [Id(10)] public bool Renewed { get; set; }
+
+    /// <summary>The expiry the owner has been reminded of; a renewal moves the expiry, so its notice is sent anew.</summary>
+    [Id(11)] public DateTimeOffset? RemindedFor { get; set; }
 }
 
 /// <summary>
@@ -72,7 +90,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     ListingProjection projection,
     RegionDirectory regions,
     ListingMatcher matcher,
-    TimeProvider clock) : Grain
+    TimeProvider clock) : Grain, IRemindable
     where TState : ListingState<TContent, TStatus>
     where TContent : class, IListingContent
     where TStatus : struct, Enum
@@ -87,6 +105,9 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
 
     protected abstract TStatus Published { get; }
 
+    /// <summary>Off the market because its validity ran out; the owner still sees it and may renew it once.</summary>
+    protected abstract TStatus Expired { get; }
+
     /// <summary>A status after which nothing changes any more (Transferred, Fulfilled).</summary>
     protected abstract TStatus Final { get; }
 
@@ -99,7 +120,22 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     /// <summary>Kind-specific checks before publishing (e.g. a demand's deadline).</summary>
     protected virtual void EnsurePublishable() { }
 
+    /// <summary>A kind's own end that comes before the validity runs out (a demand's deadline).</summary>
+    protected virtual DateTimeOffset? EndsBy => null;
+
     bool IsPublished => S.Status.Equals(Published);
+
+    const string LifecycleReminder = "lifecycle";
+
+    // From the services rather than the constructor, so the kinds' grains need not pass them on.
+    ListingOptions Lifecycle => ServiceProvider.GetRequiredService<IOptions<ListingOptions>>().Value;
+
+    /// <summary>When a published (or expired) listing leaves the market: validity from its start, or the kind's own end if sooner.</summary>
+    protected DateTimeOffset? ExpiresAt =>
+        (S.ValidFrom ?? S.PublishedAt) is { } from && (IsPublished || S.Status.Equals(Expired)) ? ExpiryFrom(from) : null;
+
+    DateTimeOffset ExpiryFrom(DateTimeOffset from) =>
+        EndsBy is { } end && end < from + Lifecycle.Validity ? end : from + Lifecycle.Validity;
 
     protected string? RegionCode => regions.OfProvince(S.Content!.Province)?.Code;
 
@@ -110,6 +146,8 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         // A crash or a failed write between the state write and the projection write leaves the projection behind
         // (GrainWrites); this repairs it. When the projection is current the statement writes nothing at all.
         if (state.RecordExists) await projection.UpsertAsync(ToRow(), cancellationToken);
+        // Listings published before lifecycles existed get their reminder on their first activation.
+        if (IsPublished && await this.GetReminder(LifecycleReminder) is null) await ArmLifecycleAsync();
     }
 
     public async Task<TView> CreateAsync(Actor actor, TContent content)
@@ -138,7 +176,11 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         if (expectedVersion != S.Version) throw new ProblemException(ProblemCodes.VersionMismatch);
         if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
         await SaveAsync(content);
-        if (IsPublished) await MatchAsync();
+        if (IsPublished)
+        {
+            await ArmLifecycleAsync(); // a demand's new deadline may move its expiry
+            await MatchAsync();
+        }
         return ToView(actor);
     }
 
@@ -148,14 +190,20 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         if (!IsPublished)
         {
             if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
+            // Validity counts from the first publication: an expired listing comes back by renewal only, and taking
+            // one off the market and publishing it again does not start a new period.
+            if (S.Status.Equals(Expired) || S.ValidFrom is { } from && ExpiryFrom(from) <= clock.GetUtcNow())
+                throw new ProblemException(ProblemCodes.InvalidTransition);
             EnsurePublishable();
             // An organization whose application to join is still pending (or was rejected) prepares drafts only.
             await Organizations.Admission.RequireAdmittedAsync(GrainFactory, S.OwnerOrganizationId);
             S.Status = Published;
             S.PublishedAt = clock.GetUtcNow();
+            S.ValidFrom ??= S.PublishedAt;
             await SaveAsync(S.Content!);
             Telemetry.Metrics.Published.Add(1, new KeyValuePair<string, object?>("kind", Kind.ToString()));
         }
+        await ArmLifecycleAsync();
         // A retried publish (its first attempt failed after the state write: the activation that serves it re-wrote the
         // projection) repeats what follows, which the first attempt may never have reached; both steps are idempotent.
         var listing = PublicDocument();
@@ -177,6 +225,77 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         await SaveAsync(S.Content!);
         if (wasPublished) await RegionalCenter().ListingRemovedAsync(Kind, Id);
         return ToView(actor);
+    }
+
+    public async Task<TView> RenewAsync(Actor actor)
+    {
+        EnsureMayEdit(actor);
+        if (S.Renewed) throw new ProblemException(ProblemCodes.AlreadyRenewed);
+        var now = clock.GetUtcNow();
+        if (!(IsPublished || S.Status.Equals(Expired)) || ExpiryFrom(now) <= now) throw new ProblemException(ProblemCodes.NotRenewable);
+        var wasExpired = S.Status.Equals(Expired);
+        S.Status = Published;
+        S.ValidFrom = now;
+        S.Renewed = true;
+        await SaveAsync(S.Content!);
+        await ArmLifecycleAsync();
+        if (wasExpired)
+        {
+            // Back on the market as at publication: the center counts it again and it is matched against what is there now.
+            var listing = PublicDocument();
+            await Task.WhenAll(
+                RegionalCenter().ListingPublishedAsync(Kind, Id, S.Version, listing.Title, listing.TechField, listing.Province),
+                matcher.MatchAsync(listing));
+        }
+        return ToView(actor);
+    }
+
+    /// <summary>
+    /// The lifecycle reminder: the owner's notice when the expiry is near, the expiry itself when it is due. Either
+    /// may lie beyond what Orleans can arm (~49.7 days), so it fires at most a horizon ahead and is armed again.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != LifecycleReminder) return;
+        if (!state.RecordExists || !IsPublished)
+        {
+            if (await this.GetReminder(LifecycleReminder) is { } reminder) await this.UnregisterReminder(reminder);
+            return;
+        }
+        var now = clock.GetUtcNow();
+        var expiresAt = ExpiresAt!.Value;
+        if (now >= expiresAt)
+        {
+            await ExpireAsync();
+            return;
+        }
+        if (now >= expiresAt - Lifecycle.ReminderBefore && S.RemindedFor != expiresAt)
+        {
+            // Told first, then recorded: a retry after a failed write sends the same event id, which each inbox takes once.
+            await ServiceProvider.GetRequiredService<Notifier>().ListingExpiringAsync(
+                new ListingExpiring(Id, Kind.ToString(), PublicDocument().Title, expiresAt, Renewable: !S.Renewed), S.OwnerOrganizationId);
+            S.RemindedFor = expiresAt;
+            await WriteBookkeepingAsync();
+        }
+        await ArmLifecycleAsync();
+    }
+
+    /// <summary>Off the market (search, matching, new trades) on every host: the projection's status drives the replicas.</summary>
+    async Task ExpireAsync()
+    {
+        S.Status = Expired;
+        await SaveAsync(S.Content!);
+        await RegionalCenter().ListingRemovedAsync(Kind, Id);
+        if (await this.GetReminder(LifecycleReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    /// <summary>Armed for the notice if it is still to be sent, else for the expiry; never more than the horizon ahead.</summary>
+    async Task ArmLifecycleAsync()
+    {
+        if (!IsPublished || ExpiresAt is not { } expiresAt) return;
+        var next = S.RemindedFor != expiresAt ? expiresAt - Lifecycle.ReminderBefore : expiresAt;
+        await this.RegisterOrUpdateReminder(LifecycleReminder, TradeTimers.DueIn(next, clock.GetUtcNow(), Lifecycle.ReminderHorizon),
+            Lifecycle.CheckPeriod);
     }
 
     protected bool Exists => state.RecordExists;

@@ -121,3 +121,16 @@ public sealed record TradeFeed(
 
     public DateTimeOffset StoredAt { get; init; }
 }
+
+/// <summary>
+/// A listing's validity runs out soon (TechTransfer:Listings:ReminderBefore ahead): to its owner organization's members
+/// and inbox. Renewable unless it was renewed already.
+/// </summary>
+public sealed record ListingExpiring(string ListingId, string Kind, string Title, DateTimeOffset ExpiresAt, bool Renewable) : INetworkEvent
+{
+    public static string Type => nameof(ListingExpiring);
+
+    public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
+}

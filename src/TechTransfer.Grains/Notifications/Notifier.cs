@@ -60,6 +60,11 @@ public sealed class Notifier(IGrainFactory grains)
         SendAsync(NotificationDraft.Of($"{notice.TradeId}:{notice.News}:{notice.At.UtcTicks}", notice), organizations, regions: [], national: false,
             users: users);
 
+    /// <summary>A listing's expiry is near: its owner organization only. One event per expiry (a renewal moves it).</summary>
+    public Task ListingExpiringAsync(ListingExpiring expiring, string ownerOrganizationId) =>
+        SendAsync(NotificationDraft.Of($"{expiring.ListingId}:expiring@{expiring.ExpiresAt.UtcTicks}", expiring), [ownerOrganizationId], regions: [],
+            national: false);
+
     async Task SendAsync(NotificationDraft draft, string[] organizations, string[] regions, bool national,
         IEnumerable<string>? inboxes = null, IEnumerable<string>? users = null)
     {

@@ -117,6 +117,10 @@ public static class ListingEndpoints
             return ListingHttp.WithETag(http, body, view.Version);
         }).RequireAuthorization().ProducesWith<TView, PublishedMatching>("matching");
 
+        // Once per listing, by its owner: a new validity period from now (and back on the market if it had expired).
+        group.MapPost("/{id}/renew", (string id, HttpContext http, IGrainFactory grains) =>
+            Respond(http, Grain<TGrain>(grains, routes.IsId, id).RenewAsync(http.User.RequiredActor()))).RequireAuthorization();
+
         return group;
     }
 

@@ -223,6 +223,9 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
             case nameof(TradeFeed):
                 await client.TradeFeed(Payload<TradeFeed>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
+            case nameof(ListingExpiring):
+                await client.ListingExpiring(Payload<ListingExpiring>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                break;
         }
         connection.Cursor = notification.Id;
     }

@@ -24,6 +24,9 @@ public interface INetworkClient
 
     /// <summary>A watched trade's public feed; NotificationId counts within that feed (pass it to Watch to resume).</summary>
     Task TradeFeed(TradeFeed message);
+
+    /// <summary>One of the organization's listings expires soon (issue 19 item 5).</summary>
+    Task ListingExpiring(ListingExpiring message);
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TechTransfer.Demo;
@@ -44,7 +45,8 @@ public sealed class ApiFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    public sealed class HostFactory(string connectionString, bool demoListings, IReadOnlyDictionary<string, string>? settings = null)
+    public sealed class HostFactory(string connectionString, bool demoListings, IReadOnlyDictionary<string, string>? settings = null,
+        TimeProvider? clock = null)
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -65,6 +67,8 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("TechTransfer:RateLimits:ApplicationsPerHour", "1000000");
             builder.UseSetting("TechTransfer:Operations:Token", OperatorToken);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
+            // A test's own clock (e.g. ShiftedClock) for the server and its silo alike.
+            if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
 
         /// <summary>Opens /metrics and the detailed /health (Health/OperatorAccess.cs).</summary>

@@ -26,9 +26,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Starts a cluster on the given database; a second one with the same service id sees the first one's state.</summary>
     public static async Task<TestCluster> StartAsync(string connectionString, string serviceId, short silos = 2,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);
+        configure?.Invoke(builder); // before the shipped configuration, so a test's own services (a clock) come first
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Properties[key] = value;
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ServiceId = serviceId;

@@ -26,17 +26,31 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>Where screenshots go: TT_ARTIFACTS, or artifacts/screenshots at the repository root.</summary>
     public static string Screenshots { get; } = Environment.GetEnvironmentVariable("TT_ARTIFACTS") ?? Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
 
+    readonly IReadOnlyDictionary<string, string> extraSettings;
+    readonly TimeProvider? clock;
+
+    public PortalFixture() : this(new Dictionary<string, string>()) { }
+
+    /// <summary>A portal of its own, for a journey that needs its own settings or clock (see ListingLifecyclePortalTests).</summary>
+    internal PortalFixture(IReadOnlyDictionary<string, string> settings, TimeProvider? clock = null) // not public: xunit wants one public constructor
+    {
+        extraSettings = settings;
+        this.clock = clock;
+    }
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("portal");
         // A short soft close and reminder period (as TradingFixture): an auction created in the portal with a
         // one-minute end is not moved five minutes on by its bids, and ends on time.
-        Host = new ApiFixture.HostFactory(Database.ConnectionString, demoListings: false, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["TechTransfer:Auctions:SoftCloseWindow"] = "00:00:03",
             ["TechTransfer:Auctions:SoftCloseExtension"] = "00:00:03",
             ["TechTransfer:Auctions:ReminderPeriod"] = "00:00:01",
-        });
+        };
+        foreach (var (key, value) in extraSettings) settings[key] = value;
+        Host = new ApiFixture.HostFactory(Database.ConnectionString, demoListings: false, settings, clock);
         Host.StartServer();
         await Host.WaitUntilSeededAsync();
         BaseAddress = Host.CreateClient().BaseAddress!;

@@ -35,6 +35,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         edit                 ok     403    ok     403    403    ok     401
         publish              ok     403    ok     403    403    ok     401
         withdraw             ok     403    ok     403    403    ok     401
+        renew                ok     403    ok     403    403    ok     401
         close-demand         403    ok     403    403    403    ok     401
         read-draft           ok     404    ok     404    404    ok     404
         read-listing-contact ok     hidden ok     hidden hidden ok     hidden
@@ -127,6 +128,11 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             {
                 var id = await (await Demo("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement());
                 return new(c => c.PostAsync($"/api/achievements/{id}/withdraw", null));
+            }
+            case "renew":
+            {
+                var id = await (await Demo("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement());
+                return new(c => c.PostAsync($"/api/achievements/{id}/renew", null));
             }
             case "close-demand":
             {

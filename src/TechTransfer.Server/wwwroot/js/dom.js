@@ -149,3 +149,12 @@ export function fill(el, ...children) {
   append(el, children);
   return el;
 }
+
+/**
+ * The last day a listing is valid (Beijing date of the last moment before expiresAt): a demand that ends with its
+ * deadline day shows that day, not the next midnight.
+ */
+export function validUntil(iso) {
+  if (!iso) return "";
+  return new Date(new Date(iso).getTime() - 1).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" }); // YYYY-MM-DD, as deadlines are written
+}

@@ -37,6 +37,7 @@ export const statuses = {
   Transferred: "已转化",
   Closed: "已关闭",
   Fulfilled: "已满足",
+  Expired: "已过期",
 };
 
 export const roles = {

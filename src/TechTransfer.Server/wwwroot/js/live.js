@@ -2,7 +2,7 @@
 // The server decides what this user hears; the portal only keeps its place in the user's inbox: on every
 // (re)connect it calls Resume with the last id it has, so nothing sent while offline is missed or shown twice.
 import { api } from "./api.js";
-import { toast } from "./dom.js";
+import { toast, validUntil } from "./dom.js";
 import { tradeNews } from "./labels.js";
 
 const History = 100; // how many already-seen events to show again after a reload
@@ -78,7 +78,7 @@ export async function startLive(me) {
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on("MatchFound", (e) => receive("MatchFound", e));
-  for (const type of ["ListingPublished", "DealUpdated", "DealStale", "ContractRegistered", "TradeNotice"]) connection.on(type, (e) => receive(type, e));
+  for (const type of ["ListingPublished", "DealUpdated", "DealStale", "ContractRegistered", "TradeNotice", "ListingExpiring"]) connection.on(type, (e) => receive(type, e));
   connection.on("TradeFeed", (e) => {
     const w = watches.get(e.tradeId);
     if (!w || e.notificationId <= w.last) return; // seen already (a re-watch replays from our cursor)
@@ -172,6 +172,7 @@ function receive(type, event) {
     matchBurst = setTimeout(() => (liveMatches = 0), 5000);
   }
   if (entry.live && type === "TradeNotice") toast(`${tradeNews[event.news] ?? event.news}：${event.title}`, event.news === "Outbid" || event.news === "Lost" ? "error" : "match");
+  if (entry.live && type === "ListingExpiring") toast(`您发布的“${event.title}”将于 ${validUntil(event.expiresAt)} 到期，可在发布页续期`);
   if (entry.live && type === "DealStale") toast(`对接超过期限无进展：${event.achievementTitle} ↔ ${event.demandTitle}`, "error");
   for (const listener of listeners) listener(entry);
 }

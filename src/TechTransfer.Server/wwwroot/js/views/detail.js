@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { amount, fill, h, marked, time, toast } from "../dom.js";
+import { amount, confirmAction, fill, h, marked, time, toast, validUntil } from "../dom.js";
 import { ipRightKinds, label, techFields, transferModes } from "../labels.js";
 import { onEvent, publishing } from "../live.js";
 import { may, session } from "../session.js";
@@ -44,11 +44,34 @@ export async function detail({ view, match, params }) {
       ["预算", listing.budgetMax ? `${listing.budgetMin ?? 0}–${listing.budgetMax} 万元` : "面议"], ["所在省份", listing.province], ["截止日期", listing.deadline]];
   facts.unshift(["发布机构", h("a", { href: `#/organizations/${listing.ownerOrganizationId}`, id: "publisher" }, listing.names?.[listing.ownerOrganizationId] ?? "发布机构")]);
   facts.push(["发布时间", time(listing.publishedAt) || "未发布"], ["更新时间", time(listing.updatedAt)]);
+  if (listing.expiresAt) facts.push(["有效期至", h("span", { id: "valid-until" }, validUntil(listing.expiresAt),
+    listing.status === "Expired" ? "（已过期，已退出检索与匹配）" : listing.renewed ? "（已续期）" : "")]);
+
+  // 续期: once, by the owner's organization, while published or after expiry; the dialog states the new date.
+  const renew = async () => {
+    const year = validUntil(new Date(Date.now() + 365 * 86400_000).toISOString());
+    const until = isAchievement || year <= listing.deadline ? year : listing.deadline;
+    const ok = await confirmAction({
+      title: "确认续期",
+      lines: [`续期后有效期至 ${until}（自今日起一年${isAchievement ? "" : "，且不晚于需求截止日期"}）。`,
+        listing.status === "Expired" ? "该发布将重新进入检索、匹配和交易大厅。" : "原有效期不再保留。", "每条发布只能续期一次，续期后不能撤销。"],
+      confirm: "续期",
+    });
+    if (!ok) return;
+    try {
+      const answer = await api(`/api/${path}/${id}/renew`, { method: "POST" });
+      toast(`已续期，有效期至 ${validUntil(answer.expiresAt)}`);
+      await detail({ view, match, params });
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : String(e), "error");
+    }
+  };
+  const mayRenew = me?.organizationId === listing.ownerOrganizationId && !listing.renewed && (listing.status === "Published" || listing.status === "Expired");
 
   const matches = h("div", { id: "matches", "aria-live": "polite" });
   const loadMatches = async () => {
     const found = await api(`/api/${path}/${id}/matches`);
-    fill(matches, ...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? `暂无匹配，有新${isAchievement ? "需求" : "成果"}时会通知您。` : "发布后开始匹配。")]));
+    fill(matches, ...(found.length ? found.map((m) => matchCard(m)) : [h("p", { class: "muted" }, listing.status === "Published" ? `暂无匹配，有新${isAchievement ? "需求" : "成果"}时会通知您。` : listing.status === "Expired" ? "已过期，不再参与匹配；续期后重新匹配。" : "发布后开始匹配。")]));
   };
 
   fill(view,
@@ -57,6 +80,7 @@ export async function detail({ view, match, params }) {
     owner ? h("div", { class: "actions" },
       h("a", { class: "button", href: `#/${path}/${id}/edit` }, "编辑"),
       listing.status === "Draft" ? h("button", { type: "button", class: "primary", onclick: () => act("publish") }, "发布") : null,
+      mayRenew ? h("button", { type: "button", id: "renew", class: listing.status === "Expired" ? "primary" : "", onclick: renew }, "续期") : null,
       listing.status === "Published" ? h("button", { type: "button", onclick: () => act(isAchievement ? "withdraw" : "close", "确定下架？下架后不再参与匹配。") }, isAchievement ? "撤回" : "关闭需求") : null,
       // Trading: the owner's members take a published listing to market (the form says if it already is).
       listing.status === "Published" && me.organizationId === listing.ownerOrganizationId

@@ -1,4 +1,4 @@
-import { amount, fill, h, when } from "../dom.js";
+import { amount, fill, h, validUntil, when } from "../dom.js";
 import { dealActions, dealStages, label, techFields, tradeHref, tradeKinds, tradeNews } from "../labels.js";
 import { events, onEvent } from "../live.js";
 import { matchCard } from "./common.js";
@@ -34,6 +34,7 @@ export function eventCard(e) {
     case "ContractRegistered": return contractCard(e);
     case "TradeNotice": return tradeCard(e);
     case "ListingPublished": return listingCard(e);
+    case "ListingExpiring": return expiringCard(e);
     default: return h("article", { class: `card${e.live ? " fresh" : ""}` }, h("span", { class: "tag" }, "通知"), " ", h("span", { class: "muted" }, "新动态"), " ", when(e.at));
   }
 }
@@ -46,6 +47,18 @@ function listingCard(e) {
     h("span", { class: `tag${demand ? " demand" : ""}` }, demand ? "新需求" : "新成果"), " ",
     h("a", { href: `#/${demand ? "demands" : "achievements"}/${e.listingId}` }, e.title),
     h("div", { class: "meta" }, h("span", {}, label(techFields, e.techField)), h("span", {}, e.province), h("span", { class: "muted" }, when(e.at))));
+}
+
+/** One of my organization's listings expires soon: the date, and the way to its page (where 续期 is). */
+function expiringCard(e) {
+  const demand = e.kind === "Demand";
+  return h("article", { class: fresh(e, "expiring stale"), dataset: { type: e.type, listing: e.listingId } },
+    h("span", { class: `tag${demand ? " demand" : ""}` }, "即将到期"), " ",
+    h("a", { href: `#/${demand ? "demands" : "achievements"}/${e.listingId}` }, e.title),
+    h("div", { class: "meta" },
+      h("span", {}, `有效期至 ${validUntil(e.expiresAt)}，到期后将退出检索、匹配和交易大厅`),
+      h("span", {}, e.renewable ? "可续期一次（自续期之日起一年）" : "已续期过，不能再次续期"),
+      h("span", { class: "muted" }, when(e.at))));
 }
 
 /** Per-party trade news (outbid, won, sold, accepted, awarded…): to the trade's page, and to its deal once it is a lead. */
