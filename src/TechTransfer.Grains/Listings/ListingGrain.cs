@@ -47,6 +47,7 @@ public interface IListingGrain<TContent, TView> : IGrainWithStringKey
     /// Once per listing, by its owner: back on the market (if it had expired) for a new validity period from now.
     /// 409 already-renewed the second time; 422 not-renewable unless published or expired.
     /// </summary>
+    [Alias("RenewAsync")]
     Task<TView> RenewAsync(Actor actor);
 
     /// <summary>

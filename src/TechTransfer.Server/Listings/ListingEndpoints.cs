@@ -119,7 +119,7 @@ public static class ListingEndpoints
 
         // Once per listing, by its owner: a new validity period from now (and back on the market if it had expired).
         group.MapPost("/{id}/renew", (string id, HttpContext http, IGrainFactory grains) =>
-            Respond(http, Grain<TGrain>(grains, routes.IsId, id).RenewAsync(http.User.RequiredActor()))).RequireAuthorization();
+            Respond(http, Grain<TGrain>(grains, routes.IsId, id).RenewAsync(http.User.RequiredActor()))).RequireAuthorization().Produces<TView>();
 
         return group;
     }
