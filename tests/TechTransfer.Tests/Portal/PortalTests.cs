@@ -72,8 +72,10 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         await PublishFormAsync(university);
 
-        // The achievement may also fit a demand another test published for the same enterprise: this demand's card.
-        var card = enterprise.Locator("#feed article.match", new() { HasText = $"寻求{word}极片缺陷在线检测技术" });
+        // The achievement may also fit a demand another test published for the same enterprise, and this demand may have
+        // matched another test's achievement when it was published: the card of this pair.
+        var card = enterprise.Locator("#feed article.match", new() { HasText = $"寻求{word}极片缺陷在线检测技术" })
+            .Filter(new() { HasText = $"{word} 锂电池极片缺陷在线检测方法" });
         await Expect(card).ToBeVisibleAsync(new() { Timeout = 2_000 });
         var seenAfter = clock.Elapsed;
         Assert.True(await enterprise.EvaluateAsync<bool>("window.__sameDocument === true"), "the feed page was reloaded");
