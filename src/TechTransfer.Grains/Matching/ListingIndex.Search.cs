@@ -40,7 +40,28 @@ public sealed partial class ListingIndex
     /// scored with the same statistics and ranked in one list: a score means the same whichever kind a hit is.
     /// No text browses (newest first); a text without a meaningful word finds nothing and says why.
     /// </summary>
-    public SearchPage Search(SearchRequest request)
+    public SearchPage Search(SearchRequest request) =>
+        ReadBoth((searcher, achievementDocs) => Search(searcher, achievementDocs, request));
+
+    /// <summary>
+    /// Which of <paramref name="texts"/> find listing <paramref name="id"/>: each read and queried exactly as
+    /// <see cref="Search(SearchRequest)"/> reads it (same statistics, same minimum of concepts), restricted to that
+    /// one document, so a saved search is told of a new listing exactly when searching would now show it. The
+    /// filters are checked by the caller. Cost per text: its analysis and one seek per term, whatever the index size.
+    /// </summary>
+    public bool[] Finds(string id, IReadOnlyList<string> texts) => ReadBoth((searcher, _) =>
+    {
+        var terms = new TermLookup(searcher.IndexReader);
+        var only = new QueryWrapperFilter(new TermQuery(new Term(IdField, id)));
+        return texts.Select(text =>
+        {
+            var query = SearchQuery.Parse(text, bigram => terms.DocFreq(Body + Bigrams, bigram));
+            return !query.FindsNothing && !query.IsBrowse && searcher.Search(new FilteredQuery(TextQuery(terms, query), only), 1).TotalHits > 0;
+        }).ToArray();
+    });
+
+    /// <summary>Both shards read as one index (see <see cref="Search(SearchRequest)"/>); the second argument is where demands start.</summary>
+    T ReadBoth<T>(Func<IndexSearcher, int, T> read)
     {
         var (achievementShard, demandShard) = (Fresh(achievements), Fresh(demands));
         var achievementSearcher = achievementShard.Searchers.Acquire();
@@ -51,7 +72,7 @@ public sealed partial class ListingIndex
             {
                 // Not closing the shards' readers: the MultiReader holds a reference to each and gives it back when disposed.
                 using var both = new MultiReader([achievementSearcher.IndexReader, demandSearcher.IndexReader], closeSubReaders: false);
-                return Search(new IndexSearcher(both) { Similarity = Bm25 }, achievementSearcher.IndexReader.MaxDoc, request);
+                return read(new IndexSearcher(both) { Similarity = Bm25 }, achievementSearcher.IndexReader.MaxDoc);
             }
             finally
             {

@@ -34,6 +34,7 @@ public static class ProblemCodes
     public const string CrossOrigin = "cross-origin";
     public const string NotAdmitted = "organization-not-admitted";
     public const string PasswordChangeRequired = "password-change-required";
+    public const string SubscriptionLimit = "subscription-limit";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -78,6 +79,8 @@ public static class ProblemCatalog
         [ProblemCodes.NotAdmitted] = new(403, "机构入驻申请尚未通过区域服务中心审核，暂不能执行此操作",
             "The organization's application to join has not been approved by its regional center yet"),
         [ProblemCodes.PasswordChangeRequired] = new(403, "请先修改临时密码", "Change the temporary password first"),
+        [ProblemCodes.SubscriptionLimit] = new(409, "每个账号最多保存 20 个订阅，请先删除不再需要的订阅",
+            "An account keeps at most 20 subscriptions; delete one you no longer need first"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -131,6 +134,7 @@ public static class ProblemCatalog
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
         ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
         ["page"] = "页码", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
+        ["trlMin"] = "技术成熟度下限", ["priceMax"] = "价格上限", ["region"] = "区域",
         ["currentPassword"] = "当前密码", ["newPassword"] = "新密码",
         ["phone"] = "联系电话", ["email"] = "电子邮箱", ["adminAccount"] = "管理员账号",
     };
