@@ -51,7 +51,7 @@ public sealed class SubscriptionStore(NpgsqlDataSource db)
             foreach (var value in new object?[] { id, accountId, organizationId, name, criteria.Q, criteria.Kind ?? Any, criteria.Field ?? Any,
                 criteria.Province ?? Any, criteria.Region ?? Any, criteria.TrlMin ?? 0, criteria.PriceMax })
                 insert.Parameters.Add(new() { Value = value ?? DBNull.Value });
-            createdAt = (DateTimeOffset)(await insert.ExecuteScalarAsync(cancellation))!;
+            createdAt = new DateTimeOffset((DateTime)(await insert.ExecuteScalarAsync(cancellation))!); // timestamptz reads as a UTC DateTime
         }
         await transaction.CommitAsync(cancellation);
         return new Subscription(id, name, criteria, createdAt, 0, []);
