@@ -24,6 +24,7 @@ import { applications } from "./views/applications.js";
 import { deals } from "./views/deals.js";
 import { contract, contracts } from "./views/contracts.js";
 import { notifications } from "./views/notifications.js";
+import { subscription, subscriptions } from "./views/subscriptions.js";
 
 const routes = [
   [/^\/$/, home],
@@ -52,6 +53,8 @@ const routes = [
   [/^\/contracts$/, contracts],
   [/^\/contracts\/(\d{12})$/, contract],
   [/^\/notifications$/, notifications],
+  [/^\/subscriptions$/, subscriptions],
+  [/^\/subscriptions\/(sub-[0-9a-f]+)$/, subscription],
 ];
 
 let cleanup = null;
@@ -97,6 +100,7 @@ function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);
   if (may.national(me)) items.push(["#/national", "全国看板"]);
   if (me) items.push(["#/deals", "我的对接"], ["#/contracts", "我的合同"], ["#/notifications", "通知"]);
+  if (me) items.push(["#/subscriptions", "我的订阅"]);
   if (me?.role === "OrganizationAdmin") items.push([`#/organizations/${me.organizationId}/members`, "机构成员"]);
   if (me?.role === "CenterAdmin" || me?.role === "NationalAdmin") items.push(["#/applications", "入驻审核"]);
   if (me?.mustChangePassword) items.splice(0, items.length, ["#/me", "修改临时密码"]);
