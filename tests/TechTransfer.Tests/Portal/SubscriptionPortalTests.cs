@@ -49,27 +49,31 @@ public sealed class SubscriptionPortalTests(PortalFixture portal) : IAsyncLifeti
         await Expect(page.Locator("#subscribe-error")).ToContainTextAsync("请输入具体的技术词语");
         await Expect(page.Locator("#subscribe-error")).ToContainTextAsync(await page.Locator("#search-hint").InnerTextAsync());
 
-        await page.GotoAsync($"/#/search?q={Uri.EscapeDataString($"{word} 锂电池")}&kind=achievement&field=NewEnergy");
+        await page.GotoAsync($"/#/search?q={Uri.EscapeDataString($"{word} 盐碱地")}&kind=achievement&field=ResourcesEnvironment");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存为订阅" }).ClickAsync();
-        await page.GetByLabel("订阅名称").FillAsync("锂电池新成果");
+        await page.GetByLabel("订阅名称").FillAsync("盐碱地新成果");
         await PortalFixture.ScreenshotAsync(page, "subscription-save-1366");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存订阅" }).ClickAsync();
-        await Expect(page.Locator("#subscribe-done")).ToContainTextAsync("已保存为订阅「锂电池新成果」");
+        await Expect(page.Locator("#subscribe-done")).ToContainTextAsync("已保存为订阅「盐碱地新成果」");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "我的订阅", Exact = true }).ClickAsync();
         var card = page.Locator("#subscriptions li.subscription");
         await Expect(card).ToHaveCountAsync(1);
-        await Expect(card).ToContainTextAsync($"关键词「{word} 锂电池」 · 科技成果 · 新能源");
+        await Expect(card).ToContainTextAsync($"关键词「{word} 盐碱地」 · 科技成果 · 资源与环境");
         await Expect(card).ToContainTextAsync("暂无结果");
 
         // Another organization publishes what the search finds, while the notification centre is open.
         await page.GetByRole(AriaRole.Link, new() { Name = "通知", Exact = true }).ClickAsync();
         await Expect(page.Locator("main h1")).ToHaveTextAsync("通知中心");
-        var title = $"{word} 锂电池极片缺陷在线检测方法";
-        var listing = await (await portal.SignedInClientAsync("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement(title));
+        // A field of its own: a listing like the other portal tests' would take part in their matches.
+        var title = $"{word} 盐碱地改良土壤调理剂";
+        var listing = await (await portal.SignedInClientAsync("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement(title)
+            .With("summary", "本成果以脱硫石膏与腐殖酸为主料制成土壤调理剂，可降低盐碱地土壤碱化度，使作物出苗率提高三成。")
+            .With("keywords", new System.Text.Json.Nodes.JsonArray(word, "盐碱地", "土壤调理剂"))
+            .With("techField", "ResourcesEnvironment"));
         var notice = page.Locator("#notifications > li").First;
         await Expect(notice.Locator("article")).ToHaveAttributeAsync("data-type", "SubscriptionHit");
-        await Expect(notice).ToContainTextAsync($"订阅「锂电池新成果」有新成果：{title}");
+        await Expect(notice).ToContainTextAsync($"订阅「盐碱地新成果」有新成果：{title}");
         await Expect(notice).ToContainTextAsync("发布机构：演示大学（江苏）");
         await Expect(notice).ToHaveClassAsync(new Regex(@"\bunread\b"));
         await Expect(page.Locator("#unread-badge")).ToHaveTextAsync("1");
@@ -90,7 +94,7 @@ public sealed class SubscriptionPortalTests(PortalFixture portal) : IAsyncLifeti
         await Expect(phone.Locator("#subscriptions li.subscription")).ToContainTextAsync(title);
         await NoHorizontalOverflowAsync(phone);
         await PortalFixture.ScreenshotAsync(phone, "subscriptions-390");
-        await phone.GotoAsync($"/#/search?q={Uri.EscapeDataString($"{word} 锂电池")}");
+        await phone.GotoAsync($"/#/search?q={Uri.EscapeDataString($"{word} 盐碱地")}");
         await phone.GetByRole(AriaRole.Button, new() { Name = "保存为订阅" }).ClickAsync();
         await Expect(phone.GetByLabel("订阅名称")).ToBeVisibleAsync();
         await NoHorizontalOverflowAsync(phone);
@@ -103,7 +107,7 @@ public sealed class SubscriptionPortalTests(PortalFixture portal) : IAsyncLifeti
         // Deleting asks first; cancelling keeps it.
         await page.GetByRole(AriaRole.Button, new() { Name = "删除" }).ClickAsync();
         var dialog = page.Locator("dialog.confirm");
-        await Expect(dialog).ToContainTextAsync("「锂电池新成果」");
+        await Expect(dialog).ToContainTextAsync("「盐碱地新成果」");
         await Expect(dialog).ToContainTextAsync("不再收到");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "取消" }).ClickAsync();
         await Expect(card).ToHaveCountAsync(1);
