@@ -13,8 +13,9 @@ public sealed class AchievementGrain(
     ListingProjection projection,
     RegionDirectory regions,
     ListingMatcher matcher,
+    Subscriptions.SubscriptionMatcher subscriptions,
     TimeProvider clock)
-    : ListingGrain<AchievementState, AchievementContent, AchievementStatus, AchievementView>(state, projection, regions, matcher, clock),
+    : ListingGrain<AchievementState, AchievementContent, AchievementStatus, AchievementView>(state, projection, regions, matcher, subscriptions, clock),
       IAchievementGrain
 {
     protected override ListingKind Kind => ListingKind.Achievement;

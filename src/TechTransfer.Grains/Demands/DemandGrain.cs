@@ -12,8 +12,9 @@ public sealed class DemandGrain(
     ListingProjection projection,
     RegionDirectory regions,
     ListingMatcher matcher,
+    Subscriptions.SubscriptionMatcher subscriptions,
     TimeProvider clock)
-    : ListingGrain<DemandState, DemandContent, DemandStatus, DemandView>(state, projection, regions, matcher, clock), IDemandGrain
+    : ListingGrain<DemandState, DemandContent, DemandStatus, DemandView>(state, projection, regions, matcher, subscriptions, clock), IDemandGrain
 {
     protected override ListingKind Kind => ListingKind.Demand;
     protected override DemandStatus Published => DemandStatus.Published;

@@ -49,6 +49,9 @@ public static class GrainServices
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
         services.TryAddSingleton<ListingMatcher>();
         services.AddHostedService<MatchOutbox>();
+        services.TryAddSingleton<Subscriptions.SubscriptionMatcher>();
+        services.TryAddSingleton<Subscriptions.SubscriptionStore>();
+        services.AddHostedService<Subscriptions.SubscriptionOutbox>();
         services.TryAddSingleton<Notifications.Notifier>();
         services.TryAddSingleton<Notifications.NotificationLog>();
         services.TryAddSingleton<Deals.DealProjection>();

@@ -91,6 +91,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     ListingProjection projection,
     RegionDirectory regions,
     ListingMatcher matcher,
+    Subscriptions.SubscriptionMatcher subscriptions,
     TimeProvider clock) : Grain, IRemindable
     where TState : ListingState<TContent, TStatus>
     where TContent : class, IListingContent
@@ -208,10 +209,12 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         // A retried publish (its first attempt failed after the state write: the activation that serves it re-wrote the
         // projection) repeats what follows, which the first attempt may never have reached; both steps are idempotent.
         var listing = PublicDocument();
-        // Side by side: the center's announcement (its own inbox writes) does not hold up the matches.
+        // Side by side: the center's announcement (its own inbox writes) does not hold up the matches, nor they the
+        // saved searches' notices.
         await Task.WhenAll(
             RegionalCenter().ListingPublishedAsync(Kind, Id, S.Version, listing.Title, listing.TechField, listing.Province),
-            matcher.MatchAsync(listing));
+            matcher.MatchAsync(listing),
+            subscriptions.NotifyAsync(listing));
         return ToView(actor);
     }
 

@@ -40,7 +40,57 @@ public sealed partial class ListingIndex
     /// scored with the same statistics and ranked in one list: a score means the same whichever kind a hit is.
     /// No text browses (newest first); a text without a meaningful word finds nothing and says why.
     /// </summary>
-    public SearchPage Search(SearchRequest request)
+    public SearchPage Search(SearchRequest request) =>
+        ReadBoth((searcher, achievementDocs) => Search(searcher, achievementDocs, request));
+
+    /// <summary>
+    /// Which of <paramref name="texts"/> find listing <paramref name="id"/>: each read and queried exactly as
+    /// <see cref="Search(SearchRequest)"/> reads it (same statistics, same minimum of concepts), but only asked about
+    /// that one document (its scorer advanced to it), so a saved search is told of a new listing exactly when
+    /// searching would now show it. The filters are checked by the caller. A text that cannot reach its minimum of
+    /// concepts in the listing's own words (<see cref="MayHold"/>) is answered without Lucene: building a query's
+    /// weight (the statistics of every term in every field) is what costs, ~0.45 ms a text (docs/portal.md, "订阅").
+    /// </summary>
+    public bool[] Finds(string id, IReadOnlyList<string> texts) => ReadBoth((searcher, achievementDocs) =>
+    {
+        var found = new bool[texts.Count];
+        var hit = searcher.Search(new TermQuery(new Term(IdField, id)), 1).ScoreDocs;
+        if (hit.Length == 0) return found; // not (or no longer) on the market
+        var listing = FromLucene(hit[0].Doc < achievementDocs ? ListingKind.Achievement : ListingKind.Demand, searcher.Doc(hit[0].Doc));
+        var verbatim = Verbatim(string.Join('\n', [listing.Title, listing.Body, .. listing.Keywords]));
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(hit[0].Doc, leaves)];
+        var doc = hit[0].Doc - leaf.DocBase;
+        var terms = new TermLookup(searcher.IndexReader);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var query = SearchQuery.Parse(texts[i], bigram => terms.DocFreq(Body + Bigrams, bigram));
+            if (query.FindsNothing || query.IsBrowse || query.Concepts.Count(c => MayHold(verbatim, c)) < query.MinimumShouldMatch) continue;
+            var scorer = searcher.CreateNormalizedWeight(TextQuery(terms, query)).GetScorer(leaf, leaf.AtomicReader.LiveDocs);
+            found[i] = scorer is not null && scorer.Advance(doc) == doc;
+        }
+        return found;
+    });
+
+    /// <summary>
+    /// Whether a listing whose text is <paramref name="verbatim"/> may hold <paramref name="concept"/>. A concept of
+    /// Chinese characters only is held only where its characters stand in a row (words or bigrams in a row, or a
+    /// declared keyword, all drawn from title, body and keywords): if they do not, it is not. A concept with Latin
+    /// letters or digits may be held through stemming or tokens apart (batteries, Li4 Ti5O12): assumed possible.
+    /// </summary>
+    static bool MayHold(string verbatim, QueryConcept concept)
+    {
+        var text = Verbatim(concept.Surface);
+        return text.Length == 0 || !text.All(c => c >= '\u2E80' && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.OtherLetter)
+            || verbatim.Contains(text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The letters and digits of a text, lower-cased (NFKC first): what "in a row" compares.</summary>
+    static string Verbatim(string text) =>
+        string.Concat(text.Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant().Where(char.IsLetterOrDigit));
+
+    /// <summary>Both shards read as one index (see <see cref="Search(SearchRequest)"/>); the second argument is where demands start.</summary>
+    T ReadBoth<T>(Func<IndexSearcher, int, T> read)
     {
         var (achievementShard, demandShard) = (Fresh(achievements), Fresh(demands));
         var achievementSearcher = achievementShard.Searchers.Acquire();
@@ -51,7 +101,7 @@ public sealed partial class ListingIndex
             {
                 // Not closing the shards' readers: the MultiReader holds a reference to each and gives it back when disposed.
                 using var both = new MultiReader([achievementSearcher.IndexReader, demandSearcher.IndexReader], closeSubReaders: false);
-                return Search(new IndexSearcher(both) { Similarity = Bm25 }, achievementSearcher.IndexReader.MaxDoc, request);
+                return read(new IndexSearcher(both) { Similarity = Bm25 }, achievementSearcher.IndexReader.MaxDoc);
             }
             finally
             {

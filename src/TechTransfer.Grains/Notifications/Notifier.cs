@@ -65,6 +65,17 @@ public sealed class Notifier(IGrainFactory grains)
         SendAsync(NotificationDraft.Of($"{expiring.ListingId}:expiring@{expiring.ExpiresAt.UtcTicks}", expiring), [ownerOrganizationId], regions: [],
             national: false);
 
+    /// <summary>
+    /// A saved search found a new listing: to the subscription's owner only. The event id is the pair, so however
+    /// often it is sent (a retried publish, the outbox) the owner's inbox holds it once.
+    /// </summary>
+    public Task SubscriptionHitsAsync(IReadOnlyCollection<(string AccountId, Subscriptions.SubscriptionHit Hit)> hits) =>
+        Task.WhenAll(hits.Select(h => AppendAsync(NotificationDraft.Of($"{h.Hit.SubscriptionId}:{h.Hit.ListingId}", h.Hit), [Notifications.Inboxes.User(h.AccountId)])));
+
+    /// <summary>An organization's name (a listing's publisher), or null when there is no such organization.</summary>
+    public async Task<string?> OrganizationNameAsync(string organizationId) =>
+        (await grains.GetGrain<IOrganizationGrain>(organizationId).GetAsync())?.Name;
+
     async Task SendAsync(NotificationDraft draft, string[] organizations, string[] regions, bool national,
         IEnumerable<string>? inboxes = null, IEnumerable<string>? users = null)
     {

@@ -36,6 +36,7 @@ public static class ProblemCodes
     public const string PasswordChangeRequired = "password-change-required";
     public const string AlreadyRenewed = "already-renewed";
     public const string NotRenewable = "not-renewable";
+    public const string SubscriptionLimit = "subscription-limit";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -83,6 +84,8 @@ public static class ProblemCatalog
         [ProblemCodes.AlreadyRenewed] = new(409, "该发布已续期过一次，不能再次续期", "This listing has already been renewed once; it cannot be renewed again"),
         [ProblemCodes.NotRenewable] = new(422, "只有已发布或已过期的发布可以续期；需求的截止日期须晚于今天",
             "Only a published or expired listing can be renewed, and a demand's deadline must be after today"),
+        [ProblemCodes.SubscriptionLimit] = new(409, "每个账号最多保存 20 个订阅，请先删除不再需要的订阅",
+            "An account keeps at most 20 subscriptions; delete one you no longer need first"),
     };
 
     static readonly Dictionary<string, (string Zh, string En)> Rules = new()
@@ -136,6 +139,7 @@ public static class ProblemCatalog
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
         ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
         ["page"] = "页码", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
+        ["trlMin"] = "技术成熟度下限", ["priceMax"] = "价格上限", ["region"] = "区域",
         ["currentPassword"] = "当前密码", ["newPassword"] = "新密码",
         ["phone"] = "联系电话", ["email"] = "电子邮箱", ["adminAccount"] = "管理员账号",
         // 评估报价 (Valuation/ValuationInputs.cs)

@@ -38,6 +38,7 @@ public static class HubDocument
         [nameof(INetworkClient.ContractRegistered)] = "A technology contract was registered: to both parties, both centers and national.",
         [nameof(INetworkClient.TradeNotice)] = "Per-party news of a trade (Outbid, Won, Lost, Sold, Unsold, Accepted, Taken, Opened, Awarded, NotAwarded), to the users it concerns.",
         [nameof(INetworkClient.ListingExpiring)] = "A listing's validity ends soon (14 days before): to its owner organization's members, with whether it may still be renewed.",
+        [nameof(INetworkClient.SubscriptionHit)] = "A saved search (subscription) found a newly published listing: to the subscription's owner only, once per listing.",
         [nameof(INetworkClient.TradeFeed)] = "The public feed of a watched trade (see Watch): bids with the bidder masked, extensions, the end.",
     };
 

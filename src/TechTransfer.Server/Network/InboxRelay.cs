@@ -220,6 +220,9 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
             case nameof(TradeNotice):
                 await client.TradeNotice(Payload<TradeNotice>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
+            case nameof(Subscriptions.SubscriptionHit):
+                await client.SubscriptionHit(Payload<Subscriptions.SubscriptionHit>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                break;
             case nameof(TradeFeed):
                 await client.TradeFeed(Payload<TradeFeed>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;

@@ -22,6 +22,9 @@ public interface INetworkClient
 
     Task TradeNotice(TradeNotice message);
 
+    /// <summary>A saved search of this account found a newly published listing.</summary>
+    Task SubscriptionHit(Subscriptions.SubscriptionHit message);
+
     /// <summary>A watched trade's public feed; NotificationId counts within that feed (pass it to Watch to resume).</summary>
     Task TradeFeed(TradeFeed message);
 

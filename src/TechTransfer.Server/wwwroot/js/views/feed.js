@@ -35,6 +35,7 @@ export function eventCard(e) {
     case "TradeNotice": return tradeCard(e);
     case "ListingPublished": return listingCard(e);
     case "ListingExpiring": return expiringCard(e);
+    case "SubscriptionHit": return subscriptionCard(e);
     default: return h("article", { class: `card${e.live ? " fresh" : ""}` }, h("span", { class: "tag" }, "通知"), " ", h("span", { class: "muted" }, "新动态"), " ", when(e.at));
   }
 }
@@ -90,4 +91,16 @@ export function dealCard(e) {
     h("span", { class: "tag deal" }, stale ? "超期提醒" : dealActions[e.action] ?? "对接进展"), " ",
     h("a", { href: `#/deals/${e.dealId}` }, title),
     h("div", { class: "meta" }, h("span", {}, `阶段：${label(dealStages, e.stage)}`), h("span", { class: "muted" }, when(e.at))));
+}
+
+/** A saved search found a newly published listing: 订阅「name」有新成果：title, to the listing's page. */
+function subscriptionCard(e) {
+  const demand = e.kind === "demand";
+  return h("article", { class: fresh(e, "subscription-hit"), dataset: { type: e.type, subscription: e.subscriptionId } },
+    h("span", { class: `tag${demand ? " demand" : ""}` }, "订阅"), " ",
+    `订阅「${e.subscriptionName}」有${demand ? "新需求" : "新成果"}：`,
+    h("a", { href: `#/${demand ? "demands" : "achievements"}/${e.listingId}` }, e.title),
+    h("div", { class: "meta" }, h("span", {}, label(techFields, e.techField)), h("span", {}, e.province),
+      e.publisher ? h("span", {}, `发布机构：${e.publisher}`) : null,
+      h("a", { href: "#/subscriptions" }, "我的订阅 →"), h("span", { class: "muted" }, when(e.at))));
 }

@@ -2,6 +2,7 @@ import { api } from "../api.js";
 import { amount, fill, h, highlighted } from "../dom.js";
 import { kinds, label, techFields } from "../labels.js";
 import { field, options, pathOf } from "./common.js";
+import { saveSearchForm } from "./subscriptions.js";
 
 const PageSize = 20;
 const MaxResults = 1000; // the server pages no deeper (ListingHttp.MaxResults): narrow the query instead
@@ -14,7 +15,7 @@ const day = (iso) => (iso ? new Date(iso).toLocaleDateString("zh-CN", { timeZone
  * Search with filters in the address (#/search?q=…&kind=…&sort=…&field=…), so a result page can be shared and reloaded.
  * Both kinds (全部) unless one is chosen; a facet's count is the number of hits clicking it shows.
  */
-export async function search({ view, params }) {
+export async function search({ view, params, me }) {
   const regions = await api("/api/regions");
   const regionNames = Object.fromEntries(regions.map((r) => [r.code, r.shortName]));
   const kind = params.get("kind") || "all";
@@ -79,6 +80,8 @@ export async function search({ view, params }) {
   fill(view,
     h("h1", { tabindex: -1 }, "搜索科技成果与技术需求"),
     form,
+    // Signed in, with a text: 保存为订阅 (a subscription needs a text; one that cannot be searched is refused with the hint).
+    me && params.get("q") ? saveSearchForm(params) : null,
     h("div", { class: "search-layout" },
       h("aside", { class: "facets", "aria-label": "分类统计" },
         facet("类别", "kind", result.facets.kind, (value) => kinds[value] ?? value, () => 0),
