@@ -37,7 +37,7 @@ public static class SubscriptionEndpoints
                 return NotSearchable(query.HintFor(0) ?? SearchQuery.NothingSearchable);
             var saved = await store.CreateAsync(actor.AccountId, actor.OrganizationId, name, criteria, cancellation);
             return Results.Created($"/api/subscriptions/{saved.Id}", saved);
-        });
+        }).Produces<Subscription>(StatusCodes.Status201Created);
 
         group.MapGet("/", async (int? page, int? size, HttpContext http, SubscriptionStore store, CancellationToken cancellation) =>
         {
@@ -63,7 +63,7 @@ public static class SubscriptionEndpoints
         group.MapDelete("/{id}", async (string id, HttpContext http, SubscriptionStore store, CancellationToken cancellation) =>
             SubscriptionStore.IsId(id) && await store.DeleteAsync(http.User.RequiredActor().AccountId, id, cancellation)
                 ? Results.NoContent()
-                : throw new ProblemException(ProblemCodes.NotFound));
+                : throw new ProblemException(ProblemCodes.NotFound)).Produces(StatusCodes.Status204NoContent);
     }
 
     static async Task<Subscription> OwnAsync(string id, HttpContext http, SubscriptionStore store, CancellationToken cancellation) =>
