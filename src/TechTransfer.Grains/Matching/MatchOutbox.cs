@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,37 +9,14 @@ namespace TechTransfer.Matching;
 
 /// <summary>
 /// Announces the stored matches nobody announced: the publishing host's announcement failed (an outage, a crash
-/// between the store and the push) and its retry, if any, ranked other partners higher. Every host sweeps now and
-/// then; a row is leased before it is announced, so hosts do not announce the same match side by side, and an
-/// announcement made twice is harmless (an inbox holds an event once).
+/// between the store and the push) and its retry, if any, ranked other partners higher (the sweep: <see cref="Notifications.OutboxSweep"/>).
 /// </summary>
 public sealed class MatchOutbox(
     NpgsqlDataSource db, Notifications.Notifier notifier, IOptions<MatchingOptions> options, TimeProvider clock, ILogger<MatchOutbox> logger)
-    : BackgroundService
+    : Notifications.OutboxSweep(options.Value.AnnounceRetryAfter, clock, logger)
 {
-    const int Batch = 200;
-
-    protected override async Task ExecuteAsync(CancellationToken stopping)
-    {
-        var retryAfter = options.Value.AnnounceRetryAfter;
-        var every = TimeSpan.FromTicks(Math.Clamp(retryAfter.Ticks / 3, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(10).Ticks));
-        using var timer = new PeriodicTimer(every, clock);
-        while (await timer.WaitForNextTickAsync(stopping))
-        {
-            try
-            {
-                while (await AnnounceDueAsync(retryAfter, stopping) == Batch) { }
-            }
-            catch (Exception e) when (!stopping.IsCancellationRequested)
-            {
-                // The database or a silo is away: the leased rows fall due again and the next sweep takes them.
-                logger.LogWarning(e, "Announcing outstanding matches failed; trying again later");
-            }
-        }
-    }
-
     /// <summary>Announces one batch of due matches; returns how many were due.</summary>
-    async Task<int> AnnounceDueAsync(TimeSpan lease, CancellationToken cancellation)
+    protected override async Task<int> AnnounceDueAsync(TimeSpan lease, CancellationToken cancellation)
     {
         var due = await LeaseAsync(lease, cancellation);
         if (due.Count == 0) return 0;

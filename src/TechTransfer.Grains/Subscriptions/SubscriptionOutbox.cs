@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,36 +10,15 @@ namespace TechTransfer.Subscriptions;
 /// <summary>
 /// Announces the subscription notices nobody announced (the publishing host crashed, or PostgreSQL or a silo went
 /// away, between storing a hit and the owner's inbox holding it), as <see cref="MatchOutbox"/> does for matches.
-/// Every host sweeps now and then; a row is leased before it is announced, and an inbox stores a notice once.
 /// </summary>
 public sealed class SubscriptionOutbox(
     NpgsqlDataSource db, Notifier notifier, IOptions<MatchingOptions> options, TimeProvider clock, ILogger<SubscriptionOutbox> logger)
-    : BackgroundService
+    : OutboxSweep(options.Value.AnnounceRetryAfter, clock, logger)
 {
-    const int Batch = 200;
-
-    protected override async Task ExecuteAsync(CancellationToken stopping)
-    {
-        var retryAfter = options.Value.AnnounceRetryAfter;
-        var every = TimeSpan.FromTicks(Math.Clamp(retryAfter.Ticks / 3, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(10).Ticks));
-        using var timer = new PeriodicTimer(every, clock);
-        while (await timer.WaitForNextTickAsync(stopping))
-        {
-            try
-            {
-                while (await AnnounceDueAsync(retryAfter, stopping) == Batch) { }
-            }
-            catch (Exception e) when (!stopping.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Announcing outstanding subscription notices failed; trying again later");
-            }
-        }
-    }
-
     sealed record Due(string AccountId, SubscriptionHit Hit, string OwnerOrganizationId, bool Published);
 
     /// <summary>Announces one batch of due notices; returns how many were due.</summary>
-    async Task<int> AnnounceDueAsync(TimeSpan lease, CancellationToken cancellation)
+    protected override async Task<int> AnnounceDueAsync(TimeSpan lease, CancellationToken cancellation)
     {
         var due = await LeaseAsync(lease, cancellation);
         if (due.Count == 0) return 0;
