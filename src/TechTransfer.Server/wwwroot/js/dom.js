@@ -158,3 +158,39 @@ export function validUntil(iso) {
   if (!iso) return "";
   return new Date(new Date(iso).getTime() - 1).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" }); // YYYY-MM-DD, as deadlines are written
 }
+
+/** A field's container ([data-field]) stops saying what was wrong with it. */
+export function clearError(container) {
+  if (!container) return;
+  container.classList.remove("invalid");
+  container.querySelector(":scope > .error").textContent = "";
+  for (const input of container.querySelectorAll("input, select, textarea")) input.removeAttribute("aria-invalid");
+}
+
+/**
+ * A problem's messages under their fields ([data-field] containers with an .error child): "keywords[2]" and
+ * "ipRights[0].number" belong to "keywords" and "ipRights"; the rest (and a count) in the summary on top.
+ */
+export function showErrors(form, summary, byField, general) {
+  for (const container of form.querySelectorAll("[data-field]")) clearError(container);
+  const unplaced = [];
+  let first = null;
+  for (const [name, messages] of Object.entries(byField)) {
+    const container = form.querySelector(`[data-field="${CSS.escape(name)}"]`) ?? form.querySelector(`[data-field="${CSS.escape(name.split(/[[.]/)[0])}"]`);
+    if (!container) {
+      unplaced.push(...messages);
+      continue;
+    }
+    container.classList.add("invalid");
+    const box = container.querySelector(":scope > .error");
+    box.textContent = [box.textContent, ...messages].filter(Boolean).join("；");
+    for (const input of container.querySelectorAll("input, select, textarea")) input.setAttribute("aria-invalid", "true");
+    first ??= container.querySelector("input, select, textarea");
+  }
+  const count = Object.keys(byField).length;
+  summary.hidden = count === 0 && !general;
+  fill(summary, ...(count || general ? [h("strong", {}, general ?? `有 ${count} 处需要修改`)] : []),
+    ...(unplaced.length ? [h("p", {}, unplaced.join("；"))] : []));
+  if (first) first.focus();
+  else if (!summary.hidden) summary.focus();
+}

@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { fill, h, toast } from "../dom.js";
+import { clearError, fill, h, showErrors, toast } from "../dom.js";
 import { ipRightKinds, provinces, techFields, transferModes } from "../labels.js";
 import { publishing } from "../live.js";
 import { may, session } from "../session.js";
@@ -142,34 +142,3 @@ function read(form, isAchievement, ipRows) {
   };
 }
 
-function clearError(container) {
-  if (!container) return;
-  container.classList.remove("invalid");
-  container.querySelector(":scope > .error").textContent = "";
-  for (const input of container.querySelectorAll("input, select, textarea")) input.removeAttribute("aria-invalid");
-}
-
-/** Puts each message under its field: "keywords[2]" and "ipRights[0].number" belong to "keywords" and "ipRights". */
-function showErrors(form, summary, byField, general) {
-  for (const container of form.querySelectorAll("[data-field]")) clearError(container);
-  const unplaced = [];
-  let first = null;
-  for (const [name, messages] of Object.entries(byField)) {
-    const container = form.querySelector(`[data-field="${CSS.escape(name)}"]`) ?? form.querySelector(`[data-field="${CSS.escape(name.split(/[[.]/)[0])}"]`);
-    if (!container) {
-      unplaced.push(...messages);
-      continue;
-    }
-    container.classList.add("invalid");
-    const box = container.querySelector(":scope > .error");
-    box.textContent = [box.textContent, ...messages].filter(Boolean).join("；");
-    for (const input of container.querySelectorAll("input, select, textarea")) input.setAttribute("aria-invalid", "true");
-    first ??= container.querySelector("input, select, textarea");
-  }
-  const count = Object.keys(byField).length;
-  summary.hidden = count === 0 && !general;
-  fill(summary, ...(count || general ? [h("strong", {}, general ?? `有 ${count} 处需要修改`)] : []),
-    ...(unplaced.length ? [h("p", {}, unplaced.join("；"))] : []));
-  if (first) first.focus();
-  else if (!summary.hidden) summary.focus();
-}

@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
+import { amount, clearError, confirmAction, fill, h, showErrors, time, toast } from "../dom.js";
 import { watchTrade } from "../live.js";
 import { priceSuggestion } from "./valuation.js";
 
@@ -424,33 +424,3 @@ function confirmation(mode, listing, body) {
   }
 }
 
-function clearError(container) {
-  if (!container) return;
-  container.classList.remove("invalid");
-  container.querySelector(":scope > .error").textContent = "";
-  for (const input of container.querySelectorAll("input, select, textarea")) input.removeAttribute("aria-invalid");
-}
-
-/** Each server message under its field; the rest (and a count) in the summary on top. */
-function showErrors(form, summary, byField, general) {
-  for (const container of form.querySelectorAll("[data-field]")) clearError(container);
-  const unplaced = [];
-  let first = null;
-  for (const [name, messages] of Object.entries(byField)) {
-    const container = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-    if (!container) {
-      unplaced.push(...messages);
-      continue;
-    }
-    container.classList.add("invalid");
-    container.querySelector(":scope > .error").textContent = messages.join("；");
-    for (const input of container.querySelectorAll("input, select, textarea")) input.setAttribute("aria-invalid", "true");
-    first ??= container.querySelector("input, select, textarea");
-  }
-  const count = Object.keys(byField).length;
-  summary.hidden = count === 0 && !general;
-  fill(summary, ...(count || general ? [h("strong", {}, general ?? `有 ${count} 处需要修改`)] : []),
-    ...(unplaced.length ? [h("p", {}, unplaced.join("；"))] : []));
-  if (first) first.focus();
-  else if (!summary.hidden) summary.focus();
-}
