@@ -16,6 +16,7 @@ using TechTransfer.Network;
 using TechTransfer.Organizations;
 using TechTransfer.Problems;
 using TechTransfer.RegionalCenters;
+using TechTransfer.Reputation;
 using TechTransfer.Search;
 using TechTransfer.Security;
 using TechTransfer.Storage;
@@ -88,6 +89,7 @@ app.MapAuctions();
 app.MapFixedPriceListings();
 app.MapTenders();
 app.MapValuation();
+app.MapReputation();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 

@@ -48,10 +48,7 @@ public sealed class DealGrain(
     public async Task<DealView> SetInterestAsync(Actor actor, bool interested, string? note)
     {
         await RequireAsync(actor);
-        var facts = S.Facts!;
-        var side = actor.OrganizationId == facts.AchievementOrganizationId ? "achievement"
-            : actor.OrganizationId == facts.DemandOrganizationId ? "demand"
-            : throw new ProblemException(ProblemCodes.Forbidden); // brokers and national see deals, but only parties are interested
+        var side = SideOf(actor) ?? throw new ProblemException(ProblemCodes.Forbidden); // brokers and national see deals, but only parties are interested
         var current = side == "achievement" ? S.AchievementInterest : S.DemandInterest;
         if (current == interested) return await ViewAsync(actor); // repeating is harmless
         if (S.Stage != DealStage.Matched) throw new ProblemException(ProblemCodes.InvalidTransition); // a lead's interest is settled
@@ -146,6 +143,17 @@ public sealed class DealGrain(
         return await ViewAsync(actor);
     }
 
+    public async Task<DealView> RateAsync(Actor actor, int stars, string? comment)
+    {
+        await RequireAsync(actor);
+        var side = SideOf(actor) ?? throw new ProblemException(ProblemCodes.Forbidden);
+        if (S.ClaimedBy is null || IsOpen(S.Stage)) throw new ProblemException(ProblemCodes.InvalidTransition);
+        if (S.Ratings.Any(r => r.Side == side)) throw new ProblemException(ProblemCodes.AlreadyRated);
+        S.Ratings.Add(new DealRating(side, S.ClaimedBy, stars, comment, actor.AccountId, clock.GetUtcNow()));
+        await CommitAsync(actor, $"rate:{side}", S.Stage, S.Stage, null);
+        return await ViewAsync(actor);
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != StaleReminder || !await LoadAsync()) return;
@@ -219,8 +227,12 @@ public sealed class DealGrain(
         if (!leads) throw new ProblemException(ProblemCodes.Forbidden);
     }
 
-    bool IsParty(Actor actor) =>
-        actor.OrganizationId == S.Facts!.AchievementOrganizationId || actor.OrganizationId == S.Facts.DemandOrganizationId;
+    bool IsParty(Actor actor) => SideOf(actor) is not null;
+
+    string? SideOf(Actor actor) =>
+        actor.OrganizationId == S.Facts!.AchievementOrganizationId ? "achievement"
+        : actor.OrganizationId == S.Facts.DemandOrganizationId ? "demand"
+        : null;
 
     bool IsBrokerOfEither(Actor actor) =>
         actor.Role is Role.Broker or Role.CenterAdmin && actor.RegionCode is { } region && S.Facts!.Regions.Contains(region);
@@ -236,7 +248,11 @@ public sealed class DealGrain(
             contacts = new DealContacts( // a trade may have no listing on one side
                 f.AchievementId.Length == 0 ? null : await GrainFactory.GetGrain<IAchievementGrain>(f.AchievementId).GetContactForLeadAsync(),
                 f.DemandId.Length == 0 ? null : await GrainFactory.GetGrain<IDemandGrain>(f.DemandId).GetContactForLeadAsync());
+        // Ratings: the centers and national see them all, a party its own; a party that may still rate is told so.
+        var side = SideOf(viewer);
+        DealRating[] ratings = IsBrokerOfEither(viewer) || viewer.IsNationalAdmin ? [.. S.Ratings] : [.. S.Ratings.Where(r => r.Side == side)];
+        var mayRateAs = side is not null && S.ClaimedBy is not null && !IsOpen(S.Stage) && S.Ratings.All(r => r.Side != side) ? side : null;
         return new DealView(Id, f, S.Stage.ToString(), S.AchievementInterest, S.DemandInterest, S.ClaimedBy, S.LeadingRegion,
-            S.CloseReason, S.ContractNumber, S.LeadAt, S.LastActivityAt, Stale, [.. S.Trail], contacts, S.Version);
+            S.CloseReason, S.ContractNumber, S.LeadAt, S.LastActivityAt, Stale, [.. S.Trail], contacts, S.Version, ratings, mayRateAs);
     }
 }

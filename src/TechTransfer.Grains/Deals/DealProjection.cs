@@ -60,10 +60,14 @@ public sealed partial class DealProjection(NpgsqlDataSource db)
             reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9));
     }
 
+    /// <summary>
+    /// The deal's row, its trail and its ratings (信誉体系 reads them), in one round trip. The trail and the ratings only
+    /// grow and are inserted whole each time, the stored ones skipped, so a replay or a repair adds what is missing.
+    /// </summary>
     public async Task WriteAsync(string id, DealState s, bool stale, CancellationToken cancellation = default)
     {
         var f = s.Facts!;
-        await using var command = db.CreateCommand("""
+        var deal = new NpgsqlBatchCommand("""
             INSERT INTO tt_deal (id, achievement_id, demand_id, achievement_org, demand_org, achievement_region, demand_region,
                 achievement_title, demand_title, score, stage, achievement_interest, demand_interest, claimed_by, leading_region,
                 stale, last_activity_at, version, lead_at, tech_field)
@@ -81,10 +85,39 @@ public sealed partial class DealProjection(NpgsqlDataSource db)
             f.AchievementTitle, f.DemandTitle, f.Score, s.Stage.ToString(), s.AchievementInterest, s.DemandInterest, s.ClaimedBy,
             s.LeadingRegion, stale, s.LastActivityAt.UtcDateTime, s.Version,
         ];
-        foreach (var value in values) command.Parameters.Add(Parameter(value));
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.LeadAt?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(Parameter(f.TechField));
-        await command.ExecuteNonQueryAsync(cancellation);
+        foreach (var value in values) deal.Parameters.Add(Parameter(value));
+        deal.Parameters.Add(new NpgsqlParameter { Value = (object?)s.LeadAt?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        deal.Parameters.Add(Parameter(f.TechField));
+
+        var trail = new NpgsqlBatchCommand("""
+            INSERT INTO tt_deal_event (deal_id, seq, at, actor, action, from_stage, to_stage, note)
+            SELECT $1, t.seq - 1, t.at, t.actor, t.action, t.from_stage, t.to_stage, t.note
+            FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                 WITH ORDINALITY AS t(at, actor, action, from_stage, to_stage, note, seq)
+            ON CONFLICT DO NOTHING
+            """);
+        trail.Parameters.Add(new NpgsqlParameter { Value = id });
+        trail.Parameters.Add(new NpgsqlParameter { Value = s.Trail.Select(e => e.At.UtcDateTime).ToArray() });
+        foreach (var column in new Func<DealEntry, string?>[] { e => e.Actor, e => e.Action, e => e.From, e => e.To, e => e.Note })
+            trail.Parameters.Add(new NpgsqlParameter { Value = s.Trail.Select(column).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+
+        var ratings = new NpgsqlBatchCommand("""
+            INSERT INTO tt_deal_rating (deal_id, side, broker, stars, comment, rated_by, rated_at)
+            SELECT $1, r.side, r.broker, r.stars, r.comment, r.rated_by, r.rated_at
+            FROM unnest($2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::timestamptz[]) AS r(side, broker, stars, comment, rated_by, rated_at)
+            ON CONFLICT DO NOTHING
+            """);
+        ratings.Parameters.Add(new NpgsqlParameter { Value = id });
+        foreach (var column in new Func<DealRating, string?>[] { r => r.Side, r => r.Broker })
+            ratings.Parameters.Add(new NpgsqlParameter { Value = s.Ratings.Select(column).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        ratings.Parameters.Add(new NpgsqlParameter { Value = s.Ratings.Select(r => r.Stars).ToArray() });
+        foreach (var column in new Func<DealRating, string?>[] { r => r.Comment, r => r.RatedBy })
+            ratings.Parameters.Add(new NpgsqlParameter { Value = s.Ratings.Select(column).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        ratings.Parameters.Add(new NpgsqlParameter { Value = s.Ratings.Select(r => r.At.UtcDateTime).ToArray() });
+
+        await using var connection = await db.OpenConnectionAsync(cancellation);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { deal, trail, ratings } };
+        await batch.ExecuteNonQueryAsync(cancellation);
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ public sealed class DealState
     [Id(10)] public DateTimeOffset? StaleFlaggedAt { get; set; }
     [Id(11)] public List<DealEntry> Trail { get; set; } = [];
     [Id(12)] public int Version { get; set; }
+    [Id(13)] public List<DealRating> Ratings { get; set; } = [];
 }
 
 /// <summary>TechTransfer:Deals — when a deal counts as stale and how often that is checked (an Orleans reminder).</summary>

@@ -42,7 +42,20 @@ public interface IDealGrain : IGrainWithStringKey
     /// <summary>The leading broker registers the signed contract with the center (技术合同认定登记).</summary>
     [Alias("RegisterContractAsync")]
     Task<DealView> RegisterContractAsync(Actor actor, ContractContent content);
+
+    /// <summary>
+    /// A party rates the leading broker's service (信誉体系) once the deal is over (registered or ended): 1–5 stars and a
+    /// comment, one per side, final once given.
+    /// </summary>
+    [Alias("RateAsync")]
+    Task<DealView> RateAsync(Actor actor, int stars, string? comment);
 }
+
+/// <summary>One side's rating of the leading broker on a deal.</summary>
+[GenerateSerializer, Immutable, Alias("tt.DealRating")]
+public sealed record DealRating(
+    [property: Id(0)] string Side, [property: Id(1)] string Broker, [property: Id(2)] int Stars, [property: Id(3)] string? Comment,
+    [property: Id(4)] string RatedBy, [property: Id(5)] DateTimeOffset At);
 
 /// <summary>
 /// The two sides: loaded once from tt_match and tt_listing for a match, handed in by the trade for a trade. A trade
@@ -74,4 +87,5 @@ public sealed record DealView(
     [property: Id(3)] bool AchievementInterest, [property: Id(4)] bool DemandInterest, [property: Id(5)] string? ClaimedBy,
     [property: Id(6)] string? LeadingRegion, [property: Id(7)] string? CloseReason, [property: Id(8)] string? ContractNumber,
     [property: Id(9)] DateTimeOffset? LeadAt, [property: Id(10)] DateTimeOffset LastActivityAt, [property: Id(11)] bool Stale,
-    [property: Id(12)] DealEntry[] Trail, [property: Id(13)] DealContacts? Contacts, [property: Id(14)] int Version);
+    [property: Id(12)] DealEntry[] Trail, [property: Id(13)] DealContacts? Contacts, [property: Id(14)] int Version,
+    [property: Id(15)] DealRating[]? Ratings = null, [property: Id(16)] string? MayRateAs = null);

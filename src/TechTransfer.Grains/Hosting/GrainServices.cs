@@ -58,6 +58,7 @@ public static class GrainServices
         services.TryAddSingleton<Contracts.ContractProjection>();
         services.Configure<Valuation.ValuationOptions>(configuration.GetSection("TechTransfer:Valuation"));
         services.TryAddSingleton<Valuation.Valuer>();
+        services.TryAddSingleton<Reputation.CreditRecords>();
         var deals = configuration.GetSection("TechTransfer:Deals");
         services.Configure<Deals.DealOptions>(deals);
         services.TryAddSingleton<Trades.TradeProjection>();

@@ -220,7 +220,7 @@ public static partial class OrganizationEndpoints
     /// An organization as <paramref name="viewer"/> may see it. One whose application is pending or was rejected is
     /// not public: only its own people, its reviewers and the national level see it (404 for the rest).
     /// </summary>
-    static async Task<OrganizationView> VisibleAsync(IGrainFactory grains, RegionDirectory regions, string id, Actor? viewer)
+    internal static async Task<OrganizationView> VisibleAsync(IGrainFactory grains, RegionDirectory regions, string id, Actor? viewer)
     {
         var view = await Organization(grains, id).GetAsync() ?? throw new ProblemException(ProblemCodes.NotFound);
         var admitted = view.Application is null or { Status: ApplicationStatus.Approved };

@@ -47,6 +47,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         close-deal           403    403    403    ok     ok     403    401
         register-contract    403    403    403    ok     ok     403    401
         amend-contract       403    403    403    ok     ok     ok     401
+        rate-broker          ok     ok     ok     403    403    403    401
+        read-broker-credit   403    403    403    ok     ok     ok     401
         create-organization  403    403    403    403    403    ok     401
         create-account       403    403    ok     403    403    ok     401
         appoint-broker       403    403    403    403    403    ok     401
@@ -192,6 +194,14 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
                 var number = await ContractAsync();
                 return new(c => c.PostAsJsonAsync($"/api/contracts/{number}/amendments", new { field = "note", value = "独占许可六年", reason = "笔误更正" }));
             }
+            case "rate-broker":
+            {
+                var deal = await DealAsync("Introduced");
+                await OkAsync("demo-broker", $"/api/deals/{deal}/close", new { reason = "需求方暂缓" });
+                return new(c => c.PostAsJsonAsync($"/api/deals/{deal}/rating", new { stars = 4, comment = "沟通顺畅" }));
+            }
+            case "read-broker-credit":
+                return new(c => c.GetAsync("/api/brokers/acct-demo-broker/credit"), Mutates: false);
             case "create-organization":
                 return new(c => c.PostAsJsonAsync("/api/organizations", new { name = "安全测试企业", kind = "Enterprise", province = "江苏" }));
             case "create-account":

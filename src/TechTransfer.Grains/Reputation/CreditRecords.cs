@@ -1,0 +1,150 @@
+using Npgsql;
+using TechTransfer.Deals;
+
+namespace TechTransfer.Reputation;
+
+/// <summary>
+/// Reads an organization's or a broker's record (their most recent <see cref="MaxDeals"/> deals with their trails,
+/// their contracts, their listings, the ratings) in one round trip and turns it into the facts of <see cref="CreditFormula"/>.
+/// </summary>
+public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
+{
+    /// <summary>What one request may read at most: a record is judged on its recent deals, and its cost is bounded.</summary>
+    public const int MaxDeals = 2000;
+
+    /// <summary>A listing counts as fresh when its owner changed it within this long.</summary>
+    public static readonly TimeSpan FreshWithin = TimeSpan.FromDays(180);
+
+    sealed record Event(DateTimeOffset At, string Action);
+
+    sealed record Deal(string Id, string Stage, bool Seller, bool Stale, List<Event> Trail);
+
+    public async Task<CreditReport> OrganizationAsync(string organizationId, CancellationToken cancellation = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellation);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command($"""
+                    SELECT d.id, d.stage, d.achievement_org = $1, d.stale, e.at, e.action
+                    FROM (SELECT id, stage, achievement_org, stale FROM tt_deal WHERE achievement_org = $1 OR demand_org = $1
+                          ORDER BY last_activity_at DESC LIMIT {MaxDeals}) d
+                    JOIN tt_deal_event e ON e.deal_id = d.id ORDER BY d.id, e.seq
+                    """, organizationId),
+                Command("SELECT count(*), coalesce(sum(contract_amount), 0), min(registered_at) FROM tt_contract WHERE seller_org = $1 OR buyer_org = $1",
+                    organizationId),
+                Command("""
+                    SELECT count(*), count(*) FILTER (WHERE updated_at >= $2) FROM tt_listing WHERE owner_org = $1 AND status = 'Published'
+                    """, organizationId, (clock.GetUtcNow() - FreshWithin).UtcDateTime),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        var deals = await DealsAsync(reader, cancellation);
+        await reader.NextResultAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        var (contracts, amount) = ((int)reader.GetInt64(0), reader.GetDecimal(1));
+        var firstContract = reader.IsDBNull(2) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(2);
+        await reader.NextResultAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        var (published, fresh) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1));
+
+        int asked = 0, leads = 0, signed = 0, terminated = 0, tradesNotCompleted = 0;
+        var answerHours = new List<double>();
+        foreach (var deal in deals)
+        {
+            string own = deal.Seller ? "achievement" : "demand", other = deal.Seller ? "demand" : "achievement";
+            // The other side spoke first (its interest stands as "interest:<side>"; the second interest turns the match
+            // into a lead and is recorded as "lead"): this organization was asked, and answered if it followed.
+            var askedAt = deal.Trail.FirstOrDefault(e => e.Action == $"interest:{other}")?.At;
+            var ownAt = deal.Trail.FirstOrDefault(e => e.Action == $"interest:{own}")?.At;
+            if (askedAt is { } at && (ownAt is null || ownAt > at))
+            {
+                asked++;
+                var answer = deal.Trail.FirstOrDefault(e => e.At >= at && (e.Action == "lead" || e.Action == $"interest:{own}"));
+                if (answer is not null) answerHours.Add((answer.At - at).TotalHours);
+            }
+            if (deal.Stage != "Matched") leads++;
+            if (deal.Stage is "ContractSigned" or "Registered") signed++;
+            if (deal.Stage == "Closed" && deal.Trail.Any(e => e.Action == "claim"))
+            {
+                terminated++;
+                if (!deal.Seller && DealGrain.IsTradeKey(deal.Id)) tradesNotCompleted++; // won as the buyer, then ended
+            }
+        }
+        var since = Earliest(deals.SelectMany(d => d.Trail).Select(e => (DateTimeOffset?)e.At).Append(firstContract));
+        return CreditFormula.Organization(new OrganizationFacts(asked, answerHours.Count, Median(answerHours), leads, signed, terminated,
+            tradesNotCompleted, contracts, amount, published, fresh, since));
+    }
+
+    public async Task<CreditReport> BrokerAsync(string accountId, CancellationToken cancellation = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellation);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command($"""
+                    SELECT d.id, d.stage, false, d.stale, e.at, e.action
+                    FROM (SELECT id, stage, stale FROM tt_deal WHERE claimed_by = $1 ORDER BY last_activity_at DESC LIMIT {MaxDeals}) d
+                    JOIN tt_deal_event e ON e.deal_id = d.id ORDER BY d.id, e.seq
+                    """, accountId),
+                Command("""
+                    SELECT count(*), coalesce(sum(c.contract_amount), 0) FROM tt_contract c JOIN tt_deal d ON d.id = c.deal_id
+                    WHERE d.claimed_by = $1
+                    """, accountId),
+                Command("SELECT count(*), avg(stars)::float8 FROM tt_deal_rating WHERE broker = $1", accountId),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        var deals = await DealsAsync(reader, cancellation);
+        await reader.NextResultAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        var (contracts, amount) = ((int)reader.GetInt64(0), reader.GetDecimal(1));
+        await reader.NextResultAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        var (ratings, stars) = ((int)reader.GetInt64(0), reader.IsDBNull(1) ? (double?)null : reader.GetDouble(1));
+
+        var stageDays = new List<double>();
+        foreach (var deal in deals)
+        {
+            // From the claim on, each step the broker makes (a stage, the registration, the end) closes a stage.
+            var steps = deal.Trail.Where(e => e.Action is "claim" or "stage" or "register" or "close").Select(e => e.At).ToList();
+            for (var i = 1; i < steps.Count; i++) stageDays.Add((steps[i] - steps[i - 1]).TotalDays);
+        }
+        var since = Earliest(deals.Select(d => d.Trail.FirstOrDefault(e => e.Action == "claim")?.At));
+        return CreditFormula.Broker(new BrokerFacts(deals.Count, deals.Count(d => d.Stage == "Registered"), deals.Count(d => d.Stage == "Closed"),
+            deals.Count(d => d.Trail.Any(e => e.Action == "stale")), deals.Count(d => d.Stale && d.Stage is not ("Registered" or "Closed")),
+            Median(stageDays), contracts, amount, ratings, stars, since));
+    }
+
+    static async Task<List<Deal>> DealsAsync(NpgsqlDataReader reader, CancellationToken cancellation)
+    {
+        var deals = new List<Deal>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            var id = reader.GetString(0);
+            if (deals.Count == 0 || deals[^1].Id != id)
+                deals.Add(new Deal(id, reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3), []));
+            deals[^1].Trail.Add(new Event(reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5)));
+        }
+        return deals;
+    }
+
+    static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+
+    static double? Median(List<double> values)
+    {
+        if (values.Count == 0) return null;
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    static DateTimeOffset? Earliest(IEnumerable<DateTimeOffset?> times) => times.Min(); // nulls skipped; null when none
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TechTransfer.Demo;
+using TechTransfer.Matching;
+using TechTransfer.Reputation;
+using TechTransfer.Tests.Infrastructure;
+
+namespace TechTransfer.Tests.Reputation;
+
+/// <summary>
+/// 信誉体系 through the real host and PostgreSQL, from a scripted history between a fresh university, a fresh enterprise
+/// and a fresh broker of their center: every indicator and both grades exactly; the parties' ratings of the broker
+/// (when, once, by whom, who sees them); who may read a broker's record.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class ReputationApiTests(ApiFixture api)
+{
+    static readonly object Contract = new
+    {
+        type = "License", contractAmount = 120m, techTransactionAmount = 100m, seller = "测试大学", buyer = "测试企业",
+        signingDate = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), note = "普通许可三年",
+    };
+
+    async Task<JsonElement> OkAsync(string account, HttpMethod method, string path, object? body = null)
+    {
+        var client = await api.SignedInAsync(account);
+        var response = await client.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+        Assert.True(response.IsSuccessStatusCode, $"{account} {method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.BodyAsync();
+    }
+
+    Task<JsonElement> PostAsync(string account, string path, object? body = null) => OkAsync(account, HttpMethod.Post, path, body ?? new { });
+
+    /// <summary>A demand of the enterprise and a fitting achievement of the university; the match's id.</summary>
+    async Task<string> MatchAsync(FreshOrganization university, FreshOrganization enterprise)
+    {
+        var word = Samples.UniqueWord();
+        var demand = await (await api.SignedInAsync(enterprise.Account)).CreatePublishedAsync("/api/demands",
+            Samples.Demand($"寻求{word}膜分离提纯技术").With("keywords", new JsonArray(word, "膜分离")).With("province", "浙江"));
+        var achievement = await (await api.SignedInAsync(university.Account)).CreatePublishedAsync("/api/achievements",
+            Samples.Achievement($"{word} 陶瓷膜分离提纯工艺").With("keywords", new JsonArray(word, "膜分离", "陶瓷膜")).With("province", "浙江"));
+        return ListingMatcher.MatchId(achievement, demand);
+    }
+
+    static double? Value(JsonElement report, string name) =>
+        report.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("name").GetString() == name).GetProperty("value") is var v
+        && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    static int Evidence(JsonElement report, string name) =>
+        report.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("name").GetString() == name).GetProperty("evidence").GetInt32();
+
+    [Fact]
+    public async Task A_scripted_history_gives_each_indicator_and_grade_exactly_and_the_parties_rate_the_broker_once_after_the_deal()
+    {
+        var university = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
+        var enterprise = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");
+        var broker = "t-broker-" + Guid.NewGuid().ToString("N")[..8];
+        var appointed = await (await api.SignedInAsync("demo-national")).PostAsJsonAsync("/api/organizations/org-center-yangtze-delta/accounts",
+            new { account = broker, displayName = "测试经纪人", role = "Broker", password = DemoSeeder.Password });
+        Assert.Equal(HttpStatusCode.Created, appointed.StatusCode);
+        var brokerId = (await appointed.BodyAsync()).GetProperty("accountId").GetString()!;
+        string U = university.Account, E = enterprise.Account;
+
+        // A: the enterprise asks, the university answers; claimed, negotiated, signed and registered.
+        // B: the same, claimed and then ended by the broker.   E: the same, claimed, still open.
+        // C and F: the enterprise asks, the university never answers.   D: the university asks, the enterprise answers.
+        var deals = new Dictionary<char, string>();
+        foreach (var key in "ABCDEF") deals[key] = await MatchAsync(university, enterprise);
+        foreach (var key in "ABCEF") await PostAsync(E, $"/api/deals/{deals[key]}/interest");
+        foreach (var key in "ABE") await PostAsync(U, $"/api/deals/{deals[key]}/interest");
+        await PostAsync(U, $"/api/deals/{deals['D']}/interest");
+        await PostAsync(E, $"/api/deals/{deals['D']}/interest");
+        foreach (var key in "ABE") await PostAsync(broker, $"/api/deals/{deals[key]}/claim");
+        await PostAsync(broker, $"/api/deals/{deals['A']}/stage", new { stage = "Negotiating" });
+        await PostAsync(broker, $"/api/deals/{deals['A']}/stage", new { stage = "ContractSigned" });
+        await PostAsync(broker, $"/api/deals/{deals['A']}/contract", Contract);
+        await PostAsync(broker, $"/api/deals/{deals['B']}/close", new { reason = "价格未谈拢" });
+
+        // Ratings: parties only, once the deal is over, once per side, 1–5.
+        var client = await api.SignedInAsync(U);
+        async Task<(HttpStatusCode, string?)> RateAsync(string account, char deal, object body)
+        {
+            var response = await (await api.SignedInAsync(account)).PostAsJsonAsync($"/api/deals/{deals[deal]}/rating", body);
+            return (response.StatusCode, response.IsSuccessStatusCode ? null : (await response.BodyAsync()).GetProperty("code").GetString());
+        }
+        Assert.Equal((HttpStatusCode.Conflict, "invalid-transition"), await RateAsync(U, 'E', new { stars = 5 })); // still open
+        Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await RateAsync(broker, 'A', new { stars = 5 }));
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), await RateAsync(U, 'A', new { stars = 6 }));
+        Assert.Equal((HttpStatusCode.OK, (string?)null), await RateAsync(U, 'A', new { stars = 5, comment = "牵线及时，条款把关细致" }));
+        Assert.Equal((HttpStatusCode.Conflict, "already-rated"), await RateAsync(U, 'A', new { stars = 1 }));
+        Assert.Equal((HttpStatusCode.OK, (string?)null), await RateAsync(E, 'A', new { stars = 3 }));
+        var seen = await OkAsync(U, HttpMethod.Get, $"/api/deals/{deals['A']}");
+        Assert.Equal([5], seen.GetProperty("ratings").EnumerateArray().Select(r => r.GetProperty("stars").GetInt32())); // its own only
+        Assert.Equal(JsonValueKind.Null, seen.GetProperty("mayRateAs").ValueKind);
+        var center = await OkAsync(broker, HttpMethod.Get, $"/api/deals/{deals['A']}");
+        Assert.Equal([3, 5], center.GetProperty("ratings").EnumerateArray().Select(r => r.GetProperty("stars").GetInt32()).Order());
+        Assert.Equal("demand", (await OkAsync(E, HttpMethod.Get, $"/api/deals/{deals['B']}")).GetProperty("mayRateAs").GetString());
+
+        // The university: asked 5 times (A B C E F), answered 3; leads A B D E; 1 of 2 ended deals signed; 1 contract of
+        // 120 万元; 6 fresh listings. 100 × (0.3 × 0.6 + 0.15 + 0.3 × 0.5 + 0.1 + 0.15) = 73: B.
+        var seller = await (await api.Host.CreateClient().GetAsync($"/api/organizations/{university.Id}/credit")).BodyAsync(); // public
+        Assert.Equal(("B", 73, CreditFormula.Version), (seller.GetProperty("grade").GetString(), seller.GetProperty("score").GetInt32(),
+            seller.GetProperty("formulaVersion").GetString()));
+        Assert.Equal((60.0, 5), (Value(seller, "answeredShare"), Evidence(seller, "answeredShare")));
+        Assert.InRange(Value(seller, "medianAnswerHours")!.Value, 0, 0.1);
+        Assert.Equal((1.0, 50.0, 1.0, 0.0), (Value(seller, "dealsSigned"), Value(seller, "signedShare"), Value(seller, "dealsTerminated"),
+            Value(seller, "tradesNotCompleted")));
+        Assert.Equal((1.0, 120.0, 100.0, 6), (Value(seller, "contractsRegistered"), Value(seller, "contractAmount"), Value(seller, "freshListings"),
+            Evidence(seller, "freshListings")));
+        Assert.NotEqual(JsonValueKind.Null, seller.GetProperty("since").ValueKind);
+
+        // The enterprise: asked once (D) and answered; otherwise as the university. 100 × (0.3 + 0.15 + 0.15 + 0.1 + 0.15) = 85: A.
+        var buyer = await OkAsync(E, HttpMethod.Get, $"/api/organizations/{enterprise.Id}/credit");
+        Assert.Equal(("A", 85), (buyer.GetProperty("grade").GetString(), buyer.GetProperty("score").GetInt32()));
+        Assert.Equal((100.0, 1), (Value(buyer, "answeredShare"), Evidence(buyer, "answeredShare")));
+
+        // The broker: claimed A B E; 1 of 2 ended registered; none went stale; minutes per stage; stars 5 and 3 (0.75).
+        // 100 × (0.4 × 0.5 + 0.25 + 0.15 + 0.2 × 0.75) = 75: B.
+        var record = await OkAsync("demo-national", HttpMethod.Get, $"/api/brokers/{brokerId}/credit");
+        Assert.Equal(("B", 75), (record.GetProperty("grade").GetString(), record.GetProperty("score").GetInt32()));
+        Assert.Equal((3.0, 1.0, 50.0, 0.0), (Value(record, "leadsClaimed"), Value(record, "dealsRegistered"), Value(record, "registeredShare"),
+            Value(record, "wentStaleShare")));
+        Assert.Equal((4.0, 2), (Value(record, "averageStars"), Evidence(record, "averageStars")));
+        Assert.Equal((1.0, 120.0), (Value(record, "contractsRegistered"), Value(record, "contractAmount")));
+        Assert.InRange(Value(record, "medianDaysPerStage")!.Value, 0, 0.1);
+        Assert.Equal("测试经纪人", record.GetProperty("names").GetProperty(brokerId).GetString());
+
+        // Who may read a broker's record: the broker, the centers' staff, the national level; not a party; 404 for a non-broker.
+        Assert.Equal(HttpStatusCode.OK, (await (await api.SignedInAsync(broker)).GetAsync($"/api/brokers/{brokerId}/credit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await api.SignedInAsync("demo-broker-central")).GetAsync($"/api/brokers/{brokerId}/credit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/api/brokers/{brokerId}/credit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.Host.CreateClient().GetAsync($"/api/brokers/{brokerId}/credit")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await api.SignedInAsync("demo-national")).GetAsync($"/api/brokers/{university.AccountId}/credit")).StatusCode);
+
+        // As before migration 017 (no trail rows), then the migration's fill from the deals' stored state: the same report.
+        var migration = TechTransfer.Database.Migrator.Scripts().Single(s => s.Name == "TechTransfer/017-reputation.sql").Sql;
+        await using var db = Npgsql.NpgsqlDataSource.Create(api.Database.ConnectionString);
+        await using (var delete = db.CreateCommand("DELETE FROM tt_deal_event WHERE deal_id = ANY($1)"))
+        {
+            delete.Parameters.Add(new() { Value = deals.Values.ToArray() });
+            Assert.Equal(19, await delete.ExecuteNonQueryAsync()); // A 8 (with the two ratings), B 4, C 1, D 2, E 3, F 1
+        }
+        Assert.Equal(0, Evidence(await (await api.Host.CreateClient().GetAsync($"/api/organizations/{university.Id}/credit")).BodyAsync(), "answeredShare"));
+        await using (var fill = db.CreateCommand(migration[migration.IndexOf("INSERT INTO tt_deal_event", StringComparison.Ordinal)..]))
+            await fill.ExecuteNonQueryAsync();
+        var refilled = await (await api.Host.CreateClient().GetAsync($"/api/organizations/{university.Id}/credit")).BodyAsync();
+        Assert.Equal((seller.GetProperty("grade").GetString(), seller.GetProperty("score").GetInt32(), seller.GetProperty("indicators").GetRawText()),
+            (refilled.GetProperty("grade").GetString(), refilled.GetProperty("score").GetInt32(), refilled.GetProperty("indicators").GetRawText()));
+        // PostgreSQL rounds the state's 100 ns ticks to microseconds where the driver truncates them.
+        Assert.InRange((refilled.GetProperty("since").GetDateTimeOffset() - seller.GetProperty("since").GetDateTimeOffset()).Duration(),
+            TimeSpan.Zero, TimeSpan.FromTicks(10));
+    }
+
+    [Fact]
+    public async Task An_organization_without_a_history_is_a_newcomer_and_one_that_may_not_be_seen_has_no_credit()
+    {
+        var fresh = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");
+        var report = await (await api.Host.CreateClient().GetAsync($"/api/organizations/{fresh.Id}/credit")).BodyAsync();
+        Assert.Equal((CreditFormula.Newcomer, JsonValueKind.Null), (report.GetProperty("grade").GetString(), report.GetProperty("score").ValueKind));
+        Assert.All(report.GetProperty("indicators").EnumerateArray(), i => Assert.Equal(0, i.GetProperty("evidence").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Host.CreateClient().GetAsync("/api/organizations/org-no-such/credit")).StatusCode);
+    }
+}
