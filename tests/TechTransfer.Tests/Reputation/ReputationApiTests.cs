@@ -23,23 +23,58 @@ public sealed class ReputationApiTests(ApiFixture api)
         signingDate = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), note = "普通许可三年",
     };
 
-    async Task<JsonElement> OkAsync(string account, HttpMethod method, string path, object? body = null)
+    /// <summary>The scripted history's cast and its six deals, A–F.</summary>
+    internal sealed record History(FreshOrganization University, FreshOrganization Enterprise, string Broker, string BrokerId, Dictionary<char, string> Deals);
+
+    /// <summary>
+    /// Between a fresh university and a fresh enterprise (浙江, so the 长三角 center's) and a fresh broker of that center:
+    /// A: the enterprise asks, the university answers; claimed, negotiated, signed and registered (120 万元).
+    /// B: the same, claimed and then ended by the broker.   E: the same, claimed, still open.
+    /// C and F: the enterprise asks, the university never answers.   D: the university asks, the enterprise answers.
+    /// </summary>
+    internal static async Task<History> ScriptedHistoryAsync(Func<string, Task<HttpClient>> signIn)
     {
-        var client = await api.SignedInAsync(account);
+        var university = await FreshOrganization.CreateAsync(signIn, "University");
+        var enterprise = await FreshOrganization.CreateAsync(signIn, "Enterprise");
+        var broker = "t-broker-" + Guid.NewGuid().ToString("N")[..8];
+        var appointed = await (await signIn("demo-national")).PostAsJsonAsync("/api/organizations/org-center-yangtze-delta/accounts",
+            new { account = broker, displayName = "测试经纪人", role = "Broker", password = DemoSeeder.Password });
+        Assert.Equal(HttpStatusCode.Created, appointed.StatusCode);
+        var brokerId = (await appointed.BodyAsync()).GetProperty("accountId").GetString()!;
+        string U = university.Account, E = enterprise.Account;
+        async Task PostAsync(string account, string path, object? body = null) => await OkAsync(signIn, account, HttpMethod.Post, path, body ?? new { });
+
+        var deals = new Dictionary<char, string>();
+        foreach (var key in "ABCDEF") deals[key] = await MatchAsync(signIn, university, enterprise);
+        foreach (var key in "ABCEF") await PostAsync(E, $"/api/deals/{deals[key]}/interest");
+        foreach (var key in "ABE") await PostAsync(U, $"/api/deals/{deals[key]}/interest");
+        await PostAsync(U, $"/api/deals/{deals['D']}/interest");
+        await PostAsync(E, $"/api/deals/{deals['D']}/interest");
+        foreach (var key in "ABE") await PostAsync(broker, $"/api/deals/{deals[key]}/claim");
+        await PostAsync(broker, $"/api/deals/{deals['A']}/stage", new { stage = "Negotiating" });
+        await PostAsync(broker, $"/api/deals/{deals['A']}/stage", new { stage = "ContractSigned" });
+        await PostAsync(broker, $"/api/deals/{deals['A']}/contract", Contract);
+        await PostAsync(broker, $"/api/deals/{deals['B']}/close", new { reason = "价格未谈拢" });
+        return new History(university, enterprise, broker, brokerId, deals);
+    }
+
+    static async Task<JsonElement> OkAsync(Func<string, Task<HttpClient>> signIn, string account, HttpMethod method, string path, object? body = null)
+    {
+        var client = await signIn(account);
         var response = await client.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
         Assert.True(response.IsSuccessStatusCode, $"{account} {method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.BodyAsync();
     }
 
-    Task<JsonElement> PostAsync(string account, string path, object? body = null) => OkAsync(account, HttpMethod.Post, path, body ?? new { });
+    Task<JsonElement> OkAsync(string account, HttpMethod method, string path, object? body = null) => OkAsync(api.SignedInAsync, account, method, path, body);
 
     /// <summary>A demand of the enterprise and a fitting achievement of the university; the match's id.</summary>
-    async Task<string> MatchAsync(FreshOrganization university, FreshOrganization enterprise)
+    static async Task<string> MatchAsync(Func<string, Task<HttpClient>> signIn, FreshOrganization university, FreshOrganization enterprise)
     {
         var word = Samples.UniqueWord();
-        var demand = await (await api.SignedInAsync(enterprise.Account)).CreatePublishedAsync("/api/demands",
+        var demand = await (await signIn(enterprise.Account)).CreatePublishedAsync("/api/demands",
             Samples.Demand($"寻求{word}膜分离提纯技术").With("keywords", new JsonArray(word, "膜分离")).With("province", "浙江"));
-        var achievement = await (await api.SignedInAsync(university.Account)).CreatePublishedAsync("/api/achievements",
+        var achievement = await (await signIn(university.Account)).CreatePublishedAsync("/api/achievements",
             Samples.Achievement($"{word} 陶瓷膜分离提纯工艺").With("keywords", new JsonArray(word, "膜分离", "陶瓷膜")).With("province", "浙江"));
         return ListingMatcher.MatchId(achievement, demand);
     }
@@ -54,29 +89,8 @@ public sealed class ReputationApiTests(ApiFixture api)
     [Fact]
     public async Task A_scripted_history_gives_each_indicator_and_grade_exactly_and_the_parties_rate_the_broker_once_after_the_deal()
     {
-        var university = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
-        var enterprise = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");
-        var broker = "t-broker-" + Guid.NewGuid().ToString("N")[..8];
-        var appointed = await (await api.SignedInAsync("demo-national")).PostAsJsonAsync("/api/organizations/org-center-yangtze-delta/accounts",
-            new { account = broker, displayName = "测试经纪人", role = "Broker", password = DemoSeeder.Password });
-        Assert.Equal(HttpStatusCode.Created, appointed.StatusCode);
-        var brokerId = (await appointed.BodyAsync()).GetProperty("accountId").GetString()!;
+        var (university, enterprise, broker, brokerId, deals) = await ScriptedHistoryAsync(api.SignedInAsync);
         string U = university.Account, E = enterprise.Account;
-
-        // A: the enterprise asks, the university answers; claimed, negotiated, signed and registered.
-        // B: the same, claimed and then ended by the broker.   E: the same, claimed, still open.
-        // C and F: the enterprise asks, the university never answers.   D: the university asks, the enterprise answers.
-        var deals = new Dictionary<char, string>();
-        foreach (var key in "ABCDEF") deals[key] = await MatchAsync(university, enterprise);
-        foreach (var key in "ABCEF") await PostAsync(E, $"/api/deals/{deals[key]}/interest");
-        foreach (var key in "ABE") await PostAsync(U, $"/api/deals/{deals[key]}/interest");
-        await PostAsync(U, $"/api/deals/{deals['D']}/interest");
-        await PostAsync(E, $"/api/deals/{deals['D']}/interest");
-        foreach (var key in "ABE") await PostAsync(broker, $"/api/deals/{deals[key]}/claim");
-        await PostAsync(broker, $"/api/deals/{deals['A']}/stage", new { stage = "Negotiating" });
-        await PostAsync(broker, $"/api/deals/{deals['A']}/stage", new { stage = "ContractSigned" });
-        await PostAsync(broker, $"/api/deals/{deals['A']}/contract", Contract);
-        await PostAsync(broker, $"/api/deals/{deals['B']}/close", new { reason = "价格未谈拢" });
 
         // Ratings: parties only, once the deal is over, once per side, 1–5.
         var client = await api.SignedInAsync(U);

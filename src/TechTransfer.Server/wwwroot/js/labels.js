@@ -82,6 +82,8 @@ export const dealActions = {
   close: "终止",
   register: "合同登记",
   stale: "超期提醒",
+  "rate:achievement": "成果方评价经纪服务",
+  "rate:demand": "需求方评价经纪服务",
 };
 
 export const contractTypes = {

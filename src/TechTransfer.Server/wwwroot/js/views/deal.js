@@ -79,6 +79,11 @@ export async function deal({ view, match, me }) {
           if (reason) await act("close", { reason })();
         } }, "终止对接") : null),
       leads && d.stage === "ContractSigned" ? contractForm(id, render, nameOf(f.achievementOrganizationId), nameOf(f.demandOrganizationId)) : null,
+      d.mayRateAs ? ratingForm(id, render, nameOf(d.claimedBy)) : null,
+      d.ratings?.length ? h("section", { "aria-labelledby": "deal-ratings" }, h("h2", { id: "deal-ratings" }, "经纪服务评价"),
+        h("ul", { class: "trail", id: "deal-rating-list" }, d.ratings.map((r) => h("li", {},
+          r.side === "achievement" ? "成果方" : "需求方", "：", h("span", { class: "stars-shown", "aria-label": `${r.stars} 星` }, "★".repeat(r.stars) + "☆".repeat(5 - r.stars)),
+          r.comment ? ` — ${r.comment}` : "", " ", h("span", { class: "muted" }, time(r.at)))))) : null,
       h("section", { "aria-labelledby": "deal-contacts" }, h("h2", { id: "deal-contacts" }, "联系方式"),
         d.contacts
           ? h("dl", { class: "facts" },
@@ -97,6 +102,38 @@ export async function deal({ view, match, me }) {
 }
 
 const contactText = (c) => (c ? [c.name, c.phone, c.email].filter(Boolean).join("　") : "—");
+
+/** A party's rating of the leading broker once the deal is over: once, final; the server decides whether it may. */
+function ratingForm(id, done, brokerName) {
+  const errors = h("p", { class: "error", role: "alert" });
+  const form = h("form", { class: "panel editor", novalidate: true, "aria-labelledby": "rating-title", id: "rating-form", onsubmit: async (e) => {
+    e.preventDefault();
+    errors.textContent = "";
+    const data = Object.fromEntries(new FormData(form));
+    if (!data.stars) {
+      errors.textContent = "请选择 1–5 星";
+      return;
+    }
+    const sure = await confirmAction({ title: "提交评价", confirm: "确认提交",
+      lines: [`经纪人：${brokerName}　评分：${data.stars} 星`, "评价提交后不能修改，计入该经纪人的信誉记录，区域服务中心可见。"] });
+    if (!sure) return;
+    try {
+      await api(`/api/deals/${id}/rating`, { method: "POST", body: { stars: Number(data.stars), comment: data.comment || null } });
+      toast("评价已提交");
+      await done();
+    } catch (err) {
+      errors.textContent = err instanceof ApiError ? err.problem.detailZh ?? err.message : String(err);
+    }
+  } },
+  h("h2", { id: "rating-title" }, "评价经纪服务"),
+  h("p", { class: "muted" }, `本次对接已结束。请为牵头经纪人 ${brokerName} 的服务打分（每方一次）。`),
+  h("fieldset", { class: "stars" }, h("legend", {}, "评分"),
+    [1, 2, 3, 4, 5].map((n) => h("label", {}, h("input", { type: "radio", name: "stars", value: n }), `${n} 星`))),
+  h("label", { class: "field" }, h("span", {}, "评价内容（选填）"), h("textarea", { name: "comment", maxlength: 500, rows: 3 })),
+  errors,
+  h("button", { class: "primary" }, "提交评价"));
+  return form;
+}
 
 /** 技术合同认定登记: the server validates; its messages appear under the fields. */
 function contractForm(id, done, supplier, buyer) {

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { fill, h, time } from "../dom.js";
 import { organizationKinds, standings } from "../labels.js";
 import { listingItem } from "./common.js";
+import { creditPanel } from "./credit.js";
 import { standingNote } from "./profile.js";
 
 const PageSize = 10;
@@ -19,7 +20,7 @@ export async function organization({ view, match, params, me }) {
     }
     throw e;
   }
-  const record = await api(`/api/organizations/${id}/record`);
+  const [record, credit] = await Promise.all([api(`/api/organizations/${id}/record`), api(`/api/organizations/${id}/credit`)]);
   const insider = me && (me.organizationId === id || me.role === "NationalAdmin"
     || (me.role === "CenterAdmin" && me.regionCode && me.regionCode === org.reviewingCenter?.code));
   const lists = org.kind === "ServiceCenter" || org.kind === "National" ? [] : [
@@ -68,6 +69,7 @@ export async function organization({ view, match, params, me }) {
         stat("rec-demands", "已发布需求", record.publishedDemands),
         stat("rec-deals", "对接中及完成的项目", record.deals),
         stat("rec-contracts", "登记合同", record.registeredContracts))),
+    org.kind === "ServiceCenter" || org.kind === "National" ? null : creditPanel(credit),
     insider ? h("p", {}, h("a", { href: `#/organizations/${id}/members`, id: "org-members" }, "机构成员 →")) : null,
     h("div", { class: "columns" }, lists.map((l, i) => section(l, pages[i]))));
 }

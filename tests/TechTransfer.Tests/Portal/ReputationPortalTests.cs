@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+using TechTransfer.Tests.Reputation;
+using static Microsoft.Playwright.Assertions;
+
+namespace TechTransfer.Tests.Portal;
+
+/// <summary>
+/// 信誉体系 in the portal, after the scripted history of ReputationApiTests: a party rates the broker from the ended
+/// deal's page (a confirmation first, then the rating in the list and no form), the university's page shows its grade
+/// and indicators to anyone, and the broker's workbench shows the broker's own record. At 1366 and 390 px, names only.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
+{
+    readonly List<IPage> pages = [];
+
+    async Task<IPage> SignedInAsync(string account, string route, int width = 1366, int height = 768)
+    {
+        var page = await portal.SignedInPageAsync(account, route, width, height);
+        pages.Add(page);
+        return page;
+    }
+
+    static async Task FitsAsync(IPage page, int width)
+    {
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= width, $"{page.Url} is {scrollWidth} px wide at {width} px");
+    }
+
+    [Fact]
+    public async Task A_party_rates_the_broker_after_the_deal_ends_and_the_grades_show_on_the_organization_page_and_the_brokers_workbench()
+    {
+        var history = await ReputationApiTests.ScriptedHistoryAsync(portal.SignedInClientAsync);
+
+        // The ended deal (B): the university rates the broker, after a dialog that says it is final.
+        var deal = await SignedInAsync(history.University.Account, $"#/deals/{history.Deals['B']}", 390, 844);
+        var form = deal.Locator("#rating-form");
+        await Expect(form).ToContainTextAsync("测试经纪人");
+        await form.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Alert)).ToHaveTextAsync("请选择 1–5 星");
+        await form.GetByLabel("4 星").CheckAsync();
+        await form.GetByLabel("评价内容（选填）").FillAsync("反馈及时，可惜价格没谈拢");
+        await form.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
+        var dialog = deal.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("评价提交后不能修改");
+        await PortalFixture.ScreenshotAsync(deal, "rating-confirm-390");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "确认提交" }).ClickAsync();
+        await Expect(deal.Locator("#deal-rating-list li")).ToHaveCountAsync(1);
+        await Expect(deal.Locator("#deal-rating-list")).ToContainTextAsync("成果方：★★★★☆ — 反馈及时，可惜价格没谈拢");
+        await Expect(deal.Locator("#rating-form")).ToHaveCountAsync(0);
+        await Expect(deal.Locator("ol.trail").First).ToContainTextAsync("成果方评价经纪服务");
+        await FitsAsync(deal, 390);
+
+        // The university's page, to anyone: grade B (73) and the indicators with their evidence.
+        var page = await portal.NewPageAsync();
+        pages.Add(page);
+        await page.GotoAsync($"/#/organizations/{history.University.Id}");
+        var credit = page.Locator("#credit");
+        await Expect(credit.Locator("#credit-grade")).ToHaveTextAsync("B");
+        await Expect(credit).ToContainTextAsync("73 分");
+        await Expect(credit.Locator("tr[data-name=answeredShare]")).ToContainTextAsync("60 %");
+        await Expect(credit.Locator("tr[data-name=answeredShare]")).ToContainTextAsync("5 项");
+        await Expect(credit.Locator("tr[data-name=contractAmount]")).ToContainTextAsync("120 万元");
+        await PortalFixture.ScreenshotAsync(page, "organization-credit-1366");
+
+        // The broker's workbench: the broker's own record, with the university's rating in it.
+        var bench = await SignedInAsync(history.Broker, "#/center");
+        var mine = bench.Locator("#my-credit");
+        await Expect(mine.Locator("#my-credit-grade")).ToHaveTextAsync("B");
+        await Expect(mine.Locator("tr[data-name=leadsClaimed]")).ToContainTextAsync("3 项");
+        await Expect(mine.Locator("tr[data-name=averageStars]")).ToContainTextAsync("4 星");
+        await mine.ScrollIntoViewIfNeededAsync();
+        await PortalFixture.ScreenshotAsync(bench, "broker-credit-1366");
+        foreach (var p in new[] { deal, page, bench })
+        {
+            var text = await p.Locator("main").InnerTextAsync();
+            Assert.DoesNotContain("acct-", text);
+            Assert.DoesNotContain("org-t-", text);
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var page in pages) await page.Context.CloseAsync();
+    }
+}
