@@ -42,6 +42,7 @@ builder.AddTechTransferTelemetry();
 builder.Host.UseOrleans(_ => { }); // providers come from the "Orleans" section of silo-config
 builder.Services.AddGrainServices(builder.Configuration);
 builder.Services.AddSingleton<CatalogueImporter>();
+builder.Services.AddSingleton<DemoHistory>();
 builder.Services.AddHostedService<DemoSeeder>();
 builder.Services.AddHostedService<AdminBootstrap>();
 builder.Services.AddSingleton<IdempotencyStore>();

@@ -14,11 +14,11 @@ namespace TechTransfer.Demo;
 
 /// <summary>
 /// Seeds the local demo network: demo organizations and accounts (all with <see cref="Password"/>) and,
-/// unless switched off, a catalogue of published achievements and demands. Idempotent: a restart seeds nothing twice.
+/// unless switched off, a catalogue of published achievements and demands and a year of deals (<see cref="DemoHistory"/>). Idempotent: a restart seeds nothing twice.
 /// Runs only when TechTransfer:Demo is true; any other mode has no well-known password.
 /// </summary>
 public sealed class DemoSeeder(
-    IGrainFactory grains, RegionDirectory regions, CatalogueImporter importer, IConfiguration configuration,
+    IGrainFactory grains, RegionDirectory regions, CatalogueImporter importer, DemoHistory history, IConfiguration configuration,
     IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<DemoSeeder> logger) : BackgroundService
 {
     public const string Password = "TechTransfer#2026";
@@ -56,7 +56,11 @@ public sealed class DemoSeeder(
             try
             {
                 await SeedAccountsAsync();
-                if (configuration.GetValue("TechTransfer:DemoListings", true)) await SeedListingsAsync(stopping);
+                if (configuration.GetValue("TechTransfer:DemoListings", true))
+                {
+                    await SeedListingsAsync(stopping);
+                    if (configuration.GetValue("TechTransfer:DemoHistory", true)) await history.SeedAsync(stopping);
+                }
                 break;
             }
             catch (Exception e) when (!stopping.IsCancellationRequested && e is not OperationCanceledException)

@@ -27,12 +27,27 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
-    public async Task<long> CountAsync(string sql)
+    public async Task<long> CountAsync(string sql) => Convert.ToInt64(await ScalarAsync(sql));
+
+    public async Task<string> TextAsync(string sql) => (string)(await ScalarAsync(sql))!;
+
+    public async Task<List<string>> TextsAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        await using var reader = await command.ExecuteReaderAsync();
+        var texts = new List<string>();
+        while (await reader.ReadAsync()) texts.Add(reader.GetString(0));
+        return texts;
+    }
+
+    async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     public async ValueTask DisposeAsync()
