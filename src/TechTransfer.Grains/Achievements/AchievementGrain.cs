@@ -72,7 +72,8 @@ public sealed class AchievementGrain(
         var c = S.Content!;
         return new AchievementView(Id, S.OwnerOrganizationId, S.Status.ToString(), c.Title, c.Summary, c.Keywords,
             c.TechField.ToString(), c.Trl, [.. c.TransferModes.Select(m => m.ToString())], c.AskingPrice, c.Province, RegionCode,
-            c.IpRights, ContactFor(viewer), S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version, ExpiresAt, S.Renewed);
+            c.IpRights, ContactFor(viewer), S.CreatedAt, S.UpdatedAt, S.PublishedAt, S.Version, ExpiresAt, S.Renewed,
+            AchievementCompleteness.Of(c));
     }
 
     protected override ListingRow ToRow()

@@ -54,4 +54,5 @@ public sealed record AchievementView(
     DateTimeOffset? PublishedAt,
     int Version,
     DateTimeOffset? ExpiresAt = null,
-    bool Renewed = false) : IVersioned;
+    bool Renewed = false,
+    Completeness? Completeness = null) : IVersioned;

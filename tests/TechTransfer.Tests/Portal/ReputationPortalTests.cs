@@ -67,6 +67,8 @@ public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
         var bench = await SignedInAsync(history.Broker, "#/center");
         var mine = bench.Locator("#my-credit");
         await Expect(mine.Locator("#my-credit-grade")).ToHaveTextAsync("B");
+        await Expect(mine.Locator("tr[data-name=leadsClaimed]")).ToBeHiddenAsync(); // the queue comes first; the record opens on request
+        await mine.Locator("summary").ClickAsync();
         await Expect(mine.Locator("tr[data-name=leadsClaimed]")).ToContainTextAsync("3 项");
         await Expect(mine.Locator("tr[data-name=averageStars]")).ToContainTextAsync("4 星");
         await mine.ScrollIntoViewIfNeededAsync();

@@ -68,7 +68,7 @@ export async function center({ view, me, params }) {
       h("section", { "aria-labelledby": "cf" }, h("h2", { id: "cf" }, "在架成果与需求 · 技术领域"), listingChart)),
     h("section", { "aria-labelledby": "cq" }, h("h2", { id: "cq" }, "线索队列"), form, status, list, pager),
     h("section", { "aria-labelledby": "cl" }, h("h2", { id: "cl" }, "区域新发布"), listings),
-    creditPanel(credit, { title: "我的信誉", id: "my-credit" }));
+    creditPanel(credit, { title: "我的信誉", id: "my-credit", collapsed: true }));
 
   const fields = Object.keys(techFields);
   const queuePlot = chart(queueChart);

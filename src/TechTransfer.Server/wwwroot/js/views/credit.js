@@ -7,15 +7,22 @@ const gradeNotes = {
 
 const shown = (i) => (i.value === null || i.value === undefined ? "—" : `${Number(i.value).toLocaleString("zh-CN")} ${i.unit}`);
 
-/** The credit section of a page: the grade, then one row per indicator ("依据 n 项" says how much is behind it). */
-export function creditPanel(report, { title = "信誉", id = "credit" } = {}) {
-  return h("section", { "aria-labelledby": `${id}-title`, id },
-    h("h2", { id: `${id}-title` }, title, " ",
-      h("span", { class: `grade grade-${report.grade === "新加入" ? "new" : report.grade}`, id: `${id}-grade` }, report.grade),
-      h("span", { class: "muted" }, `　${gradeNotes[report.grade] ?? ""}${report.score !== null ? `（${report.score} 分）` : ""}`)),
+/**
+ * The credit section of a page: the grade, then one row per indicator ("依据 n 项" says how much is behind it).
+ * Collapsed (a page whose main work is elsewhere, the broker's workbench), the indicators open on request.
+ */
+export function creditPanel(report, { title = "信誉", id = "credit", collapsed = false } = {}) {
+  const heading = [title, " ",
+    h("span", { class: `grade grade-${report.grade === "新加入" ? "new" : report.grade}`, id: `${id}-grade` }, report.grade),
+    h("span", { class: "muted" }, `　${gradeNotes[report.grade] ?? ""}${report.score !== null ? `（${report.score} 分）` : ""}`)];
+  const body = [
     h("table", { class: "credit" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "指标"), h("th", { scope: "col" }, "数值"), h("th", { scope: "col" }, "依据"))),
       h("tbody", {}, report.indicators.map((i) => h("tr", { "data-name": i.name },
         h("th", { scope: "row" }, i.label), h("td", {}, shown(i)), h("td", { class: "muted" }, i.evidence ? `${i.evidence} 项` : "暂无"))))),
-    h("p", { class: "muted small" }, "由平台上的实际对接、合同与评价自动计算，评分办法见平台文档（版本 ", report.formulaVersion, "）。"));
+    h("p", { class: "muted small" }, "由平台上的实际对接、合同与评价自动计算，评分办法见平台文档（版本 ", report.formulaVersion, "）。"),
+  ];
+  return collapsed
+    ? h("section", { id }, h("details", {}, h("summary", { class: "credit-summary" }, h("h2", { id: `${id}-title` }, ...heading)), ...body))
+    : h("section", { "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, ...heading), ...body);
 }

@@ -4,6 +4,7 @@ import { ipRightKinds, label, techFields, transferModes } from "../labels.js";
 import { onEvent, publishing } from "../live.js";
 import { may, session } from "../session.js";
 import { matchCard, statusBadge } from "./common.js";
+import { completenessSection } from "./completeness.js";
 import { valuationPanel } from "./valuation.js";
 
 /** One listing: everything public, the contact when the server shows it, its matches, and the owner's actions. */
@@ -94,6 +95,10 @@ export async function detail({ view, match, params }) {
       h("h2", { id: "body-title" }, isAchievement ? "成果简介" : "需求描述"),
       h("p", { class: "prose" }, marked(isAchievement ? listing.summary : listing.description, terms)),
       h("p", { class: "chips-inline" }, "关键词：", listing.keywords.map((k) => h("span", { class: "chip" }, marked(k, terms))))),
+    // 信息完整度: the owner sees what a buyer still misses, with the edit link beside it.
+    owner && isAchievement && listing.completeness && listing.completeness.score < listing.completeness.of
+      ? h("div", { class: "panel" }, completenessSection(listing.completeness), h("a", { href: `#/achievements/${id}/edit` }, "补充信息 →"))
+      : null,
     // 评估报价: the owner, brokers and the national level (the server decides; the panel removes itself on 403).
     owner || may.broker(me) ? valuationPanel(path, id) : null,
     h("section", { "aria-labelledby": "contact-title" },

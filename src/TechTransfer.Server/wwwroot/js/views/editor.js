@@ -4,6 +4,7 @@ import { ipRightKinds, provinces, techFields, transferModes } from "../labels.js
 import { publishing } from "../live.js";
 import { may, session } from "../session.js";
 import { options } from "./common.js";
+import { showCompleteness } from "./completeness.js";
 
 const trls = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => [n, `TRL ${n}`]));
 
@@ -86,6 +87,10 @@ export async function editor({ view, match }) {
     control("contact.phone", "联系电话", text("contact.phone", contact.phone, { type: "tel", autocomplete: "tel" }), "电话与邮箱至少填一项"),
     control("contact.email", "电子邮箱", text("contact.email", contact.email, { type: "email", autocomplete: "email" }))));
 
+  // 科技成果评价 at entry: what a buyer still needs to know, asked of the server as the form is filled in.
+  const completeness = isAchievement ? h("section", { class: "completeness", id: "completeness", "aria-live": "polite", "aria-labelledby": "completeness-title" }) : null;
+  if (completeness) fields.push(completeness);
+
   const summary = h("div", { class: "error-summary", role: "alert", tabindex: -1, hidden: true });
   const form = h("form", { class: "panel editor", novalidate: true }, summary, fields,
     h("div", { class: "actions" },
@@ -93,6 +98,25 @@ export async function editor({ view, match }) {
       !existing || existing.status === "Draft" ? h("button", { type: "submit", name: "save", value: "publish", class: "primary" }, "保存并发布") : null,
       h("a", { href: existing ? `#/${path}/${id}` : "#/mine" }, "取消")));
   form.addEventListener("input", (e) => clearError(e.target.closest("[data-field]")));
+  if (completeness) {
+    let timer = null;
+    const refresh = async () => {
+      try {
+        showCompleteness(completeness, await api("/api/achievements/completeness", { method: "POST", body: read(form, true, ipRows) }));
+      } catch {
+        // A prompt that could not be fetched is no reason to stop someone filling in the form.
+      }
+    };
+    const soon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 400);
+    };
+    form.addEventListener("input", soon);
+    form.addEventListener("change", soon);
+    ipRows.addEventListener("click", soon);
+    form.querySelector("[data-field=ipRights] > button")?.addEventListener("click", soon);
+    refresh();
+  }
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
