@@ -102,6 +102,13 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>An API client signed in as a demo account (Bearer token), for setting the scene quickly.</summary>
     public Task<HttpClient> SignedInClientAsync(string account) => Host.SignedInAsync(account);
 
+    /// <summary>The page needs no sideways scrolling at <paramref name="width"/> px.</summary>
+    public static async Task FitsAsync(IPage page, int width)
+    {
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= width, $"{page.Url} is {scrollWidth} px wide at {width} px");
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
 

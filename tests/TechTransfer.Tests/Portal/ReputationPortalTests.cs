@@ -21,12 +21,6 @@ public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
         return page;
     }
 
-    static async Task FitsAsync(IPage page, int width)
-    {
-        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(scrollWidth <= width, $"{page.Url} is {scrollWidth} px wide at {width} px");
-    }
-
     [Fact]
     public async Task A_party_rates_the_broker_after_the_deal_ends_and_the_grades_show_on_the_organization_page_and_the_brokers_workbench()
     {
@@ -49,7 +43,7 @@ public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(deal.Locator("#deal-rating-list")).ToContainTextAsync("成果方：★★★★☆ — 反馈及时，可惜价格没谈拢");
         await Expect(deal.Locator("#rating-form")).ToHaveCountAsync(0);
         await Expect(deal.Locator("ol.trail").First).ToContainTextAsync("成果方评价经纪服务");
-        await FitsAsync(deal, 390);
+        await PortalFixture.FitsAsync(deal, 390);
 
         // The university's page, to anyone: grade B (73) and the indicators with their evidence.
         var page = await portal.NewPageAsync();

@@ -39,12 +39,6 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
     /// <summary>A datetime-local value in Beijing time.</summary>
     static string Beijing(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-ddTHH:mm");
 
-    static async Task FitsAsync(IPage page, int width)
-    {
-        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(scrollWidth <= width, $"{page.Url} is {scrollWidth} px wide at {width} px");
-    }
-
     static async Task BidAsync(IPage page, string amount)
     {
         await page.GetByLabel("出价（万元", new() { Exact = false }).FillAsync(amount);
@@ -74,7 +68,7 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         var dialog = seller.GetByRole(AriaRole.Dialog);
         await form.GetByLabel("起拍价（万元）").FillAsync("100");
         await PortalFixture.ScreenshotAsync(seller, "trade-new-auction-filled-1366");
-        await FitsAsync(seller, 1366);
+        await PortalFixture.FitsAsync(seller, 1366);
 
         // A required value missing: the server's message under its field, nothing to confirm, nothing created.
         await submit.ClickAsync();
@@ -163,7 +157,7 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         await form.GetByLabel("挂牌价（万元）").FillAsync("86.5");
         await form.GetByLabel("挂牌说明").FillAsync("独占许可，含工艺包。");
         await PortalFixture.ScreenshotAsync(seller, "trade-new-fixed-price-390");
-        await FitsAsync(seller, 390);
+        await PortalFixture.FitsAsync(seller, 390);
         await form.GetByRole(AriaRole.Button, new() { Name = "发起挂牌" }).ClickAsync();
         var dialog = seller.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("挂牌价 86.5 万元");
@@ -174,7 +168,7 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         var offer = seller.Url[(seller.Url.IndexOf("#/fixed-price-listings/", StringComparison.Ordinal) + "#/fixed-price-listings/".Length)..];
         await Expect(seller.Locator("#offer-status")).ToHaveTextAsync("进行中");
         await Expect(seller.Locator("main")).ToContainTextAsync("独占许可，含工艺包。");
-        await FitsAsync(seller, 390);
+        await PortalFixture.FitsAsync(seller, 390);
 
         var buyer = await SignedInAsync("demo-enterprise", $"#/fixed-price-listings/{offer}");
         await Expect(buyer.Locator("#offer-seller")).ToHaveTextAsync("演示大学（江苏）");
@@ -220,16 +214,16 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         {
             var university = await SignedInAsync("demo-university", $"#/achievements/{achievement}/fixed-price-listings/new", width, height);
             await Expect(university.Locator("main h1")).ToHaveTextAsync("发起挂牌");
-            await FitsAsync(university, width);
+            await PortalFixture.FitsAsync(university, width);
             await PortalFixture.ScreenshotAsync(university, $"trade-new-fixed-price-{width}");
             await university.GotoAsync($"/#/achievements/{achievement}/auctions/new");
             await Expect(university.Locator("main h1")).ToHaveTextAsync("发起拍卖");
-            await FitsAsync(university, width);
+            await PortalFixture.FitsAsync(university, width);
             await PortalFixture.ScreenshotAsync(university, $"trade-new-auction-{width}");
             var enterprise = await SignedInAsync("demo-enterprise", $"#/demands/{demand}", width, height);
             await enterprise.GetByRole(AriaRole.Link, new() { Name = "发起招标" }).ClickAsync();
             await Expect(enterprise.Locator("main h1")).ToHaveTextAsync("发起招标");
-            await FitsAsync(enterprise, width);
+            await PortalFixture.FitsAsync(enterprise, width);
             await PortalFixture.ScreenshotAsync(enterprise, $"trade-new-tender-{width}");
         }
         // Another organization's member gets no form (and the server would refuse anyway).
@@ -256,7 +250,7 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         await page.GotoAsync("/#/market");
         await Expect(page.Locator("table.hall tbody tr").First).ToBeVisibleAsync();
         await Expect(page.Locator("table.hall tr", new() { HasText = demandTitle })).ToContainTextAsync("演示科技有限公司（广东）");
-        await FitsAsync(page, 390);
+        await PortalFixture.FitsAsync(page, 390);
         await PortalFixture.ScreenshotAsync(page, "trading-hall-390");
     }
 

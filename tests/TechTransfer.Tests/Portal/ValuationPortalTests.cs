@@ -23,12 +23,6 @@ public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
         return page;
     }
 
-    static async Task FitsAsync(IPage page, int width)
-    {
-        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(scrollWidth <= width, $"{page.Url} is {scrollWidth} px wide at {width} px");
-    }
-
     [Fact]
     public async Task The_owner_sees_the_range_the_named_comparables_and_the_methods_gives_inputs_and_takes_the_suggested_price_to_the_listing_form()
     {
@@ -71,7 +65,7 @@ public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(panel.Locator("[data-method=income]")).ToContainTextAsync("37.91–75.82 万元");
         await Expect(panel.Locator("[data-method=replacementCost]")).ToContainTextAsync("160–200 万元");
         await Expect(panel.Locator("#valuation-range")).ToContainTextAsync("100–300 万元"); // side by side, not blended
-        await FitsAsync(page, 1366);
+        await PortalFixture.FitsAsync(page, 1366);
         await PortalFixture.ScreenshotAsync(page, "valuation-owner-1366");
 
         // The 挂牌 form: the median as the suggested price, filled in on request.
@@ -86,7 +80,7 @@ public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
         var phone = await SignedInAsync(owner.Account, $"#/achievements/{subject}", 390, 844);
         await Expect(phone.Locator("[data-method=replacementCost]")).ToContainTextAsync("160–200 万元");
         await Expect(phone.Locator("#comparables li")).ToHaveCountAsync(4);
-        await FitsAsync(phone, 390);
+        await PortalFixture.FitsAsync(phone, 390);
         await PortalFixture.ScreenshotAsync(phone, "valuation-owner-390");
 
         // Another enterprise reads the achievement, not its valuation.
