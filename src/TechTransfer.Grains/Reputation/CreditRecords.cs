@@ -15,9 +15,31 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
     /// <summary>A listing counts as fresh when its owner changed it within this long.</summary>
     public static readonly TimeSpan FreshWithin = TimeSpan.FromDays(180);
 
+    /// <summary>How long a grade shown in a list (match cards, a center's queue) may be behind the record.</summary>
+    public static readonly TimeSpan GradeCacheFor = TimeSpan.FromMinutes(5);
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset At, string Grade)> grades = new();
+
     sealed record Event(DateTimeOffset At, string Action);
 
     sealed record Deal(string Id, string Stage, bool Seller, bool Stale, List<Event> Trail);
+
+    /// <summary>
+    /// The grades of the given organizations for a list: each computed at most once per <see cref="GradeCacheFor"/> on
+    /// this host, so a page of cards costs a few dictionary reads once warm.
+    /// </summary>
+    public async Task<Dictionary<string, string>> GradesAsync(IEnumerable<string?> organizationIds, CancellationToken cancellation = default)
+    {
+        var now = clock.GetUtcNow();
+        var result = new Dictionary<string, string>();
+        foreach (var id in organizationIds.OfType<string>().Where(id => id.Length > 0).Distinct())
+        {
+            if (!grades.TryGetValue(id, out var known) || now - known.At > GradeCacheFor)
+                grades[id] = known = (now, (await OrganizationAsync(id, cancellation)).Grade);
+            result[id] = known.Grade;
+        }
+        return result;
+    }
 
     public async Task<CreditReport> OrganizationAsync(string organizationId, CancellationToken cancellation = default)
     {

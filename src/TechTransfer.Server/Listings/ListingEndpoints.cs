@@ -98,14 +98,21 @@ public static class ListingEndpoints
         }).RequireAuthorization().Produces<TView>();
 
         group.MapGet("/{id}/matches", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, Names.DisplayNames names,
-            CancellationToken cancellation) =>
+            Reputation.CreditRecords credit, CancellationToken cancellation) =>
         {
             // Whoever may see the listing may see its matches; contacts are never part of a match.
             _ = await Grain<TGrain>(grains, routes.IsId, id).GetAsync(http.User.Actor()) ?? throw new ProblemException(ProblemCodes.NotFound);
             var matches = await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation);
-            // Each with "names" of both publishers: a match card says who is behind each side.
-            return TypedResults.Ok(await Task.WhenAll(matches.Select(m => names.WithNamesAsync(m, [m.AchievementOrganizationId, m.DemandOrganizationId]))));
-        }).ProducesWithNames<StoredMatch>(many: true);
+            // Each with "names" and 信誉 "grades" of both publishers: a match card says who is behind each side and their record.
+            var grades = await credit.GradesAsync(matches.SelectMany(m => new[] { m.AchievementOrganizationId, m.DemandOrganizationId }), cancellation);
+            return TypedResults.Ok(await Task.WhenAll(matches.Select(async m =>
+            {
+                var item = await names.WithNamesAsync(m, [m.AchievementOrganizationId, m.DemandOrganizationId]);
+                item["grades"] = JsonSerializer.SerializeToNode(new[] { m.AchievementOrganizationId, m.DemandOrganizationId }.OfType<string>().Distinct()
+                    .Where(grades.ContainsKey).ToDictionary(o => o, o => grades[o]), TechTransferJson.Options);
+                return item;
+            })));
+        }).ProducesWithNames<StoredMatch, Reputation.GradesBeside>(many: true);
 
         // The publisher is told at once whether anything fits: the view plus "matching" (how many, and what that means).
         group.MapPost("/{id}/publish", async (string id, HttpContext http, IGrainFactory grains, ListingMatcher matcher, CancellationToken cancellation) =>

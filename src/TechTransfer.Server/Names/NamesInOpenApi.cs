@@ -19,8 +19,8 @@ public static class NamesInOpenApi
         endpoint.WithMetadata(new ViewWith(typeof(TView), "names", null, many));
 
     /// <summary>The 200 answer is <typeparamref name="TView"/> plus "names" plus the members of <typeparamref name="TAlso"/>.</summary>
-    public static RouteHandlerBuilder ProducesWithNames<TView, TAlso>(this RouteHandlerBuilder endpoint) =>
-        endpoint.WithMetadata(new ViewWith(typeof(TView), "names", null, Also: typeof(TAlso)));
+    public static RouteHandlerBuilder ProducesWithNames<TView, TAlso>(this RouteHandlerBuilder endpoint, bool many = false) =>
+        endpoint.WithMetadata(new ViewWith(typeof(TView), "names", null, many, typeof(TAlso)));
 
     /// <summary>The 200 answer is <typeparamref name="TPage"/>, its "items" each <typeparamref name="TView"/> plus "names" plus the members of <typeparamref name="TAlso"/>.</summary>
     public static RouteHandlerBuilder ProducesPageWithNames<TPage, TView, TAlso>(this RouteHandlerBuilder endpoint) =>

@@ -26,8 +26,11 @@ public static class RegionQueueEndpoints
     /// A page of the queue. Items are the rows with "names" (organizations, the leading broker and center) and
     /// "mayClaim" (whether this viewer may take the lead now; the deal grain decides again when they do).
     /// </summary>
-    /// <summary>What a queue row carries beside the row and its names: whether this viewer may take the lead now.</summary>
-    public sealed record QueueItemBeside(bool MayClaim);
+    /// <summary>
+    /// What a queue row carries beside the row and its names: whether this viewer may take the lead now, and the 信誉
+    /// grade of both organizations (organization id → grade).
+    /// </summary>
+    public sealed record QueueItemBeside(bool MayClaim, IReadOnlyDictionary<string, string> Grades);
 
     public sealed record RegionQueueResponse(
         IReadOnlyList<JsonObject> Items, int Page, int Size, int Total, RegionQueueCounts Counts, IReadOnlyDictionary<string, int> OpenByField);
@@ -35,7 +38,7 @@ public static class RegionQueueEndpoints
     public static void MapRegionQueue(this RouteGroupBuilder regions) =>
         regions.MapGet("/{code}/leads", async (string code, string? queue, string? stage, string? techField, string? province, int? minScore,
             int? maxScore, string? age, string? sort, int? page, int? size, HttpContext http, RegionDirectory directory,
-            DealProjection projection, Names.DisplayNames names, TimeProvider clock, CancellationToken cancellation) =>
+            DealProjection projection, Names.DisplayNames names, Reputation.CreditRecords credit, TimeProvider clock, CancellationToken cancellation) =>
         {
             var actor = http.User.RequiredActor();
             var region = directory.Find(code) ?? throw new ProblemException(ProblemCodes.NotFound);
@@ -59,10 +62,12 @@ public static class RegionQueueEndpoints
             var now = clock.GetUtcNow();
             var result = await projection.RegionQueueAsync(new RegionQueueQuery(code, actor.AccountId, shown, dealStage, inField, inProvince,
                 low, high, since is null ? null : LeadSince(since, now), now - QuietAfter, order, p, s), cancellation);
+            var grades = await credit.GradesAsync(result.Rows.SelectMany(r => new[] { r.AchievementOrganizationId, r.DemandOrganizationId }), cancellation);
             var items = await Task.WhenAll(result.Rows.Select(async r =>
             {
                 var item = await names.WithNamesAsync(r, [r.AchievementOrganizationId, r.DemandOrganizationId, r.ClaimedBy, r.LeadingRegion]);
-                var beside = new QueueItemBeside(staff && r.Stage == nameof(DealStage.Lead) && r.ClaimedBy is null);
+                var beside = new QueueItemBeside(staff && r.Stage == nameof(DealStage.Lead) && r.ClaimedBy is null,
+                    new[] { r.AchievementOrganizationId, r.DemandOrganizationId }.Distinct().Where(grades.ContainsKey).ToDictionary(o => o, o => grades[o]));
                 foreach (var (name, value) in JsonSerializer.SerializeToNode(beside, TechTransferJson.Options)!.AsObject()) item[name] = value?.DeepClone();
                 return item;
             }));

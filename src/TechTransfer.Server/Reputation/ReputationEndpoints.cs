@@ -48,3 +48,6 @@ public static class ReputationEndpoints
     /// <summary>A party's rating of the leading broker: 1–5 stars, an optional comment.</summary>
     public sealed record RatingInput(int? Stars, string? Comment);
 }
+
+/// <summary>What a list item carries beside its view: the 信誉 grade of each organization it names (organization id → grade).</summary>
+public sealed record GradesBeside(IReadOnlyDictionary<string, string> Grades);

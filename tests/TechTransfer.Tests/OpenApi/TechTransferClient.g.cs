@@ -3049,7 +3049,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StoredMatchWithNames>> ApiAchievementsMatchesAsync(string id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StoredMatchWithNamesAndGradesBeside>> ApiAchievementsMatchesAsync(string id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3095,7 +3095,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<System.Collections.Generic.ICollection<StoredMatchWithNames>>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<System.Collections.Generic.ICollection<StoredMatchWithNamesAndGradesBeside>>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
@@ -4372,7 +4372,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StoredMatchWithNames>> ApiDemandsMatchesAsync(string id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StoredMatchWithNamesAndGradesBeside>> ApiDemandsMatchesAsync(string id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -4418,7 +4418,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<System.Collections.Generic.ICollection<StoredMatchWithNames>>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<System.Collections.Generic.ICollection<StoredMatchWithNamesAndGradesBeside>>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
@@ -15674,6 +15674,10 @@ namespace TechTransfer.Tests.OpenApi.Generated
         [System.Text.Json.Serialization.JsonPropertyName("mayClaim")]
         public bool MayClaim { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("grades")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IDictionary<string, string> Grades { get; set; } = new System.Collections.Generic.Dictionary<string, string>();
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]
@@ -16016,7 +16020,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class StoredMatchWithNames
+    public partial class StoredMatchWithNamesAndGradesBeside
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
@@ -16062,6 +16066,10 @@ namespace TechTransfer.Tests.OpenApi.Generated
         [System.Text.Json.Serialization.JsonPropertyName("names")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IDictionary<string, string> Names { get; set; } = new System.Collections.Generic.Dictionary<string, string>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("grades")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IDictionary<string, string> Grades { get; set; } = new System.Collections.Generic.Dictionary<string, string>();
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 

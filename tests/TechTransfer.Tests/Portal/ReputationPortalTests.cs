@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using TechTransfer.Tests.Reputation;
 using static Microsoft.Playwright.Assertions;
@@ -56,6 +57,14 @@ public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(credit.Locator("tr[data-name=answeredShare]")).ToContainTextAsync("5 项");
         await Expect(credit.Locator("tr[data-name=contractAmount]")).ToContainTextAsync("120 万元");
         await PortalFixture.ScreenshotAsync(page, "organization-credit-1366");
+
+        // Match cards name both organizations with their grades: on the page of deal A's achievement, for the enterprise.
+        var achievement = (await (await portal.SignedInClientAsync(history.Enterprise.Account)).GetFromJsonAsync<System.Text.Json.JsonElement>(
+            $"/api/deals/{history.Deals['A']}")).GetProperty("facts").GetProperty("achievementId").GetString();
+        var listing = await SignedInAsync(history.Enterprise.Account, $"#/achievements/{achievement}");
+        var card = listing.Locator("article.match", new() { HasText = history.Enterprise.Name });
+        await Expect(card.Locator(".grade-chip").First).ToHaveTextAsync("信誉 B"); // the university
+        await Expect(card.Locator(".grade-chip").Last).ToHaveTextAsync("信誉 A"); // the enterprise
 
         // The broker's workbench: the broker's own record, with the university's rating in it.
         var bench = await SignedInAsync(history.Broker, "#/center");

@@ -71,12 +71,18 @@ public sealed class ReputationApiTests(ApiFixture api)
     /// <summary>A demand of the enterprise and a fitting achievement of the university; the match's id.</summary>
     static async Task<string> MatchAsync(Func<string, Task<HttpClient>> signIn, FreshOrganization university, FreshOrganization enterprise)
     {
-        var word = Samples.UniqueWord();
+        // Two words of their own in both titles and keyword lists: the pair matches whatever else the index holds (a
+        // portal test's nearly empty index makes every shared common word look like boilerplate).
+        string word = Samples.UniqueWord(), other = Samples.UniqueWord();
         var demand = await (await signIn(enterprise.Account)).CreatePublishedAsync("/api/demands",
-            Samples.Demand($"寻求{word}膜分离提纯技术").With("keywords", new JsonArray(word, "膜分离")).With("province", "浙江"));
+            Samples.Demand($"寻求{word} {other} 膜分离提纯技术").With("keywords", new JsonArray(word, other, "膜分离")).With("province", "浙江"));
         var achievement = await (await signIn(university.Account)).CreatePublishedAsync("/api/achievements",
-            Samples.Achievement($"{word} 陶瓷膜分离提纯工艺").With("keywords", new JsonArray(word, "膜分离", "陶瓷膜")).With("province", "浙江"));
-        return ListingMatcher.MatchId(achievement, demand);
+            Samples.Achievement($"{word} {other} 陶瓷膜分离提纯工艺").With("keywords", new JsonArray(word, other, "膜分离", "陶瓷膜")).With("province", "浙江"));
+        var match = ListingMatcher.MatchId(achievement, demand);
+        // The pair shares a unique keyword, so it matches; on a busy host the stored match may follow the publish by a moment.
+        var client = await signIn(enterprise.Account);
+        await Eventually.TrueAsync(async () => (await client.GetAsync($"/api/deals/{match}")).IsSuccessStatusCode, "the pair's match", seconds: 15);
+        return match;
     }
 
     static double? Value(JsonElement report, string name) =>

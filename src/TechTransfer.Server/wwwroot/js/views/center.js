@@ -4,7 +4,7 @@ import { dealStages, label, techFields } from "../labels.js";
 import { events, onEvent } from "../live.js";
 import { may } from "../session.js";
 import { bars, chart } from "./charts.js";
-import { field, options } from "./common.js";
+import { field, gradeChip, options } from "./common.js";
 import { creditPanel } from "./credit.js";
 
 const PageSize = 20;
@@ -151,7 +151,8 @@ export async function center({ view, me, params }) {
           h("span", { class: "tag demand" }, "需求"), " ", side("demands", d.demandId, d.demandTitle)),
         h("div", { class: "meta" },
           h("span", { class: "stage" }, label(dealStages, d.stage)),
-          h("span", {}, `${names[d.achievementOrganizationId] ?? "成果方"} ↔ ${names[d.demandOrganizationId] ?? "需求方"}`),
+          h("span", {}, names[d.achievementOrganizationId] ?? "成果方", gradeChip(d.grades?.[d.achievementOrganizationId]), " ↔ ",
+            names[d.demandOrganizationId] ?? "需求方", gradeChip(d.grades?.[d.demandOrganizationId])),
           d.techField ? h("span", {}, label(techFields, d.techField)) : null,
           provinces ? h("span", {}, provinces) : null,
           h("span", {}, d.claimedBy ? `牵头：${names[d.claimedBy] ?? "经纪人"}` : "未认领"),

@@ -32,9 +32,9 @@ export function matchCard(m, { live = false } = {}) {
       h("span", { class: "score", title: "匹配度（0–100）" }, String(m.score), h("small", {}, " 分")),
       h("div", {},
         h("div", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${m.achievementId}` }, m.achievementTitle),
-          publisher(m.achievementPublisher ?? m.names?.[m.achievementOrganizationId])),
+          publisher(m.achievementPublisher ?? m.names?.[m.achievementOrganizationId], m.grades?.[m.achievementOrganizationId])),
         h("div", {}, h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${m.demandId}` }, m.demandTitle),
-          publisher(m.demandPublisher ?? m.names?.[m.demandOrganizationId])))),
+          publisher(m.demandPublisher ?? m.names?.[m.demandOrganizationId], m.grades?.[m.demandOrganizationId])))),
     e.reason ? h("p", { class: "reason" }, e.reason) : null,
     e.matchedTerms?.length ? h("p", { class: "terms" }, "共同技术词：", e.matchedTerms.map((t) => h("mark", {}, t))) : null,
     h("details", {},
@@ -48,7 +48,12 @@ export function matchCard(m, { live = false } = {}) {
       " · ", h("a", { href: `#/deals/${m.matchId ?? m.id}` }, "对接进度与意向 →")));
 }
 
-const publisher = (name) => (name ? h("span", { class: "muted publisher" }, ` · ${name}`) : null);
+const publisher = (name, grade) => (name ? h("span", { class: "muted publisher" }, ` · ${name}`, gradeChip(grade)) : null);
+
+/** An organization's 信誉 grade beside its name in a list (its page explains it); nothing while it is 新加入. */
+export const gradeChip = (grade) => (["A", "B", "C", "D"].includes(grade)
+  ? h("span", { class: `grade-chip grade-${grade}`, title: "信誉等级（详见机构主页）" }, `信誉 ${grade}`)
+  : null);
 
 export function field(labelText, control, hint) {
   return h("label", { class: "field" }, h("span", {}, labelText), control, hint ? h("small", { class: "muted" }, hint) : null);
