@@ -124,7 +124,8 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
         await page.GetByRole(AriaRole.Link, new() { Name = "编辑" }).ClickAsync();
         await Field(page, "成果名称").FillAsync($"{word} 改进的极片缺陷检测方法");
         await PublishFormAsync(page);
-        await Expect(page.Locator("h1")).ToContainTextAsync("改进的极片缺陷检测方法");
+        // Saving, publishing and matching, then the page: on a loaded CI machine that can take longer than the default 5 s.
+        await Expect(page.Locator("h1")).ToContainTextAsync("改进的极片缺陷检测方法", new() { Timeout = 15_000 });
         await Expect(page.Locator("h1 .status")).ToHaveTextAsync("已发布");
         await page.GetByRole(AriaRole.Button, new() { Name = "我的", Exact = true }).ClickAsync(); // the 我的 menu
         await page.GetByRole(AriaRole.Link, new() { Name = "我的发布" }).ClickAsync();
