@@ -41,6 +41,10 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
         return result;
     }
 
+    /// <summary>Of <paramref name="grades"/> (from <see cref="GradesAsync"/>), those of one list item's organizations.</summary>
+    public static Dictionary<string, string> Pick(IReadOnlyDictionary<string, string> grades, params string?[] organizationIds) =>
+        organizationIds.OfType<string>().Distinct().Where(grades.ContainsKey).ToDictionary(o => o, o => grades[o]);
+
     public async Task<CreditReport> OrganizationAsync(string organizationId, CancellationToken cancellation = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellation);

@@ -108,8 +108,8 @@ public static class ListingEndpoints
             return TypedResults.Ok(await Task.WhenAll(matches.Select(async m =>
             {
                 var item = await names.WithNamesAsync(m, [m.AchievementOrganizationId, m.DemandOrganizationId]);
-                item["grades"] = JsonSerializer.SerializeToNode(new[] { m.AchievementOrganizationId, m.DemandOrganizationId }.OfType<string>().Distinct()
-                    .Where(grades.ContainsKey).ToDictionary(o => o, o => grades[o]), TechTransferJson.Options);
+                item["grades"] = JsonSerializer.SerializeToNode(
+                    Reputation.CreditRecords.Pick(grades, m.AchievementOrganizationId, m.DemandOrganizationId), TechTransferJson.Options);
                 return item;
             })));
         }).ProducesWithNames<StoredMatch, Reputation.GradesBeside>(many: true);

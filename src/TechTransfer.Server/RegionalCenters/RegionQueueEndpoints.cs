@@ -67,7 +67,7 @@ public static class RegionQueueEndpoints
             {
                 var item = await names.WithNamesAsync(r, [r.AchievementOrganizationId, r.DemandOrganizationId, r.ClaimedBy, r.LeadingRegion]);
                 var beside = new QueueItemBeside(staff && r.Stage == nameof(DealStage.Lead) && r.ClaimedBy is null,
-                    new[] { r.AchievementOrganizationId, r.DemandOrganizationId }.Distinct().Where(grades.ContainsKey).ToDictionary(o => o, o => grades[o]));
+                    Reputation.CreditRecords.Pick(grades, r.AchievementOrganizationId, r.DemandOrganizationId));
                 foreach (var (name, value) in JsonSerializer.SerializeToNode(beside, TechTransferJson.Options)!.AsObject()) item[name] = value?.DeepClone();
                 return item;
             }));

@@ -8,14 +8,12 @@ namespace TechTransfer.Tests.Portal;
 /// and ticks; the saved achievement's page shows the owner what is still missing. At 390 px.
 /// </summary>
 [Collection(PortalCollection.Name)]
-public sealed class CompletenessPortalTests(PortalFixture portal) : IAsyncLifetime
+public sealed class CompletenessPortalTests(PortalFixture fixture) : PortalJourney(fixture)
 {
-    IPage? page;
-
     [Fact]
     public async Task The_form_prompts_for_what_a_buyer_needs_as_it_is_filled_in_and_the_page_keeps_asking_the_owner()
     {
-        page = await portal.SignedInPageAsync("demo-university", "#/achievements/new", 390, 844);
+        var page = await SignedInAsync("demo-university", "#/achievements/new", 390, 844);
         var box = page.Locator("#completeness");
         await Expect(box.Locator("#completeness-score")).ToHaveTextAsync("0/6");
         await Expect(box.Locator("li[data-item=application]")).ToContainTextAsync("【应用领域】");
@@ -38,12 +36,5 @@ public sealed class CompletenessPortalTests(PortalFixture portal) : IAsyncLifeti
         await Expect(page.Locator("#completeness-score")).ToHaveTextAsync("3/6");
         await Expect(page.Locator("#completeness li[data-item=maturity]")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "补充信息 →" })).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("/edit$"));
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (page is not null) await page.Context.CloseAsync();
     }
 }

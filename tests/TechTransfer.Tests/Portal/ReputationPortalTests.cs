@@ -11,21 +11,12 @@ namespace TechTransfer.Tests.Portal;
 /// and indicators to anyone, and the broker's workbench shows the broker's own record. At 1366 and 390 px, names only.
 /// </summary>
 [Collection(PortalCollection.Name)]
-public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
+public sealed class ReputationPortalTests(PortalFixture fixture) : PortalJourney(fixture)
 {
-    readonly List<IPage> pages = [];
-
-    async Task<IPage> SignedInAsync(string account, string route, int width = 1366, int height = 768)
-    {
-        var page = await portal.SignedInPageAsync(account, route, width, height);
-        pages.Add(page);
-        return page;
-    }
-
     [Fact]
     public async Task A_party_rates_the_broker_after_the_deal_ends_and_the_grades_show_on_the_organization_page_and_the_brokers_workbench()
     {
-        var history = await ReputationApiTests.ScriptedHistoryAsync(portal.SignedInClientAsync);
+        var history = await ReputationApiTests.ScriptedHistoryAsync(Portal.SignedInClientAsync);
 
         // The ended deal (B): the university rates the broker, after a dialog that says it is final.
         var deal = await SignedInAsync(history.University.Account, $"#/deals/{history.Deals['B']}", 390, 844);
@@ -47,8 +38,7 @@ public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.FitsAsync(deal, 390);
 
         // The university's page, to anyone: grade B (73) and the indicators with their evidence.
-        var page = await portal.NewPageAsync();
-        pages.Add(page);
+        var page = await AnonymousAsync();
         await page.GotoAsync($"/#/organizations/{history.University.Id}");
         var credit = page.Locator("#credit");
         await Expect(credit.Locator("#credit-grade")).ToHaveTextAsync("B");
@@ -59,7 +49,7 @@ public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.ScreenshotAsync(page, "organization-credit-1366");
 
         // Match cards name both organizations with their grades: on the page of deal A's achievement, for the enterprise.
-        var achievement = (await (await portal.SignedInClientAsync(history.Enterprise.Account)).GetFromJsonAsync<System.Text.Json.JsonElement>(
+        var achievement = (await (await Portal.SignedInClientAsync(history.Enterprise.Account)).GetFromJsonAsync<System.Text.Json.JsonElement>(
             $"/api/deals/{history.Deals['A']}")).GetProperty("facts").GetProperty("achievementId").GetString();
         var listing = await SignedInAsync(history.Enterprise.Account, $"#/achievements/{achievement}");
         var card = listing.Locator("article.match", new() { HasText = history.Enterprise.Name });
@@ -82,12 +72,5 @@ public sealed class ReputationPortalTests(PortalFixture portal) : IAsyncLifetime
             Assert.DoesNotContain("acct-", text);
             Assert.DoesNotContain("org-t-", text);
         }
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var page in pages) await page.Context.CloseAsync();
     }
 }

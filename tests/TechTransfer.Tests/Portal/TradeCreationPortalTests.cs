@@ -14,22 +14,13 @@ namespace TechTransfer.Tests.Portal;
 /// deal registers its contract; a 招标 from a demand's page; the forms and the hall at desktop and phone width.
 /// </summary>
 [Collection(PortalCollection.Name)]
-public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifetime
+public sealed class TradeCreationPortalTests(PortalFixture fixture) : PortalJourney(fixture)
 {
-    readonly List<IPage> pages = [];
-
-    async Task<IPage> SignedInAsync(string account, string route, int width = 1366, int height = 768)
-    {
-        var page = await portal.SignedInPageAsync(account, route, width, height);
-        pages.Add(page);
-        return page;
-    }
-
     /// <summary>A published achievement of demo-university's, with a word nothing else uses (no other test's matches).</summary>
     async Task<(string Id, string Title)> AchievementAsync(string what)
     {
         var title = $"{Samples.UniqueWord()} {what}";
-        var id = await (await portal.SignedInClientAsync("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement(title)
+        var id = await (await Portal.SignedInClientAsync("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement(title)
             .With("summary", System.Text.Json.Nodes.JsonValue.Create("一种面向盐碱地改良的功能材料及其制备方法。"))
             .With("keywords", new System.Text.Json.Nodes.JsonArray(title.Split(' ')[0], "盐碱地"))
             .With("techField", System.Text.Json.Nodes.JsonValue.Create("ResourcesEnvironment")));
@@ -52,7 +43,7 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
     [Fact]
     public async Task A_university_auctions_its_achievement_from_its_page_two_enterprises_bid_and_both_feeds_link_to_the_sale_at_its_time()
     {
-        var national = await portal.SignedInClientAsync("demo-national");
+        var national = await Portal.SignedInClientAsync("demo-national");
         (await national.PostAsJsonAsync("/api/organizations/org-demo-enterprise-2/verification", new { verified = true })).EnsureSuccessStatusCode();
         var account = await national.PostAsJsonAsync("/api/organizations/org-demo-enterprise-2/accounts",
             new { account = "demo-bidder-js", displayName = "江苏竞买人", role = "Member", password = DemoSeeder.Password });
@@ -177,7 +168,7 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         await Expect(buyer.Locator("#offer-status")).ToHaveTextAsync("已摘牌");
         await Expect(seller.Locator("#offer-status")).ToHaveTextAsync("已摘牌"); // live, no reload
 
-        // The broker of the university's center takes the deal to a registered contract, all in the portal.
+        // The broker of the university's center takes the deal to a registered contract, all in the Portal.
         var broker = await SignedInAsync("demo-broker", $"#/deals/{offer}");
         await Expect(broker.Locator("#deal-trade")).ToHaveTextAsync("挂牌");
         await broker.GetByRole(AriaRole.Button, new() { Name = "认领线索" }).ClickAsync();
@@ -195,7 +186,7 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         await Expect(broker.Locator(".stages .current")).ToHaveTextAsync("登记");
         var number = await broker.Locator("#deal-contract a").GetAttributeAsync("href");
         Assert.Matches("^#/contracts/\\d{12}$", number);
-        var stored = await (await portal.SignedInClientAsync("demo-enterprise")).GetFromJsonAsync<JsonElement>($"/api/contracts/{number!["#/contracts/".Length..]}");
+        var stored = await (await Portal.SignedInClientAsync("demo-enterprise")).GetFromJsonAsync<JsonElement>($"/api/contracts/{number!["#/contracts/".Length..]}");
         Assert.Equal((achievement, "", "org-demo-university", "org-demo-enterprise"), (stored.GetProperty("facts").GetProperty("achievementId").GetString(),
             stored.GetProperty("facts").GetProperty("demandId").GetString(), stored.GetProperty("facts").GetProperty("sellerOrganizationId").GetString(),
             stored.GetProperty("facts").GetProperty("buyerOrganizationId").GetString()));
@@ -207,9 +198,10 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
     public async Task Every_creation_form_and_the_trading_hall_fit_desktop_and_phone_and_a_tender_is_created_from_its_demand()
     {
         var (achievement, _) = await AchievementAsync("盐碱地改良剂施用装备");
-        var enterpriseApi = await portal.SignedInClientAsync("demo-enterprise");
+        var enterpriseApi = await Portal.SignedInClientAsync("demo-enterprise");
         var demandTitle = $"{Samples.UniqueWord()} 寻求盐碱地快速改良技术";
         var demand = await enterpriseApi.CreatePublishedAsync("/api/demands", Samples.Demand(demandTitle));
+        IPage? tenderForm = null;
         foreach (var (width, height) in new[] { (1366, 768), (390, 844) })
         {
             var university = await SignedInAsync("demo-university", $"#/achievements/{achievement}/fixed-price-listings/new", width, height);
@@ -225,13 +217,14 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
             await Expect(enterprise.Locator("main h1")).ToHaveTextAsync("发起招标");
             await PortalFixture.FitsAsync(enterprise, width);
             await PortalFixture.ScreenshotAsync(enterprise, $"trade-new-tender-{width}");
+            tenderForm = enterprise; // the last width is the phone's
         }
         // Another organization's member gets no form (and the server would refuse anyway).
         var outsider = await SignedInAsync("demo-enterprise", $"#/achievements/{achievement}/auctions/new");
         await Expect(outsider.Locator("main [role=status]")).ToContainTextAsync("只有发布该成果的机构的成员可以发起拍卖");
 
         // The tender, on a phone: the missing 评标办法 is named under its field, then confirmed and created.
-        var page = pages[^2]; // the enterprise at 390 px, on the tender form
+        var page = tenderForm!; // the enterprise at 390 px, on the tender form
         var form = page.Locator("form");
         await form.GetByRole(AriaRole.Button, new() { Name = "发起招标" }).ClickAsync();
         await Expect(page.Locator("#err-criteria")).ToHaveTextAsync("评标办法不能为空");
@@ -252,17 +245,5 @@ public sealed class TradeCreationPortalTests(PortalFixture portal) : IAsyncLifet
         await Expect(page.Locator("table.hall tr", new() { HasText = demandTitle })).ToContainTextAsync("演示科技有限公司（广东）");
         await PortalFixture.FitsAsync(page, 390);
         await PortalFixture.ScreenshotAsync(page, "trading-hall-390");
-    }
-
-    public Task InitializeAsync()
-    {
-        portal.ScriptErrors.Clear();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var page in pages) await page.Context.CloseAsync();
-        Assert.True(portal.ScriptErrors.IsEmpty, "script errors: " + string.Join(" | ", portal.ScriptErrors));
     }
 }

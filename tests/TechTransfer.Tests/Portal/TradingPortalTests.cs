@@ -9,19 +9,17 @@ namespace TechTransfer.Tests.Portal;
 
 /// <summary>The trading pages in a real browser: two bidders on one auction see each other's bids live.</summary>
 [Collection(PortalCollection.Name)]
-public sealed class TradingPortalTests(PortalFixture portal) : IAsyncLifetime
+public sealed class TradingPortalTests(PortalFixture fixture) : PortalJourney(fixture)
 {
-    readonly List<IPage> pages = [];
-
     [Fact]
     public async Task Two_bidders_pages_update_live_as_each_bids_and_the_outbid_one_is_told()
     {
         // The scene: a second verified enterprise with a bidder; an auction of a demo-university achievement.
-        var national = await portal.SignedInClientAsync("demo-national");
+        var national = await Portal.SignedInClientAsync("demo-national");
         await national.PostAsJsonAsync("/api/organizations/org-demo-enterprise-1/verification", new { verified = true });
         await national.PostAsJsonAsync("/api/organizations/org-demo-enterprise-1/accounts",
             new { account = "demo-bidder-two", displayName = "浙江竞买人", role = "Member", password = DemoSeeder.Password });
-        var seller = await portal.SignedInClientAsync("demo-university");
+        var seller = await Portal.SignedInClientAsync("demo-university");
         // Unlike anything the other portal tests publish: it must not match their demands and crowd their feeds.
         var word = Samples.UniqueWord();
         var achievement = await seller.CreatePublishedAsync("/api/achievements", Samples.Achievement($"{word} 高寒草地生态修复微生物菌剂")
@@ -34,10 +32,9 @@ public sealed class TradingPortalTests(PortalFixture portal) : IAsyncLifetime
         });
         var auction = (await created.BodyAsync()).GetProperty("id").GetString()!;
 
-        var first = await portal.SignedInPageAsync("demo-enterprise", $"#/auctions/{auction}");
-        var second = await portal.SignedInPageAsync("demo-bidder-two", $"#/auctions/{auction}");
-        pages.AddRange([first, second]);
-        foreach (var page in pages) await Expect(page.Locator("#auction-price")).ToHaveTextAsync("尚无出价");
+        var first = await SignedInAsync("demo-enterprise", $"#/auctions/{auction}");
+        var second = await SignedInAsync("demo-bidder-two", $"#/auctions/{auction}");
+        foreach (var page in new[] { first, second }) await Expect(page.Locator("#auction-price")).ToHaveTextAsync("尚无出价");
 
         await first.GetByLabel("出价（万元", new() { Exact = false }).FillAsync("110");
         await first.GetByRole(AriaRole.Button, new() { Name = "出价", Exact = true }).ClickAsync();
@@ -62,23 +59,10 @@ public sealed class TradingPortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(first.GetByRole(AriaRole.Alert)).ToContainTextAsync("出价低于当前最低可出价");
         await PortalFixture.ScreenshotAsync(first, "auction-live");
 
-        var hall = await portal.SignedInPageAsync("demo-broker", "#/market");
-        pages.Add(hall);
+        var hall = await SignedInAsync("demo-broker", "#/market");
         await Expect(hall.Locator("tr", new() { HasText = "125.5 万元" })).ToBeVisibleAsync();
         await PortalFixture.ScreenshotAsync(hall, "trading-hall");
         var stored = await seller.GetFromJsonAsync<JsonElement>($"/api/auctions/{auction}");
         Assert.Equal(2, stored.GetProperty("bids").GetArrayLength());
-    }
-
-    public Task InitializeAsync()
-    {
-        portal.ScriptErrors.Clear();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var page in pages) await page.Context.CloseAsync();
-        Assert.True(portal.ScriptErrors.IsEmpty, "script errors: " + string.Join(" | ", portal.ScriptErrors));
     }
 }

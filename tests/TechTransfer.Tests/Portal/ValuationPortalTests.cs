@@ -12,21 +12,12 @@ namespace TechTransfer.Tests.Portal;
 /// the median as its price; another enterprise sees no panel. At 1366 and 390 px.
 /// </summary>
 [Collection(PortalCollection.Name)]
-public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
+public sealed class ValuationPortalTests(PortalFixture fixture) : PortalJourney(fixture)
 {
-    readonly List<IPage> pages = [];
-
-    async Task<IPage> SignedInAsync(string account, string route, int width = 1366, int height = 768)
-    {
-        var page = await portal.SignedInPageAsync(account, route, width, height);
-        pages.Add(page);
-        return page;
-    }
-
     [Fact]
     public async Task The_owner_sees_the_range_the_named_comparables_and_the_methods_gives_inputs_and_takes_the_suggested_price_to_the_listing_form()
     {
-        var (owner, subject, _) = await ValuationApiTests.ScriptedMarketAsync(portal.SignedInClientAsync, portal.Host.Services);
+        var (owner, subject, _) = await ValuationApiTests.ScriptedMarketAsync(Portal.SignedInClientAsync, Portal.Host.Services);
 
         var page = await SignedInAsync(owner.Account, $"#/achievements/{subject}");
         var panel = page.Locator("#valuation");
@@ -84,7 +75,7 @@ public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
         await PortalFixture.ScreenshotAsync(phone, "valuation-owner-390");
 
         // Another enterprise reads the achievement, not its valuation.
-        var outsider = await FreshOrganization.CreateAsync(portal.SignedInClientAsync);
+        var outsider = await FreshOrganization.CreateAsync(Portal.SignedInClientAsync);
         var other = await SignedInAsync(outsider.Account, $"#/achievements/{subject}");
         await Expect(other.Locator("main h1")).ToContainTextAsync("钙钛矿叠层光伏组件封装工艺");
         await Expect(other.Locator("#valuation")).ToHaveCountAsync(0);
@@ -93,10 +84,10 @@ public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
     [Fact]
     public async Task The_broker_of_an_open_deal_sees_the_achievements_price_guidance_on_the_deal_page()
     {
-        var deal = await Deals.DealApiTests.MatchAsync(portal.SignedInClientAsync);
+        var deal = await Deals.DealApiTests.MatchAsync(Portal.SignedInClientAsync);
         foreach (var account in new[] { "demo-enterprise", "demo-university" })
         {
-            var interest = await (await portal.SignedInClientAsync(account)).PostAsJsonAsync($"/api/deals/{deal}/interest", new { });
+            var interest = await (await Portal.SignedInClientAsync(account)).PostAsJsonAsync($"/api/deals/{deal}/interest", new { });
             Assert.True(interest.IsSuccessStatusCode, await interest.Content.ReadAsStringAsync());
         }
         var page = await SignedInAsync("demo-broker", $"#/deals/{deal}");
@@ -110,17 +101,5 @@ public sealed class ValuationPortalTests(PortalFixture portal) : IAsyncLifetime
         var buyer = await SignedInAsync("demo-enterprise", $"#/deals/{deal}");
         await Expect(buyer.Locator("main h1")).ToHaveTextAsync("对接详情");
         await Expect(buyer.Locator("#valuation")).ToHaveCountAsync(0);
-    }
-
-    public Task InitializeAsync()
-    {
-        portal.ScriptErrors.Clear();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var page in pages) await page.Context.CloseAsync();
-        Assert.True(portal.ScriptErrors.IsEmpty, "script errors: " + string.Join(" | ", portal.ScriptErrors));
     }
 }
