@@ -58,6 +58,7 @@ builder.Services.AddProblemDetails();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
 var app = builder.Build();
+app.UseMiddleware<StoppingGate>(); // first: a stopping host takes no new request, not even a hub's reconnect
 app.UseTrustedProxies();
 app.UseProblemResults();
 app.UseDefaultFiles();

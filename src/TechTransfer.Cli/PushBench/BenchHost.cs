@@ -97,6 +97,9 @@ public sealed class BenchHost : IAsyncDisposable
         start.Environment["Orleans__Endpoints__SiloPort"] = (httpPort + 6000).ToString();
         start.Environment["Orleans__Endpoints__GatewayPort"] = (httpPort + 25000).ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // When each host started and began to stop, and its silo's steps: what a slow restart is read from.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        start.Environment["Logging__LogLevel__Orleans.Runtime.Silo"] = "Information";
         start.Environment[OperatorToken.EnvironmentVariable] = OperatorToken.Value;
         // Thousands of clients share the loopback address: the per-IP limit would refuse them.
         start.Environment["TechTransfer__RateLimits__PerIpPermitsPerMinute"] = "100000000";
