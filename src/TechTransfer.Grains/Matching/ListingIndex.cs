@@ -238,12 +238,19 @@ public sealed partial class ListingIndex : IDisposable
     sealed class MarketVocabulary(TermLookup other, TermLookup own, System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords)
     {
         readonly Dictionary<string, double> weights = [];
-        readonly int total = other.Reader.NumDocs + own.Reader.NumDocs;
+        // A young market has too few listings to tell a specific word from a common one: with 4 listings a word two
+        // of them share would weigh 0.58, against 0.94 at 3,700, and a new network's first pairs went unmatched.
+        // Below SmallestMarket, specificity is judged as in a market of that size in which only the listings present
+        // use the word, so a pair's score does not depend on how many others have joined yet; what is common in any
+        // market is the stop-word file's job. The demo market (478) measured with and without it: docs/matching.md.
+        readonly int total = Math.Max(other.Reader.NumDocs + own.Reader.NumDocs, SmallestMarket);
+
+        const int SmallestMarket = 1000;
 
         /// <summary>The specificity of a word that one listing in a hundred uses.</summary>
         public double Common => Idf(total / 100.0) / Idf(1);
 
-        double Idf(double df) => Math.Log(1 + (Math.Max(total, 1) - df + 0.5) / (df + 0.5));
+        double Idf(double df) => Math.Log(1 + (total - df + 0.5) / (df + 0.5));
 
         public IReadOnlyList<Concept> ConceptsOf(ListingDocument listing, IReadOnlyList<(string Term, string Surface)>? headlineWords = null) =>
             TextEvidence.ConceptsOf(listing, Weight, knownKeywords.ContainsKey, headlineWords);

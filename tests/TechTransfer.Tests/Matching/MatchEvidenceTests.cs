@@ -74,15 +74,31 @@ public sealed class MatchEvidenceTests : IDisposable
         // A better partner and a hundred unrelated listings join the market: the pair means what it meant.
         var better = Achievement("ach-better", "动力电池快充石墨烯负极材料", "石墨烯负极材料支持动力电池 4C 快充，循环 1000 次容量保持率 85%，解决析锂问题。",
             ["石墨烯", "快充", "负极材料", "动力电池"]);
-        var unrelated = Enumerable.Range(0, 100).Select(i => Achievement($"ach-other-{i}", $"第{i}号茶园病虫害绿色防控方案",
-            "以生物农药和天敌昆虫防治茶小绿叶蝉，减少化学农药用量。", ["茶园", "绿色防控"], "BioMedicine")).ToArray();
-        Index([better, .. unrelated]);
+        Index([better, .. Unrelated(100)]);
         var matches = Engine(0).FindMatches(FastCharging);
         Assert.Equal("ach-better", matches[0].AchievementId);
         var crowded = matches.Single(m => m.AchievementId == "ach-graphene").Score;
         // Specificity is measured over the market, so a 20-fold larger market may move it by a point or two, never by rank.
         Assert.InRange(crowded, alone - 3, alone + 3);
     }
+
+    [Fact]
+    public void A_pair_sharing_one_specific_word_scores_in_a_market_of_its_own_as_it_does_once_a_hundred_others_have_joined()
+    {
+        // The first listings of a new network are too few to tell a common word from a specific one; that must not
+        // make their matches weaker than the same pair's in a grown market. They share one word, the achievement's keyword.
+        var spinel = Achievement("ach-spinel", "锰酸锂正极材料的低温固相合成", "以碳酸锂和二氧化锰为原料，低温固相反应合成正极材料，降低合成能耗。",
+            ["锰酸锂", "固相反应"]);
+        var need = Demand("dem-spinel", "锰酸锂电池循环寿命提升", "我公司生产储能电池，需要提高高温下的循环寿命。", ["储能电池"]);
+        Index(spinel);
+        var young = Assert.Single(Engine(new MatchingOptions().Threshold).FindMatches(need)).Score;
+        Index([.. Market, .. Unrelated(100)]);
+        var grown = Engine(0).FindMatches(need).Single(m => m.AchievementId == "ach-spinel").Score;
+        Assert.InRange(young, grown - 3, grown + 3);
+    }
+
+    static ListingDocument[] Unrelated(int count) => [.. Enumerable.Range(0, count).Select(i => Achievement($"ach-other-{i}", $"第{i}号茶园病虫害绿色防控方案",
+        "以生物农药和天敌昆虫防治茶小绿叶蝉，减少化学农药用量。", ["茶园", "绿色防控"], "BioMedicine"))];
 
     [Fact]
     public void The_same_pair_scores_the_same_whichever_side_was_published_second()
