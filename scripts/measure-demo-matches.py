@@ -6,7 +6,8 @@
 
 Reads every published demand's stored matches (GET /api/demands/{id}/matches) and compares them with the intended
 pairs of src/TechTransfer.Server/Demo/README.md: how many fitting demands get their achievement pushed (and first),
-and how many demands written to fit nothing get a push. Prints one JSON line, then every miss and every such push.
+how many demands written to fit nothing get a push, and whether any shown term is a stop word, a lone character or a
+bare number (issue 16). Prints one JSON line, then every miss, every such push and every such term.
 """
 import json, re, sys, time, urllib.error, urllib.request
 from pathlib import Path
@@ -19,6 +20,8 @@ for line in (demo / 'achievements.jsonl').read_text(encoding='utf-8').splitlines
     if line.strip():
         a = json.loads(line)
         external[a['title']] = a['externalId']
+stopwords = {w for line in (demo.parent.parent / 'TechTransfer.Grains/Matching/stopwords.txt').read_text(encoding='utf-8').splitlines()
+             for w in line.split('#')[0].split()}
 intended = {}
 for line in (demo / 'README.md').read_text(encoding='utf-8').splitlines():
     m = re.match(r'\| (\d+) \| .*? \| (.*)\|$', line.strip())
@@ -47,7 +50,7 @@ while True:
     page += 1
 id_of = {d['title']: d['id'] for d in published}
 titles = {}
-found = first = fit_pushes = unfit_with_push = unfit_pushes = 0
+found = first = fit_pushes = unfit_with_push = unfit_pushes = terms_shown = 0
 notes = []
 for line, demand in enumerate(demands, 1):
     matches = get(f"/api/demands/{id_of[demand['title']]}/matches")
@@ -55,6 +58,12 @@ for line, demand in enumerate(demands, 1):
         if m['achievementId'] not in titles:
             titles[m['achievementId']] = get(f"/api/achievements/{m['achievementId']}")['title']
     pushed = [(titles[m['achievementId']], m['score']) for m in matches]
+    for m in matches:
+        terms = m['explanation'].get('matchedTerms') or []
+        terms_shown += len(terms)
+        bad = [t for t in terms if len(t) < 2 or t.replace('.', '').isdigit() or t.lower() in stopwords]
+        if bad:
+            notes.append({'line': line, 'demand': demand['title'], 'meaningless terms shown': bad})
     if line in intended:
         fit_pushes += len(pushed)
         hits = [t for t, _ in pushed if external.get(t) in intended[line]]
@@ -69,6 +78,7 @@ for line, demand in enumerate(demands, 1):
             notes.append({'line': line, 'demand': demand['title'], 'fits nothing; pushed': pushed[:3]})
 print(json.dumps({'fitting': len(intended), 'found': found, 'first': first, 'pushes': fit_pushes,
                   'fitting_nothing': len(demands) - len(intended), 'with_a_push': unfit_with_push,
-                  'their_pushes': unfit_pushes}, ensure_ascii=False))
+                  'their_pushes': unfit_pushes, 'terms_shown': terms_shown,
+                  'meaningless_terms': sum(len(n.get('meaningless terms shown', [])) for n in notes)}, ensure_ascii=False))
 for note in notes:
     print(json.dumps(note, ensure_ascii=False))
