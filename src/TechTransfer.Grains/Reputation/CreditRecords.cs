@@ -41,6 +41,21 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
         return result;
     }
 
+    /// <summary>
+    /// A listing's matches by score, and among equal scores the counterparty with the better 信誉 first: A, B, then C
+    /// level with an organization without a grade yet (no evidence counts as neutral, 0.5, in the formula too), then
+    /// D. Only a tie-break: a grade never lifts a match above a higher score, so no newcomer is pushed out by it.
+    /// </summary>
+    public static List<Matching.StoredMatch> RankTies(IEnumerable<Matching.StoredMatch> matches, IReadOnlyDictionary<string, string> grades,
+        Listings.ListingKind viewed) =>
+    [
+        .. matches.OrderByDescending(m => m.Score).ThenBy(m =>
+            (viewed == Listings.ListingKind.Achievement ? m.DemandOrganizationId : m.AchievementOrganizationId) is { } other
+            && grades.TryGetValue(other, out var grade) ? TieRank(grade) : TieRank(CreditFormula.Newcomer)),
+    ];
+
+    static int TieRank(string grade) => grade switch { "A" => 0, "B" => 1, "D" => 3, _ => 2 };
+
     /// <summary>Of <paramref name="grades"/> (from <see cref="GradesAsync"/>), those of one list item's organizations.</summary>
     public static Dictionary<string, string> Pick(IReadOnlyDictionary<string, string> grades, params string?[] organizationIds) =>
         organizationIds.OfType<string>().Distinct().Where(grades.ContainsKey).ToDictionary(o => o, o => grades[o]);

@@ -105,7 +105,7 @@ public static class ListingEndpoints
             var matches = await matcher.ForListingAsync(routes.Kind, id, limit: 50, cancellation);
             // Each with "names" and 信誉 "grades" of both publishers: a match card says who is behind each side and their record.
             var grades = await credit.GradesAsync(matches.SelectMany(m => new[] { m.AchievementOrganizationId, m.DemandOrganizationId }), cancellation);
-            return TypedResults.Ok(await Task.WhenAll(matches.Select(async m =>
+            return TypedResults.Ok(await Task.WhenAll(Reputation.CreditRecords.RankTies(matches, grades, routes.Kind).Select(async m =>
             {
                 var item = await names.WithNamesAsync(m, [m.AchievementOrganizationId, m.DemandOrganizationId]);
                 item["grades"] = JsonSerializer.SerializeToNode(

@@ -1,3 +1,5 @@
+using TechTransfer.Listings;
+using TechTransfer.Matching;
 using TechTransfer.Reputation;
 
 namespace TechTransfer.Tests.Reputation;
@@ -58,5 +60,24 @@ public sealed class CreditFormulaTests
         Assert.Equal(75.0, report.Indicators.Single(i => i.Name == "registeredShare").Value);
         Assert.Equal(20.0, report.Indicators.Single(i => i.Name == "wentStaleShare").Value);
         Assert.Equal(CreditFormula.Newcomer, CreditFormula.Broker(new BrokerFacts(2, 2, 0, 0, 0, 1, 2, 10m, 0, null, null)).Grade);
+    }
+    [Fact]
+    public void Among_matches_of_equal_score_the_partner_with_the_better_record_comes_first_and_never_above_a_higher_score()
+    {
+        static StoredMatch Match(string id, int score, string demandOrganization) =>
+            new(id, "ach-1", "dem-" + id, score, "成果", "需求", default, DateTimeOffset.UnixEpoch, "org-university", demandOrganization);
+        var matches = new[] { Match("d", 70, "org-d"), Match("new", 70, "org-new"), Match("a", 70, "org-a"), Match("ungraded", 70, "org-none"),
+            Match("c", 70, "org-c"), Match("a-lower", 60, "org-a2"), Match("d-higher", 80, "org-d2") };
+        var grades = new Dictionary<string, string>
+        {
+            ["org-d"] = "D", ["org-new"] = CreditFormula.Newcomer, ["org-a"] = "A", ["org-c"] = "C", ["org-a2"] = "A", ["org-d2"] = "D",
+        };
+
+        // Seen from the achievement, the partner is the demand's organization; the order within one rank is kept.
+        Assert.Equal(["d-higher", "a", "new", "ungraded", "c", "d", "a-lower"],
+            CreditRecords.RankTies(matches, grades, ListingKind.Achievement).Select(m => m.Id));
+        // Seen from a demand, the partner is the achievement's organization: one for all, so the stored order stays.
+        Assert.Equal(["d-higher", "d", "new", "a", "ungraded", "c", "a-lower"],
+            CreditRecords.RankTies(matches, grades, ListingKind.Demand).Select(m => m.Id));
     }
 }
