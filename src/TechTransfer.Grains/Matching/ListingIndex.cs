@@ -241,8 +241,9 @@ public sealed partial class ListingIndex : IDisposable
         // A young market has too few listings to tell a specific word from a common one: with 4 listings a word two
         // of them share would weigh 0.58, against 0.94 at 3,700, and a new network's first pairs went unmatched.
         // Below SmallestMarket, specificity is judged as in a market of that size in which only the listings present
-        // use the word, so a pair's score does not depend on how many others have joined yet; what is common in any
-        // market is the stop-word file's job. The demo market (478) measured with and without it: docs/matching.md.
+        // use the word, so a pair's score does not depend on how many others have joined yet. The price: in a market
+        // of a few dozen, a topic many of them share looks rarer than it is (docs/matching.md, with the demo measured
+        // with and without the floor).
         readonly int total = Math.Max(other.Reader.NumDocs + own.Reader.NumDocs, SmallestMarket);
 
         const int SmallestMarket = 1000;
