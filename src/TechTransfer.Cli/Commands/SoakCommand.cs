@@ -188,12 +188,13 @@ public static class SoakCommand
         var backAt = load.Now;
         faults["restartCluster"] = new RestartFigures(
             Math.Round(stopAllAt, 1), Math.Round(stoppedAllIn, 1), Math.Round(backAt - stopAllAt, 1),
-            Math.Round(backAt - startedAt, 1), load.Attempts.Count(a => a.At >= stopAllAt && a.At <= backAt));
+            Math.Round(backAt - startedAt, 1), cluster.ReadyAfterS(), load.Attempts.Count(a => a.At >= stopAllAt && a.At <= backAt));
         Log($"cluster back after {backAt - stopAllAt:F1} s");
     }
 
     /// <param name="ReadyAfterStartS">From the hosts' start to every host counting every silo active.</param>
-    sealed record RestartFigures(double At, double StopS, double DownS, double ReadyAfterStartS, int AttemptsWhileDown);
+    /// <param name="HostsServingS">Each host, from its process start until it served (search loaded, a sign-in answered).</param>
+    sealed record RestartFigures(double At, double StopS, double DownS, double ReadyAfterStartS, double[] HostsServingS, int AttemptsWhileDown);
 
     static readonly string[] ObservedMeters =
     [

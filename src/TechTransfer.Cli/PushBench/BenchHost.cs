@@ -141,7 +141,11 @@ public sealed class BenchHost : IAsyncDisposable
             {
                 var health = await http.GetFromJsonAsync<JsonElement>("/health");
                 var login = await http.PostAsJsonAsync("/api/auth/login", new { account = "demo-broker-beibu-gulf", password = Demo.Password });
-                if (health.GetProperty("searchReady").GetBoolean() && login.IsSuccessStatusCode) return;
+                if (health.GetProperty("searchReady").GetBoolean() && login.IsSuccessStatusCode)
+                {
+                    ReadyAfterS = deadline.Elapsed.TotalSeconds;
+                    return;
+                }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
             {
@@ -169,6 +173,9 @@ public sealed class BenchHost : IAsyncDisposable
     public const string HostVariable = "TECHTRANSFER_HOST_DLL";
 
     public int ProcessId => process.Id;
+
+    /// <summary>Seconds from the process's start until it served: its replica loaded and a sign-in answered.</summary>
+    public double ReadyAfterS { get; private set; }
 
     public bool HasExited => process.HasExited;
 

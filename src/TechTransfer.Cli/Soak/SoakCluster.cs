@@ -62,6 +62,9 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
 
     public int? ProcessId(int i) => hosts[i] is { HasExited: false } h ? h.ProcessId : null;
 
+    /// <summary>Seconds from each host's process start until it served (<see cref="BenchHost.ReadyAfterS"/>).</summary>
+    public double[] ReadyAfterS() => [.. hosts.Select(h => Math.Round(h?.ReadyAfterS ?? double.NaN, 1))];
+
     /// <summary>Waits until every running host reports <paramref name="silos"/> active silos; returns the seconds it took.</summary>
     public async Task<double> WaitForSilosAsync(int silos, TimeSpan within)
     {
@@ -83,7 +86,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
                 }
             }
             if (agreed == running.Count) return clock.Elapsed.TotalSeconds;
-            await Task.Delay(500);
+            await Task.Delay(250);
         }
         return double.NaN;
     }
