@@ -154,6 +154,33 @@ public sealed class DealGrain(
         return await ViewAsync(actor);
     }
 
+    public async Task<DealView> ContestAsync(Actor actor, string reason)
+    {
+        await RequireAsync(actor);
+        var subject = SubjectOf(actor) ?? throw new ProblemException(ProblemCodes.Forbidden);
+        if (DealContest.Of(S.Trail).Any(c => c.Subject == subject)) throw new ProblemException(ProblemCodes.AlreadyContested);
+        await CommitAsync(actor, $"contest:{subject}", S.Stage, S.Stage, reason, activity: false);
+        return await ViewAsync(actor);
+    }
+
+    public async Task<DealView> DecideContestAsync(Actor actor, string subject, bool upheld, string note)
+    {
+        await RequireAsync(actor);
+        if (!MayDecideContests(actor)) throw new ProblemException(ProblemCodes.Forbidden);
+        if (DealContest.Of(S.Trail).SingleOrDefault(c => c.Subject == subject) is not { Outcome: null })
+            throw new ProblemException(ProblemCodes.InvalidTransition); // nothing open to decide: none filed, or decided already
+        await CommitAsync(actor, $"contest-{(upheld ? DealContest.Upheld : DealContest.Rejected)}:{subject}", S.Stage, S.Stage, note, activity: false);
+        return await ViewAsync(actor);
+    }
+
+    /// <summary>Whose record the actor may contest on this deal: their organization's side, or their own as its leading broker.</summary>
+    string? SubjectOf(Actor actor) => SideOf(actor) ?? (S.ClaimedBy is not null && actor.AccountId == S.ClaimedBy ? "broker" : null);
+
+    /// <summary>The center reviews: its admins where it leads the deal (either party's center while nobody leads it), or national.</summary>
+    bool MayDecideContests(Actor actor) =>
+        actor.IsNationalAdmin || actor.Role == Role.CenterAdmin && actor.RegionCode is { } region
+            && (S.LeadingRegion is { } leading ? region == leading : S.Facts!.Regions.Contains(region));
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != StaleReminder || !await LoadAsync()) return;
@@ -190,11 +217,12 @@ public sealed class DealGrain(
     /// write drops the activation with the change its caller made in memory (GrainWrites): a claim that was not stored
     /// is not held against the claimant's retry, which meets the stored deal (and tt_deal repaired by its activation).
     /// </summary>
-    async Task CommitAsync(Actor actor, string action, DealStage from, DealStage to, string? note)
+    /// <param name="activity">False for what is about the record, not the deal (a contest): it neither revives a stale deal nor delays its check.</param>
+    async Task CommitAsync(Actor actor, string action, DealStage from, DealStage to, string? note, bool activity = true)
     {
         var now = clock.GetUtcNow();
         S.Trail.Add(new DealEntry(now, actor.AccountId, action, from.ToString(), to.ToString(), note));
-        S.LastActivityAt = now;
+        if (activity) S.LastActivityAt = now;
         S.Version++;
         await this.WriteStateThenAsync(state, () => projection.WriteAsync(Id, S, stale: false));
         var f = S.Facts!;
@@ -252,7 +280,12 @@ public sealed class DealGrain(
         var side = SideOf(viewer);
         DealRating[] ratings = IsBrokerOfEither(viewer) || viewer.IsNationalAdmin ? [.. S.Ratings] : [.. S.Ratings.Where(r => r.Side == side)];
         var mayRateAs = side is not null && S.ClaimedBy is not null && !IsOpen(S.Stage) && S.Ratings.All(r => r.Side != side) ? side : null;
+        // Contests are on the trail, which everyone who sees the deal sees.
+        var contests = DealContest.Of(S.Trail);
+        var subject = SubjectOf(viewer);
+        var mayContestAs = subject is not null && contests.All(c => c.Subject != subject) ? subject : null;
         return new DealView(Id, f, S.Stage.ToString(), S.AchievementInterest, S.DemandInterest, S.ClaimedBy, S.LeadingRegion,
-            S.CloseReason, S.ContractNumber, S.LeadAt, S.LastActivityAt, Stale, [.. S.Trail], contacts, S.Version, ratings, mayRateAs);
+            S.CloseReason, S.ContractNumber, S.LeadAt, S.LastActivityAt, Stale, [.. S.Trail], contacts, S.Version, ratings, mayRateAs,
+            [.. contests], mayContestAs, MayDecideContests(viewer));
     }
 }

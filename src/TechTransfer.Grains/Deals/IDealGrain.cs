@@ -49,6 +49,45 @@ public interface IDealGrain : IGrainWithStringKey
     /// </summary>
     [Alias("RateAsync")]
     Task<DealView> RateAsync(Actor actor, int stars, string? comment);
+
+    /// <summary>
+    /// A party (for its organization's record) or the leading broker (for theirs) contests how this deal counts in their
+    /// 信誉 (docs/institutions.md): once per subject and deal, with a reason, on the trail as "contest:&lt;subject&gt;".
+    /// </summary>
+    [Alias("ContestAsync")]
+    Task<DealView> ContestAsync(Actor actor, string reason);
+
+    /// <summary>
+    /// The center reviews a contest: an admin of the center leading the deal (of either party's center while nobody
+    /// leads it) or a national admin upholds it (the deal no longer counts in the subject's record) or rejects it. Final;
+    /// on the trail as "contest-upheld:&lt;subject&gt;" or "contest-rejected:&lt;subject&gt;".
+    /// </summary>
+    [Alias("DecideContestAsync")]
+    Task<DealView> DecideContestAsync(Actor actor, string subject, bool upheld, string note);
+}
+
+/// <summary>A contest of how a deal counts in one subject's 信誉: "achievement" or "demand" (a party's organization) or "broker".</summary>
+[GenerateSerializer, Immutable, Alias("tt.DealContest")]
+public sealed record DealContest(
+    [property: Id(0)] string Subject, [property: Id(1)] string Reason, [property: Id(2)] string FiledBy, [property: Id(3)] DateTimeOffset FiledAt,
+    [property: Id(4)] string? Outcome, [property: Id(5)] string? DecidedBy, [property: Id(6)] DateTimeOffset? DecidedAt, [property: Id(7)] string? DecisionNote)
+{
+    public const string Upheld = "upheld", Rejected = "rejected";
+
+    /// <summary>The contests of a trail, read from its entries (the trail is their only record).</summary>
+    public static List<DealContest> Of(IEnumerable<DealEntry> trail)
+    {
+        var contests = new List<DealContest>();
+        foreach (var e in trail)
+        {
+            if (e.Action.StartsWith("contest:", StringComparison.Ordinal))
+                contests.Add(new DealContest(e.Action["contest:".Length..], e.Note ?? "", e.Actor, e.At, null, null, null, null));
+            else if (e.Action.StartsWith("contest-", StringComparison.Ordinal) && e.Action.IndexOf(':') is > 0 and var colon
+                     && contests.FindIndex(c => c.Subject == e.Action[(colon + 1)..]) is >= 0 and var i)
+                contests[i] = contests[i] with { Outcome = e.Action["contest-".Length..colon], DecidedBy = e.Actor, DecidedAt = e.At, DecisionNote = e.Note };
+        }
+        return contests;
+    }
 }
 
 /// <summary>One side's rating of the leading broker on a deal.</summary>
@@ -88,4 +127,5 @@ public sealed record DealView(
     [property: Id(6)] string? LeadingRegion, [property: Id(7)] string? CloseReason, [property: Id(8)] string? ContractNumber,
     [property: Id(9)] DateTimeOffset? LeadAt, [property: Id(10)] DateTimeOffset LastActivityAt, [property: Id(11)] bool Stale,
     [property: Id(12)] DealEntry[] Trail, [property: Id(13)] DealContacts? Contacts, [property: Id(14)] int Version,
-    [property: Id(15)] DealRating[]? Ratings = null, [property: Id(16)] string? MayRateAs = null);
+    [property: Id(15)] DealRating[]? Ratings = null, [property: Id(16)] string? MayRateAs = null,
+    [property: Id(17)] DealContest[]? Contests = null, [property: Id(18)] string? MayContestAs = null, [property: Id(19)] bool MayDecideContests = false);

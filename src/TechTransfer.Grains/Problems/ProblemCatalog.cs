@@ -38,6 +38,7 @@ public static class ProblemCodes
     public const string NotRenewable = "not-renewable";
     public const string SubscriptionLimit = "subscription-limit";
     public const string AlreadyRated = "already-rated";
+    public const string AlreadyContested = "already-contested";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -82,6 +83,7 @@ public static class ProblemCatalog
         [ProblemCodes.NotAdmitted] = new(403, "机构入驻申请尚未通过区域服务中心审核，暂不能执行此操作",
             "The organization's application to join has not been approved by its regional center yet"),
         [ProblemCodes.PasswordChangeRequired] = new(403, "请先修改临时密码", "Change the temporary password first"),
+        [ProblemCodes.AlreadyContested] = new(409, "这条对接记录已提出过异议，每条记录只能申诉一次", "This deal's entry has already been contested; an entry can be contested once"),
         [ProblemCodes.AlreadyRated] = new(409, "贵单位已评价过这次对接的经纪服务，评价提交后不能修改", "Your organization has already rated the broker on this deal; a rating cannot be changed"),
         [ProblemCodes.AlreadyRenewed] = new(409, "该发布已续期过一次，不能再次续期", "This listing has already been renewed once; it cannot be renewed again"),
         [ProblemCodes.NotRenewable] = new(422, "只有已发布或已过期的发布可以续期；需求的截止日期须晚于今天",

@@ -90,6 +90,8 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
         await reader.ReadAsync(cancellation);
         var (published, fresh) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1));
 
+        // A deal whose entry the organization contested and its center upheld does not count (docs/institutions.md).
+        deals.RemoveAll(d => Upheld(d, d.Seller ? "achievement" : "demand"));
         int asked = 0, leads = 0, signed = 0, terminated = 0, tradesNotCompleted = 0;
         var answerHours = new List<double>();
         foreach (var deal in deals)
@@ -134,7 +136,10 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
                     SELECT count(*), coalesce(sum(c.contract_amount), 0) FROM tt_contract c JOIN tt_deal d ON d.id = c.deal_id
                     WHERE d.claimed_by = $1
                     """, accountId),
-                Command("SELECT count(*), avg(stars)::float8 FROM tt_deal_rating WHERE broker = $1", accountId),
+                Command($"""
+                    SELECT count(*), avg(stars)::float8 FROM tt_deal_rating r WHERE broker = $1
+                    AND NOT EXISTS (SELECT 1 FROM tt_deal_event e WHERE e.deal_id = r.deal_id AND e.action = '{UpheldAction}broker')
+                    """, accountId),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
@@ -146,6 +151,7 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
         await reader.ReadAsync(cancellation);
         var (ratings, stars) = ((int)reader.GetInt64(0), reader.IsDBNull(1) ? (double?)null : reader.GetDouble(1));
 
+        deals.RemoveAll(d => Upheld(d, "broker"));
         var stageDays = new List<double>();
         foreach (var deal in deals)
         {
@@ -158,6 +164,42 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
             deals.Count(d => d.Trail.Any(e => e.Action == "stale")), deals.Count(d => d.Stale && d.Stage is not ("Registered" or "Closed")),
             Median(stageDays), contracts, amount, ratings, stars, since));
     }
+
+    /// <summary>A contest waiting for its center: the deal, whose record (subject), why, who filed it and when.</summary>
+    public sealed record OpenContest(string DealId, string Subject, string Reason, string FiledBy, DateTimeOffset FiledAt,
+        string AchievementTitle, string DemandTitle, string AchievementOrganizationId, string DemandOrganizationId, string? ClaimedBy);
+
+    /// <summary>
+    /// The contests nobody has decided yet, oldest first: of the deals <paramref name="region"/>'s center leads (or, while
+    /// nobody leads one, of either party's center); every center's when <paramref name="region"/> is null (national).
+    /// </summary>
+    public async Task<List<OpenContest>> OpenContestsAsync(string? region, int limit, CancellationToken cancellation = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT d.id, substr(e.action, 9), coalesce(e.note, ''), e.actor, e.at, d.achievement_title, d.demand_title,
+                   d.achievement_org, d.demand_org, d.claimed_by
+            FROM tt_deal_event e JOIN tt_deal d ON d.id = e.deal_id
+            -- LIKE 'contest%' as written in the partial index (018-credit-contests.sql), so the planner can use it
+            WHERE e.action LIKE 'contest%' AND e.action LIKE 'contest:%'
+              AND NOT EXISTS (SELECT 1 FROM tt_deal_event x WHERE x.deal_id = e.deal_id AND x.action LIKE 'contest%'
+                              AND x.action IN ('contest-upheld:' || substr(e.action, 9), 'contest-rejected:' || substr(e.action, 9)))
+              AND ($1::text IS NULL OR d.leading_region = $1 OR (d.leading_region IS NULL AND $1 IN (d.achievement_region, d.demand_region)))
+            ORDER BY e.at LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)region ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var open = new List<OpenContest>();
+        while (await reader.ReadAsync(cancellation))
+            open.Add(new OpenContest(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
+        return open;
+    }
+
+    const string UpheldAction = "contest-upheld:";
+
+    static bool Upheld(Deal deal, string subject) => deal.Trail.Any(e => e.Action == UpheldAction + subject);
 
     static async Task<List<Deal>> DealsAsync(NpgsqlDataReader reader, CancellationToken cancellation)
     {

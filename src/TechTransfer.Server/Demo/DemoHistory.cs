@@ -56,7 +56,8 @@ public sealed class DemoHistory(IGrainFactory grains, NpgsqlDataSource db, TimeP
 
     /// <summary>
     /// Deal <paramref name="i"/>: by i mod 6 — 0, 1, 2 registered (rated 5/4, 4/4, 5/3), 3 ended while negotiating
-    /// (rated 3), 4 still negotiating, 5 asked and never answered. False when it was played before.
+    /// (rated 3; the first of them contested by the university), 4 still negotiating, 5 asked and never answered. False
+    /// when it was played before.
     /// </summary>
     async Task<bool> PlayAsync(int i, Pair p, DateOnly today)
     {
@@ -79,6 +80,8 @@ public sealed class DemoHistory(IGrainFactory grains, NpgsqlDataSource db, TimeP
             case 3:
                 await deal.CloseAsync(broker, "双方就许可费率未达成一致");
                 await deal.RateAsync(enterprise, 3, "对接及时，但报价差距较大");
+                // One contest waits for its center's review, so the workbench's queue shows what one looks like.
+                if (i == 3) await deal.ContestAsync(university, "终止系需求方调整年度预算所致，并非我方原因，申请不计入本单位信誉记录");
                 return true;
             case 4:
                 return true;

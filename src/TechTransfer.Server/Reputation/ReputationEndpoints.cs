@@ -40,10 +40,51 @@ public static class ReputationEndpoints
             var stars = v.Range("stars", body.Stars, 1, 5);
             var comment = v.Text("comment", body.Comment, 500, required: false, multiline: true);
             v.ThrowIfInvalid();
-            if (!(Matching.ListingMatcher.IsMatchId(id) || Trades.TradeIds.IsTrade(id))) throw new ProblemException(ProblemCodes.NotFound);
-            return TypedResults.Ok(await grains.GetGrain<Deals.IDealGrain>(id).RateAsync(http.User.RequiredActor(), stars!.Value, comment));
+            return TypedResults.Ok(await Deal(grains, id).RateAsync(http.User.RequiredActor(), stars!.Value, comment));
         }).WithTags("Deals").RequireAuthorization().Produces<Deals.DealView>();
+
+        // Contesting an entry: the party or the broker files it on the deal, the deal's center decides, both on the trail.
+        app.MapPost("/api/deals/{id}/contests", async (string id, ContestInput body, HttpContext http, IGrainFactory grains) =>
+        {
+            var v = new Validation();
+            var reason = v.Text("reason", body.Reason, 500, multiline: true);
+            v.ThrowIfInvalid();
+            return TypedResults.Ok(await Deal(grains, id).ContestAsync(http.User.RequiredActor(), reason!));
+        }).WithTags("Deals").RequireAuthorization().Produces<Deals.DealView>();
+
+        app.MapPost("/api/deals/{id}/contests/{subject}/decision", async (string id, string subject, ContestDecision body, HttpContext http,
+            IGrainFactory grains) =>
+        {
+            var v = new Validation();
+            if (subject is not ("achievement" or "demand" or "broker")) throw new ProblemException(ProblemCodes.NotFound);
+            if (body.Upheld is null) v.Fail("upheld", "required");
+            var note = v.Text("note", body.Note, 500, multiline: true);
+            v.ThrowIfInvalid();
+            return TypedResults.Ok(await Deal(grains, id).DecideContestAsync(http.User.RequiredActor(), subject, body.Upheld!.Value, note!));
+        }).WithTags("Deals").RequireAuthorization().Produces<Deals.DealView>();
+
+        app.MapGet("/api/credit-contests", async (HttpContext http, CreditRecords records, Names.DisplayNames names, CancellationToken cancellation) =>
+        {
+            var actor = http.User.RequiredActor();
+            if (!(actor.IsNationalAdmin || actor.Role == Role.CenterAdmin && actor.RegionCode is not null)) throw new ProblemException(ProblemCodes.Forbidden);
+            var open = await records.OpenContestsAsync(actor.IsNationalAdmin ? null : actor.RegionCode, 200, cancellation);
+            return TypedResults.Ok(await names.WithNamesAsync(new OpenContestList(open),
+                open.SelectMany(c => new[] { c.FiledBy, c.AchievementOrganizationId, c.DemandOrganizationId, c.ClaimedBy })));
+        }).WithTags("Reputation").RequireAuthorization().ProducesWithNames<OpenContestList>();
     }
+
+    static Deals.IDealGrain Deal(IGrainFactory grains, string id) =>
+        Matching.ListingMatcher.IsMatchId(id) || Trades.TradeIds.IsTrade(id)
+            ? grains.GetGrain<Deals.IDealGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
+
+    /// <summary>Why a party or the broker contests how a deal counts in their 信誉.</summary>
+    public sealed record ContestInput(string? Reason);
+
+    /// <summary>The center's decision on a contest: upheld (the deal no longer counts) or not, and why.</summary>
+    public sealed record ContestDecision(bool? Upheld, string? Note);
+
+    /// <summary>A page of contests waiting for the caller's center.</summary>
+    public sealed record OpenContestList(IReadOnlyList<CreditRecords.OpenContest> Items);
 
     /// <summary>A party's rating of the leading broker: 1–5 stars, an optional comment.</summary>
     public sealed record RatingInput(int? Stars, string? Comment);

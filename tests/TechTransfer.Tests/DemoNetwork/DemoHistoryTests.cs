@@ -54,6 +54,13 @@ public sealed class DemoHistoryTests
         }
         Assert.True(priced > 0, $"no achievement of {field} has a price range");
 
+        // One contest waits for a center's review, in that center's queue and national's.
+        var contest = await database.TextAsync("SELECT deal_id FROM tt_deal_event WHERE action = 'contest:achievement'");
+        var center = await database.TextAsync($"SELECT leading_region FROM tt_deal WHERE id = '{contest}'");
+        var queue = await (await host.SignedInAsync(center == "yangtze-delta" ? "demo-center" : $"demo-center-{center}"))
+            .GetFromJsonAsync<JsonElement>("/api/credit-contests");
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), c => c.GetProperty("dealId").GetString() == contest);
+
         // Seeding again (a restart, another host) plays nothing twice.
         await host.Services.GetRequiredService<DemoHistory>().SeedAsync(CancellationToken.None);
         Assert.Equal(expected, await OutcomesAsync());

@@ -73,4 +73,54 @@ public sealed class ReputationPortalTests(PortalFixture fixture) : PortalJourney
             Assert.DoesNotContain("org-t-", text);
         }
     }
+
+    [Fact]
+    public async Task A_party_contests_an_ended_deal_and_the_center_upholds_it_from_its_queue_and_the_grade_follows()
+    {
+        var history = await ReputationApiTests.ScriptedHistoryAsync(Portal.SignedInClientAsync);
+        var dealId = history.Deals['B'];
+
+        // The university contests the ended deal B, after a dialog that asks why and says it is once only.
+        var deal = await SignedInAsync(history.University.Account, $"#/deals/{dealId}", 390, 844);
+        await deal.Locator("#contest-button").ClickAsync();
+        var dialog = deal.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("每条对接记录只能申诉一次");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "提交异议" }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("请填写异议理由");
+        await dialog.GetByLabel("异议理由").FillAsync("需求方预算取消，终止原因不在我方");
+        await PortalFixture.ScreenshotAsync(deal, "contest-file-390");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "提交异议" }).ClickAsync();
+        var contests = deal.Locator("#deal-contest-list");
+        await Expect(contests).ToContainTextAsync($"成果方（{history.University.Name}）：需求方预算取消，终止原因不在我方");
+        await Expect(contests).ToContainTextAsync("待区域服务中心审核");
+        await Expect(deal.Locator("#contest-button")).ToHaveCountAsync(0);
+        await Expect(deal.Locator("ol.trail").Last).ToContainTextAsync("成果方对信誉记录提出异议");
+        await PortalFixture.FitsAsync(deal, 390);
+
+        // The center's admin finds it in the workbench's queue, opens the deal and upholds it with a note.
+        var bench = await SignedInAsync("demo-center", "#/center");
+        var queue = bench.Locator("#contest-queue");
+        var item = queue.GetByRole(AriaRole.Link, new() { Name = history.University.Name });
+        await Expect(item).ToContainTextAsync("成果方");
+        await queue.ScrollIntoViewIfNeededAsync();
+        await PortalFixture.ScreenshotAsync(bench, "contest-queue-1366");
+        await item.ClickAsync();
+        var pending = bench.Locator("#deal-contest-list li[data-subject=achievement]");
+        await pending.GetByRole(AriaRole.Button, new() { Name = "支持异议" }).ClickAsync();
+        var decide = bench.GetByRole(AriaRole.Dialog);
+        await Expect(decide).ToContainTextAsync("该对接不再计入其信誉评级");
+        await decide.GetByLabel("审核意见").FillAsync("经核实，终止系需求方预算取消");
+        await decide.GetByRole(AriaRole.Button, new() { Name = "确认支持" }).ClickAsync();
+        await Expect(pending).ToContainTextAsync("已支持：该对接不再计入其信誉（长三角中心管理员：经核实，终止系需求方预算取消）");
+        await Expect(bench.Locator("ol.trail").Last).ToContainTextAsync("区域服务中心支持成果方的异议");
+        await PortalFixture.ScreenshotAsync(bench, "contest-decided-1366");
+
+        // The university's page: B no longer counts (85, A instead of 73, B).
+        var page = await AnonymousAsync();
+        await page.GotoAsync($"/#/organizations/{history.University.Id}");
+        await Expect(page.Locator("#credit-grade")).ToHaveTextAsync("A");
+        await Expect(page.Locator("#credit")).ToContainTextAsync("85 分");
+        foreach (var p in new[] { deal, bench })
+            Assert.DoesNotContain("acct-", await p.Locator("main").InnerTextAsync());
+    }
 }

@@ -174,6 +174,88 @@ public sealed class ReputationApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_contested_entry_upheld_by_the_center_leaves_the_record_and_a_rejected_one_stays_all_on_the_trail()
+    {
+        var (university, enterprise, broker, brokerId, deals) = await ScriptedHistoryAsync(api.SignedInAsync);
+        string U = university.Account, E = enterprise.Account;
+        async Task<(HttpStatusCode, string?)> PostAsync(string account, string path, object body)
+        {
+            var response = await (await api.SignedInAsync(account)).PostAsJsonAsync(path, body);
+            return (response.StatusCode, response.IsSuccessStatusCode ? null : (await response.BodyAsync()).GetProperty("code").GetString());
+        }
+        var ok = (HttpStatusCode.OK, (string?)null);
+        string B = $"/api/deals/{deals['B']}", C = $"/api/deals/{deals['C']}";
+
+        // Filing: a party for its organization, the leading broker for themself; once each; a reason is required.
+        Assert.Equal("achievement", (await OkAsync(U, HttpMethod.Get, B)).GetProperty("mayContestAs").GetString());
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), await PostAsync(U, $"{B}/contests", new { reason = " " }));
+        Assert.Equal(ok, await PostAsync(U, $"{B}/contests", new { reason = "需求方预算取消，终止原因不在我方" }));
+        Assert.Equal((HttpStatusCode.Conflict, "already-contested"), await PostAsync(U, $"{B}/contests", new { reason = "再次申诉" }));
+        Assert.Equal(ok, await PostAsync(broker, $"{B}/contests", new { reason = "双方均已确认终止" }));
+        var outsider = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");
+        Assert.Equal((HttpStatusCode.NotFound, "not-found"), await PostAsync(outsider.Account, $"{B}/contests", new { reason = "无关" }));
+        Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await PostAsync("demo-center", $"{B}/contests", new { reason = "中心不是当事方" }));
+        Assert.Equal(ok, await PostAsync(E, $"{C}/contests", new { reason = "对方未响应，不应计入" })); // nobody leads C
+
+        // The queue: the center that leads the deal (for C, nobody leads it: either party's center), and national.
+        async Task<string[]> QueueAsync(string account) =>
+            [.. (await OkAsync(account, HttpMethod.Get, "/api/credit-contests")).GetProperty("items").EnumerateArray()
+                .Where(c => deals.ContainsValue(c.GetProperty("dealId").GetString()!))
+                .Select(c => $"{c.GetProperty("dealId").GetString()}/{c.GetProperty("subject").GetString()}").Order()];
+        string[] open = [.. new[] { $"{deals['B']}/achievement", $"{deals['B']}/broker", $"{deals['C']}/demand" }.Order()];
+        Assert.Equal(open, await QueueAsync("demo-center"));
+        Assert.Equal(open, await QueueAsync("demo-national"));
+        Assert.Empty(await QueueAsync("demo-center-central"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await api.SignedInAsync(broker)).GetAsync("/api/credit-contests")).StatusCode);
+
+        // Deciding: the center's admin or national; not a broker; another center does not even see the deal; once; with a note.
+        var before = await (await api.Host.CreateClient().GetAsync($"/api/organizations/{university.Id}/credit")).BodyAsync();
+        Assert.Equal(("B", 73, 1.0), (before.GetProperty("grade").GetString(), before.GetProperty("score").GetInt32(), Value(before, "dealsTerminated")));
+        // No ratings here: 100 × (0.4 × 0.5 + 0.25 + 0.15 + 0.2 × 0.5) = 70.
+        Assert.Equal(70, (await OkAsync("demo-national", HttpMethod.Get, $"/api/brokers/{brokerId}/credit")).GetProperty("score").GetInt32());
+        var uphold = new { upheld = true, note = "经核实，终止系需求方预算取消" };
+        Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), await PostAsync(broker, $"{B}/contests/achievement/decision", uphold));
+        Assert.Equal((HttpStatusCode.NotFound, "not-found"), await PostAsync("demo-center-central", $"{B}/contests/achievement/decision", uphold));
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), await PostAsync("demo-center", $"{B}/contests/achievement/decision", new { upheld = true }));
+        Assert.Equal((HttpStatusCode.Conflict, "invalid-transition"), await PostAsync("demo-center", $"{B}/contests/demand/decision", uphold)); // none filed
+        Assert.Equal(ok, await PostAsync("demo-center", $"{B}/contests/achievement/decision", uphold));
+        Assert.Equal((HttpStatusCode.Conflict, "invalid-transition"), await PostAsync("demo-national", $"{B}/contests/achievement/decision",
+            new { upheld = false, note = "改判" }));
+        // The enterprise gives B one star: 100 × (0.2 + 0.25 + 0.15 + 0) = 60. National upholds the broker's contest: B and its
+        // rating leave the broker's record, which keeps A and E, too few deals for a grade.
+        Assert.Equal(ok, await PostAsync(E, $"{B}/rating", new { stars = 1 }));
+        Assert.Equal(60, (await OkAsync("demo-national", HttpMethod.Get, $"/api/brokers/{brokerId}/credit")).GetProperty("score").GetInt32());
+        Assert.Equal(ok, await PostAsync("demo-national", $"{B}/contests/broker/decision", new { upheld = true, note = "终止系双方协商一致" }));
+        var brokerAfter = await OkAsync("demo-national", HttpMethod.Get, $"/api/brokers/{brokerId}/credit");
+        Assert.Equal((CreditFormula.Newcomer, 2.0, 100.0, 0), (brokerAfter.GetProperty("grade").GetString(), Value(brokerAfter, "leadsClaimed"),
+            Value(brokerAfter, "registeredShare"), Evidence(brokerAfter, "averageStars")));
+
+        // Upheld: the whole of B leaves the university's record (asked 4 times, answered 2; 1 of 1 ended deals signed:
+        // 100 × (0.3 × 0.5 + 0.15 + 0.3 + 0.1 + 0.15) = 85, A), and still counts for the enterprise, which did not contest it.
+        var after = await (await api.Host.CreateClient().GetAsync($"/api/organizations/{university.Id}/credit")).BodyAsync();
+        Assert.Equal(("A", 85, 0.0, 100.0, 50.0), (after.GetProperty("grade").GetString(), after.GetProperty("score").GetInt32(),
+            Value(after, "dealsTerminated"), Value(after, "signedShare"), Value(after, "answeredShare")));
+        var buyer = await OkAsync(E, HttpMethod.Get, $"/api/organizations/{enterprise.Id}/credit");
+        Assert.Equal(1.0, Value(buyer, "dealsTerminated"));
+        Assert.Equal([$"{deals['C']}/demand"], await QueueAsync("demo-center"));
+        // Rejected: the enterprise's record is as it was, and nothing waits any more.
+        Assert.Equal(ok, await PostAsync("demo-center", $"{C}/contests/demand/decision", new { upheld = false, note = "C 照常计入" }));
+        Assert.Equal(buyer.GetRawText(), (await OkAsync(E, HttpMethod.Get, $"/api/organizations/{enterprise.Id}/credit")).GetRawText());
+        Assert.Empty(await QueueAsync("demo-center"));
+
+        // On the trail and in the deal's view, for everyone who sees the deal; nobody may contest twice.
+        var seen = await OkAsync(E, HttpMethod.Get, B);
+        Assert.Equal(["contest:achievement", "contest:broker", "contest-upheld:achievement", "contest-upheld:broker"],
+            seen.GetProperty("trail").EnumerateArray().Select(e => e.GetProperty("action").GetString()).Where(a => a!.StartsWith("contest")));
+        Assert.Equal([("achievement", "upheld"), ("broker", "upheld")], seen.GetProperty("contests").EnumerateArray()
+            .Select(c => (c.GetProperty("subject").GetString(), c.GetProperty("outcome").GetString())));
+        Assert.Equal("demand", seen.GetProperty("mayContestAs").GetString()); // the enterprise has not contested B
+        Assert.Equal(JsonValueKind.Null, (await OkAsync(U, HttpMethod.Get, B)).GetProperty("mayContestAs").ValueKind);
+        Assert.False(seen.GetProperty("mayDecideContests").GetBoolean());
+        Assert.True((await OkAsync("demo-center", HttpMethod.Get, B)).GetProperty("mayDecideContests").GetBoolean());
+    }
+
+    [Fact]
     public async Task An_organization_without_a_history_is_a_newcomer_and_one_that_may_not_be_seen_has_no_credit()
     {
         var fresh = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");

@@ -49,6 +49,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         amend-contract       403    403    403    ok     ok     ok     401
         rate-broker          ok     ok     ok     403    403    403    401
         read-broker-credit   403    403    403    ok     ok     ok     401
+        contest-entry        ok     ok     ok     ok     403    403    401
+        decide-contest       403    403    403    403    ok     ok     401
+        read-contest-queue   403    403    403    403    ok     ok     401
         create-organization  403    403    403    403    403    ok     401
         create-account       403    403    ok     403    403    ok     401
         appoint-broker       403    403    403    403    403    ok     401
@@ -200,6 +203,21 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
                 await OkAsync("demo-broker", $"/api/deals/{deal}/close", new { reason = "需求方暂缓" });
                 return new(c => c.PostAsJsonAsync($"/api/deals/{deal}/rating", new { stars = 4, comment = "沟通顺畅" }));
             }
+            case "contest-entry":
+            {
+                var deal = await DealAsync("Introduced");
+                await OkAsync("demo-broker", $"/api/deals/{deal}/close", new { reason = "需求方暂缓" });
+                return new(c => c.PostAsJsonAsync($"/api/deals/{deal}/contests", new { reason = "终止原因不在我方" }));
+            }
+            case "decide-contest":
+            {
+                var deal = await DealAsync("Introduced");
+                await OkAsync("demo-broker", $"/api/deals/{deal}/close", new { reason = "需求方暂缓" });
+                await OkAsync("demo-university", $"/api/deals/{deal}/contests", new { reason = "终止原因不在我方" });
+                return new(c => c.PostAsJsonAsync($"/api/deals/{deal}/contests/achievement/decision", new { upheld = true, note = "经核实属实" }));
+            }
+            case "read-contest-queue":
+                return new(c => c.GetAsync("/api/credit-contests"), Mutates: false);
             case "read-broker-credit":
                 return new(c => c.GetAsync("/api/brokers/acct-demo-broker/credit"), Mutates: false);
             case "create-organization":

@@ -84,6 +84,15 @@ export const dealActions = {
   stale: "超期提醒",
   "rate:achievement": "成果方评价经纪服务",
   "rate:demand": "需求方评价经纪服务",
+  "contest:achievement": "成果方对信誉记录提出异议",
+  "contest:demand": "需求方对信誉记录提出异议",
+  "contest:broker": "经纪人对信誉记录提出异议",
+  "contest-upheld:achievement": "区域服务中心支持成果方的异议",
+  "contest-upheld:demand": "区域服务中心支持需求方的异议",
+  "contest-upheld:broker": "区域服务中心支持经纪人的异议",
+  "contest-rejected:achievement": "区域服务中心驳回成果方的异议",
+  "contest-rejected:demand": "区域服务中心驳回需求方的异议",
+  "contest-rejected:broker": "区域服务中心驳回经纪人的异议",
 };
 
 export const contractTypes = {

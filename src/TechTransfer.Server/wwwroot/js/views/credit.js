@@ -26,3 +26,23 @@ export function creditPanel(report, { title = "信誉", id = "credit", collapsed
     ? h("section", { id }, h("details", {}, h("summary", { class: "credit-summary" }, h("h2", { id: `${id}-title` }, ...heading)), ...body))
     : h("section", { "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, ...heading), ...body);
 }
+
+const contestSubjects = { achievement: "成果方", demand: "需求方", broker: "经纪人" };
+
+/**
+ * 信誉异议待审核: the contests the viewer's center (every center's, for national) has not decided yet, oldest first;
+ * each opens its deal, where the center decides. Null for anyone else (the server answers 403).
+ */
+export async function contestQueue(me, api) {
+  if (!(me.role === "CenterAdmin" || me.role === "NationalAdmin")) return null;
+  const { items, names } = await api("/api/credit-contests");
+  const nameOf = (id) => names?.[id] ?? "—";
+  const whose = (c) => nameOf({ achievement: c.achievementOrganizationId, demand: c.demandOrganizationId, broker: c.claimedBy }[c.subject]);
+  return h("section", { "aria-labelledby": "contest-queue-title", id: "contest-queue" },
+    h("h2", { id: "contest-queue-title" }, `信誉异议待审核（${items.length}）`),
+    items.length
+      ? h("ul", { class: "latest" }, items.map((c) => h("li", {},
+        h("a", { href: `#/deals/${c.dealId}` }, `${contestSubjects[c.subject]} ${whose(c)}：${c.achievementTitle} ↔ ${c.demandTitle}`),
+        h("span", { class: "muted" }, `　理由：${c.reason}（${nameOf(c.filedBy)}，${new Date(c.filedAt).toLocaleDateString("zh-CN")}）`))))
+      : h("p", { class: "muted" }, "暂无待审核的异议。"));
+}

@@ -49,10 +49,11 @@ export async function deal({ view, match, me }) {
 
     fill(view,
       h("h1", { tabindex: -1 }, "对接详情"),
-      h("p", {}, h("span", { class: "tag" }, "成果"), " ", listingLink("achievements", f.achievementId, f.achievementTitle), "　",
+      // The gaps are boxes, not ideographic spaces: a U+3000 at a line's end hangs past a phone's edge.
+      h("p", {}, h("span", { class: "tag" }, "成果"), " ", listingLink("achievements", f.achievementId, f.achievementTitle), gap(),
         h("span", { class: "tag demand" }, "需求"), " ", listingLink("demands", f.demandId, f.demandTitle),
         // A trade's deal came from the trade (its id is the trade's), not from a match score.
-        trade ? ["　来自", h("a", { href: tradeHref(id), id: "deal-trade" }, tradeKinds[trade])] : `　匹配度 ${f.score} 分`),
+        trade ? [gap(), "来自", h("a", { href: tradeHref(id), id: "deal-trade" }, tradeKinds[trade])] : [gap(), `匹配度 ${f.score} 分`]),
       h("ol", { class: "stages", "aria-label": "对接阶段" }, flow.map((s) =>
         h("li", { class: s === d.stage ? "current" : flow.indexOf(s) < flow.indexOf(d.stage) ? "done" : "", "aria-current": s === d.stage ? "step" : null }, label(dealStages, s))),
         d.stage === "Closed" ? h("li", { class: "current", "aria-current": "step" }, `终止：${d.closeReason}`) : null),
@@ -84,6 +85,7 @@ export async function deal({ view, match, me }) {
         h("ul", { class: "trail", id: "deal-rating-list" }, d.ratings.map((r) => h("li", {},
           r.side === "achievement" ? "成果方" : "需求方", "：", h("span", { class: "stars-shown", "aria-label": `${r.stars} 星` }, "★".repeat(r.stars) + "☆".repeat(5 - r.stars)),
           r.comment ? ` — ${r.comment}` : "", " ", h("span", { class: "muted" }, time(r.at)))))) : null,
+      contestSection(d, act, nameOf),
       h("section", { "aria-labelledby": "deal-contacts" }, h("h2", { id: "deal-contacts" }, "联系方式"),
         d.contacts
           ? h("dl", { class: "facts" },
@@ -100,6 +102,47 @@ export async function deal({ view, match, me }) {
     if ((e.type === "DealUpdated" || e.type === "DealStale") && e.dealId === id) render();
   });
 }
+
+/** Whose 信誉 record a contest is about, in words. */
+const contestSubjects = { achievement: "成果方", demand: "需求方", broker: "牵头经纪人" };
+const contestOutcomes = { upheld: "已支持：该对接不再计入其信誉", rejected: "已驳回" };
+
+/**
+ * 信誉异议: a party (for its organization) or the leading broker (for themself) contests how this deal counts in their
+ * 信誉, once; the center leading the deal decides, with a reason. Both on the trail; the server decides who may.
+ */
+function contestSection(d, act, nameOf) {
+  const f = d.facts;
+  const whose = (subject) => `${contestSubjects[subject]}（${nameOf({ achievement: f.achievementOrganizationId, demand: f.demandOrganizationId, broker: d.claimedBy }[subject])}）`;
+  const contests = d.contests ?? [];
+  if (!contests.length && !d.mayContestAs) return null;
+  const decide = (c, upheld) => async () => {
+    const note = await confirmAction({
+      title: upheld ? "支持异议" : "驳回异议", confirm: upheld ? "确认支持" : "确认驳回", reason: "审核意见",
+      lines: [`${whose(c.subject)}：${c.reason}`, upheld ? "支持后，该对接不再计入其信誉评级；决定记入过程记录，不能更改。" : "驳回后，该对接照常计入其信誉评级；决定记入过程记录，不能更改。"],
+    });
+    if (note) await act(`contests/${c.subject}/decision`, { upheld, note })();
+  };
+  return h("section", { "aria-labelledby": "deal-contests", id: "deal-contest-section" }, h("h2", { id: "deal-contests" }, "信誉异议"),
+    contests.length ? h("ul", { class: "trail", id: "deal-contest-list" }, contests.map((c) => h("li", { dataset: { subject: c.subject } },
+      h("strong", {}, whose(c.subject)), "：", c.reason, " ", h("span", { class: "muted" }, time(c.filedAt)), " — ",
+      c.outcome ? h("span", { class: "contest-outcome" }, `${contestOutcomes[c.outcome]}（${nameOf(c.decidedBy)}：${c.decisionNote}）`)
+        : d.mayDecideContests ? h("span", { class: "actions" },
+          h("button", { type: "button", class: "primary", onclick: decide(c, true) }, "支持异议"),
+          h("button", { type: "button", onclick: decide(c, false) }, "驳回异议"))
+        : h("span", { class: "muted" }, "待区域服务中心审核")))) : null,
+    d.mayContestAs ? [
+      h("p", { class: "muted" }, "如认为这次对接不应计入您的信誉记录（例如终止原因不在您方），可提出一次异议，由牵头的区域服务中心审核。"),
+      h("button", { type: "button", id: "contest-button", onclick: async () => {
+        const reason = await confirmAction({
+          title: "对信誉记录提出异议", confirm: "提交异议", reason: "异议理由",
+          lines: [`${f.achievementTitle} ↔ ${f.demandTitle}`, "每条对接记录只能申诉一次；提交后记入过程记录，双方和区域服务中心可见。"],
+        });
+        if (reason) await act("contests", { reason })();
+      } }, "提出异议")] : null);
+}
+
+const gap = () => h("span", { class: "gap" });
 
 const contactText = (c) => (c ? [c.name, c.phone, c.email].filter(Boolean).join("　") : "—");
 

@@ -4,6 +4,7 @@ import { techFields } from "../labels.js";
 import { events, onEvent } from "../live.js";
 import { may } from "../session.js";
 import { bars, chart } from "./charts.js";
+import { contestQueue } from "./credit.js";
 import { eventCard } from "./feed.js";
 
 /** The national dashboard (火炬中心): live counts per center and per field, and the pace of new listings. */
@@ -12,8 +13,8 @@ export async function national({ view, me }) {
     fill(view, h("h1", { tabindex: -1 }, "全国看板"), h("p", {}, "仅火炬中心用户可以使用。"));
     return;
   }
-  const [regions, achievements, demands] = await Promise.all([
-    api("/api/regions"), api("/api/search?kind=achievement&size=1"), api("/api/search?kind=demand&size=1"),
+  const [regions, achievements, demands, contests] = await Promise.all([
+    api("/api/regions"), api("/api/search?kind=achievement&size=1"), api("/api/search?kind=demand&size=1"), contestQueue(me, api),
   ]);
   const byRegion = Object.fromEntries(regions.map((r) => [r.code, r]));
   const byField = { achievement: { ...achievements.facets.techField }, demand: { ...demands.facets.techField } };
@@ -38,7 +39,8 @@ export async function national({ view, me }) {
       h("section", { "aria-labelledby": "nf" }, h("h2", { id: "nf" }, "技术领域"), fieldChart)),
     h("div", { class: "columns" },
       h("section", { "aria-labelledby": "np" }, h("h2", { id: "np" }, "发布节奏（每分钟）"), paceChart),
-      h("section", { "aria-labelledby": "nl" }, h("h2", { id: "nl" }, "最新发布"), latest)));
+      h("section", { "aria-labelledby": "nl" }, h("h2", { id: "nl" }, "最新发布"), latest)),
+    contests);
 
   const plots = [chart(regionChart), chart(fieldChart), chart(paceChart)];
   const draw = () => {
