@@ -48,7 +48,9 @@ public sealed class HostStopTests
                 Assert.Equal("unavailable", (await refused.BodyAsync()).GetProperty("code").GetString());
                 Assert.NotNull(refused.Headers.RetryAfter);
             }
-            catch (HttpRequestException)
+            // A connection Kestrel closes as it stops listening may fail before a request is sent, even as a bare SocketException
+            // from the handler's connect (seen once in the full suite: "Transport endpoint is not connected").
+            catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException)
             {
             }
 
