@@ -96,3 +96,46 @@ public static class CreditFormula
         return new CreditReport(Grade(rounded), rounded, indicators, since, Version);
     }
 }
+
+/// <summary>
+/// A center's 信誉 at a glance (national and center dashboards): its brokers' records, each broker's grade, the
+/// grades of its most active organizations, and the contests waiting for its review.
+/// </summary>
+public sealed record CenterCredit(
+    string Code, string Name, IReadOnlyList<CreditIndicator> Indicators, IReadOnlyList<BrokerGrade> Brokers,
+    IReadOnlyDictionary<string, int> OrganizationGrades, int OpenContests);
+
+/// <summary>One broker's grade and score (null below the minimum activity) in a center's summary.</summary>
+public sealed record BrokerGrade(string AccountId, string Grade, int? Score);
+
+public static class CenterCreditSummary
+{
+    /// <summary>
+    /// The center's indicators from its brokers' reports: counts summed, shares and stars averaged over their evidence
+    /// (a broker with 40 ended deals weighs 40 times one with one), so the center reads as one broker with all its deals.
+    /// </summary>
+    public static IReadOnlyList<CreditIndicator> Indicators(IReadOnlyList<CreditReport> brokers)
+    {
+        CreditIndicator Sum(string name, string label, string unit)
+        {
+            var parts = brokers.Select(b => b.Indicators.Single(i => i.Name == name)).ToList();
+            return new(name, label, parts.Sum(i => i.Value ?? 0), unit, parts.Sum(i => i.Evidence));
+        }
+        CreditIndicator Mean(string name, string label, string unit)
+        {
+            var parts = brokers.Select(b => b.Indicators.Single(i => i.Name == name)).Where(i => i.Value is not null && i.Evidence > 0).ToList();
+            var evidence = parts.Sum(i => i.Evidence);
+            return new(name, label, evidence == 0 ? null : Math.Round(parts.Sum(i => i.Value!.Value * i.Evidence) / evidence, 1), unit, evidence);
+        }
+        return
+        [
+            Sum("leadsClaimed", "认领的线索", "项"),
+            Mean("registeredShare", "已结束对接中完成登记的比例", "%"),
+            Mean("wentStaleShare", "曾停滞的对接比例", "%"),
+            Sum("staleNow", "当前停滞的对接", "项"),
+            Sum("contractsRegistered", "登记合同", "份"),
+            Sum("contractAmount", "登记合同金额", "万元"),
+            Mean("averageStars", "当事方评分", "星"),
+        ];
+    }
+}

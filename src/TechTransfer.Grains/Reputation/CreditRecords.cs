@@ -165,6 +165,33 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
             Median(stageDays), contracts, amount, ratings, stars, since));
     }
 
+    /// <summary>How many of a center's most active organizations are graded in its summary (bounds a dashboard's cost).</summary>
+    public const int CenterOrganizations = 50;
+
+    /// <summary>
+    /// A center's summary: every broker's record, the grades of its <see cref="CenterOrganizations"/> organizations with
+    /// the most deals (listings of the center's provinces), and its open contests.
+    /// </summary>
+    public async Task<CenterCredit> CenterAsync(string code, string name, IReadOnlyList<string> brokers, CancellationToken cancellation = default)
+    {
+        var reports = new List<CreditReport>();
+        foreach (var broker in brokers) reports.Add(await BrokerAsync(broker, cancellation));
+        await using var command = db.CreateCommand($"""
+            SELECT o FROM (SELECT achievement_org AS o FROM tt_deal WHERE achievement_region = $1
+                           UNION ALL SELECT demand_org FROM tt_deal WHERE demand_region = $1) x
+            GROUP BY o ORDER BY count(*) DESC, o LIMIT {CenterOrganizations}
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = code });
+        var organizations = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+            while (await reader.ReadAsync(cancellation)) organizations.Add(reader.GetString(0));
+        var grades = await GradesAsync(organizations, cancellation);
+        var open = await OpenContestsAsync(code, 200, cancellation);
+        return new CenterCredit(code, name, CenterCreditSummary.Indicators(reports),
+            [.. brokers.Zip(reports, (b, r) => new BrokerGrade(b, r.Grade, r.Score))],
+            grades.Values.GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count()), open.Count);
+    }
+
     /// <summary>A contest waiting for its center: the deal, whose record (subject), why, who filed it and when.</summary>
     public sealed record OpenContest(string DealId, string Subject, string Reason, string FiledBy, DateTimeOffset FiledAt,
         string AchievementTitle, string DemandTitle, string AchievementOrganizationId, string DemandOrganizationId, string? ClaimedBy);

@@ -71,6 +71,23 @@ public static class ReputationEndpoints
             return TypedResults.Ok(await names.WithNamesAsync(new OpenContestList(open),
                 open.SelectMany(c => new[] { c.FiledBy, c.AchievementOrganizationId, c.DemandOrganizationId, c.ClaimedBy })));
         }).WithTags("Reputation").RequireAuthorization().ProducesWithNames<OpenContestList>();
+
+        // The dashboards: national sees every center, a center's staff their own.
+        app.MapGet("/api/credit-by-center", async (HttpContext http, IGrainFactory grains, RegionDirectory regions, CreditRecords records,
+            Names.DisplayNames names, CancellationToken cancellation) =>
+        {
+            var actor = http.User.RequiredActor();
+            var codes = actor.IsNationalAdmin ? regions.Regions.Select(r => r.Code)
+                : actor.Role is Role.Broker or Role.CenterAdmin && actor.RegionCode is { } own ? [own]
+                : throw new ProblemException(ProblemCodes.Forbidden);
+            var centers = new List<CenterCredit>();
+            foreach (var code in codes)
+            {
+                var center = await grains.GetGrain<IRegionalCenterGrain>(code).GetAsync();
+                centers.Add(await records.CenterAsync(code, center.Name, center.Brokers, cancellation));
+            }
+            return TypedResults.Ok(await names.WithNamesAsync(new CenterCreditList(centers), centers.SelectMany(c => c.Brokers.Select(b => b.AccountId))));
+        }).WithTags("Reputation").RequireAuthorization().ProducesWithNames<CenterCreditList>();
     }
 
     static Deals.IDealGrain Deal(IGrainFactory grains, string id) =>
@@ -82,6 +99,9 @@ public static class ReputationEndpoints
 
     /// <summary>The center's decision on a contest: upheld (the deal no longer counts) or not, and why.</summary>
     public sealed record ContestDecision(bool? Upheld, string? Note);
+
+    /// <summary>The centers' 信誉 summaries a dashboard shows.</summary>
+    public sealed record CenterCreditList(IReadOnlyList<CenterCredit> Centers);
 
     /// <summary>A page of contests waiting for the caller's center.</summary>
     public sealed record OpenContestList(IReadOnlyList<CreditRecords.OpenContest> Items);

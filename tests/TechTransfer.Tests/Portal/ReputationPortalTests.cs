@@ -102,6 +102,9 @@ public sealed class ReputationPortalTests(PortalFixture fixture) : PortalJourney
         var queue = bench.Locator("#contest-queue");
         var item = queue.GetByRole(AriaRole.Link, new() { Name = history.University.Name });
         await Expect(item).ToContainTextAsync("成果方");
+        // Beside it, the center's 信誉 in one row: its brokers with their grades, the open contest counted.
+        var own = bench.Locator("#center-credit tr[data-code=yangtze-delta]");
+        await Expect(own).ToContainTextAsync("测试经纪人（B）");
         await queue.ScrollIntoViewIfNeededAsync();
         await PortalFixture.ScreenshotAsync(bench, "contest-queue-1366");
         await item.ClickAsync();
@@ -120,7 +123,15 @@ public sealed class ReputationPortalTests(PortalFixture fixture) : PortalJourney
         await page.GotoAsync($"/#/organizations/{history.University.Id}");
         await Expect(page.Locator("#credit-grade")).ToHaveTextAsync("A");
         await Expect(page.Locator("#credit")).ToContainTextAsync("85 分");
-        foreach (var p in new[] { deal, bench })
+        // The national dashboard lists every center's 信誉, this one's broker among them.
+        var dashboard = await SignedInAsync("demo-national", "#/national");
+        var rows = dashboard.Locator("#center-credit tbody tr");
+        await Expect(rows).ToHaveCountAsync((await (await Portal.SignedInClientAsync("demo-national")).GetFromJsonAsync<System.Text.Json.JsonElement>(
+            "/api/regions")).GetArrayLength());
+        await Expect(dashboard.Locator("#center-credit tr[data-code=yangtze-delta]")).ToContainTextAsync("测试经纪人（B）");
+        await dashboard.Locator("#center-credit").ScrollIntoViewIfNeededAsync();
+        await PortalFixture.ScreenshotAsync(dashboard, "national-credit-1366");
+        foreach (var p in new[] { deal, bench, dashboard })
             Assert.DoesNotContain("acct-", await p.Locator("main").InnerTextAsync());
     }
 }

@@ -256,6 +256,36 @@ public sealed class ReputationApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task The_dashboards_list_each_centers_brokers_and_organizations_national_every_center_and_a_center_its_own()
+    {
+        var (university, enterprise, broker, brokerId, deals) = await ScriptedHistoryAsync(api.SignedInAsync);
+        await OkAsync(enterprise.Account, HttpMethod.Post, $"/api/deals/{deals['C']}/contests", new { reason = "对方未响应，不应计入" });
+
+        var national = await OkAsync("demo-national", HttpMethod.Get, "/api/credit-by-center");
+        var centers = national.GetProperty("centers").EnumerateArray().ToList();
+        var regions = await (await api.Host.CreateClient().GetAsync("/api/regions")).BodyAsync();
+        Assert.Equal(regions.GetArrayLength(), centers.Count);
+        var delta = centers.Single(c => c.GetProperty("code").GetString() == "yangtze-delta");
+        // The scripted broker is one of the center's brokers, graded B (75 in the first test's terms, here 70: no stars).
+        var mine = delta.GetProperty("brokers").EnumerateArray().Single(b => b.GetProperty("accountId").GetString() == brokerId);
+        Assert.Equal(("B", 70), (mine.GetProperty("grade").GetString(), mine.GetProperty("score").GetInt32()));
+        Assert.Equal("测试经纪人", national.GetProperty("names").GetProperty(brokerId).GetString());
+        // The center's indicators take every broker's evidence: at least this broker's 3 claims and 1 contract.
+        double Indicator(JsonElement center, string name, string part) =>
+            center.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("name").GetString() == name).GetProperty(part).GetDouble();
+        Assert.True(Indicator(delta, "leadsClaimed", "value") >= 3);
+        Assert.True(Indicator(delta, "contractsRegistered", "evidence") >= 1);
+        Assert.True(delta.GetProperty("openContests").GetInt32() >= 1);
+        Assert.True(delta.GetProperty("organizationGrades").EnumerateObject().Sum(g => g.Value.GetInt32()) >= 1);
+
+        // A center's staff: their own center only. Parties and anonymous callers: none.
+        var own = await OkAsync(broker, HttpMethod.Get, "/api/credit-by-center");
+        Assert.Equal(["yangtze-delta"], own.GetProperty("centers").EnumerateArray().Select(c => c.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await api.SignedInAsync(university.Account)).GetAsync("/api/credit-by-center")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.Host.CreateClient().GetAsync("/api/credit-by-center")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_organization_without_a_history_is_a_newcomer_and_one_that_may_not_be_seen_has_no_credit()
     {
         var fresh = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");

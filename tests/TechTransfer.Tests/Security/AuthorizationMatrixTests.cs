@@ -52,6 +52,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         contest-entry        ok     ok     ok     ok     403    403    401
         decide-contest       403    403    403    403    ok     ok     401
         read-contest-queue   403    403    403    403    ok     ok     401
+        read-center-credit   403    403    403    ok     ok     ok     401
         create-organization  403    403    403    403    403    ok     401
         create-account       403    403    ok     403    403    ok     401
         appoint-broker       403    403    403    403    403    ok     401
@@ -216,6 +217,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
                 await OkAsync("demo-university", $"/api/deals/{deal}/contests", new { reason = "终止原因不在我方" });
                 return new(c => c.PostAsJsonAsync($"/api/deals/{deal}/contests/achievement/decision", new { upheld = true, note = "经核实属实" }));
             }
+            case "read-center-credit":
+                return new(c => c.GetAsync("/api/credit-by-center"), Mutates: false);
             case "read-contest-queue":
                 return new(c => c.GetAsync("/api/credit-contests"), Mutates: false);
             case "read-broker-credit":

@@ -5,7 +5,7 @@ import { events, onEvent } from "../live.js";
 import { may } from "../session.js";
 import { bars, chart } from "./charts.js";
 import { field, gradeChip, options } from "./common.js";
-import { contestQueue, creditPanel } from "./credit.js";
+import { centerCreditTable, contestQueue, creditPanel } from "./credit.js";
 
 const PageSize = 20;
 const MaxResults = 1000; // the server pages no deeper (ListingHttp.MaxResults): narrow the filters instead
@@ -29,12 +29,13 @@ export async function center({ view, me, params }) {
   const code = me.regionCode;
   const state = Object.fromEntries(filterKeys.map((k) => [k, params?.get(k) ?? ""]));
   state.queue ||= "open";
-  const [region, achievements, demands, credit, contests] = await Promise.all([
+  const [region, achievements, demands, credit, contests, centerCredit] = await Promise.all([
     api(`/api/regions/${code}`),
     api(`/api/search?kind=achievement&region=${code}&size=1`),
     api(`/api/search?kind=demand&region=${code}&size=1`),
     api(`/api/brokers/${me.accountId}/credit`),
     contestQueue(me, api),
+    api("/api/credit-by-center"),
   ]);
   const listed = { achievements: region.publishedAchievements, demands: region.publishedDemands };
   const byField = { achievement: { ...achievements.facets.techField }, demand: { ...demands.facets.techField } };
@@ -70,6 +71,7 @@ export async function center({ view, me, params }) {
     h("section", { "aria-labelledby": "cq" }, h("h2", { id: "cq" }, "线索队列"), form, status, list, pager),
     h("section", { "aria-labelledby": "cl" }, h("h2", { id: "cl" }, "区域新发布"), listings),
     contests,
+    centerCreditTable(centerCredit, { title: "本中心信誉" }),
     creditPanel(credit, { title: "我的信誉", id: "my-credit", collapsed: true }));
 
   const fields = Object.keys(techFields);

@@ -46,3 +46,33 @@ export async function contestQueue(me, api) {
         h("span", { class: "muted" }, `　理由：${c.reason}（${nameOf(c.filedBy)}，${new Date(c.filedAt).toLocaleDateString("zh-CN")}）`))))
       : h("p", { class: "muted" }, "暂无待审核的异议。"));
 }
+
+const gradeOrder = ["A", "B", "C", "D", "新加入"];
+
+/**
+ * 各中心信誉: one row per center (its brokers' records taken together, each broker's grade, the grades of its most
+ * active organizations, contests waiting for it). The national dashboard lists every center, a workbench its own.
+ */
+export function centerCreditTable({ centers, names }, { id = "center-credit", title = "各区域服务中心信誉" } = {}) {
+  const value = (c, name) => {
+    const i = c.indicators.find((x) => x.name === name);
+    return i.value === null ? "—" : `${Number(i.value).toLocaleString("zh-CN")} ${i.unit}`;
+  };
+  const spread = (counts) => gradeOrder.filter((g) => counts[g]).map((g) => `${g} ${counts[g]}`).join("，") || "—";
+  return h("section", { "aria-labelledby": `${id}-title`, id },
+    h("h2", { id: `${id}-title` }, title),
+    h("div", { class: "table-scroll" }, h("table", { class: "list credit-centers" },
+      h("thead", {}, h("tr", {}, ["区域服务中心", "技术经纪人（评级）", "认领线索", "完成登记比例", "曾停滞比例", "当事方评分", "登记合同", "机构评级分布", "待审异议"]
+        .map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, centers.map((c) => h("tr", { "data-code": c.code },
+        h("th", { scope: "row" }, c.name),
+        h("td", {}, c.brokers.length ? c.brokers.map((b, i) => [i ? "、" : "", names?.[b.accountId] ?? "—", `（${b.grade}）`]) : "—"),
+        h("td", { class: "num" }, value(c, "leadsClaimed")),
+        h("td", { class: "num" }, value(c, "registeredShare")),
+        h("td", { class: "num" }, value(c, "wentStaleShare")),
+        h("td", { class: "num" }, value(c, "averageStars")),
+        h("td", { class: "num" }, value(c, "contractsRegistered")),
+        h("td", {}, spread(c.organizationGrades)),
+        h("td", { class: "num" }, String(c.openContests))))))),
+    h("p", { class: "muted small" }, "经纪人指标按各自依据加权合并；机构评级取该中心对接最多的 50 家机构。"));
+}

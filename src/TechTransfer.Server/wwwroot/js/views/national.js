@@ -4,7 +4,7 @@ import { techFields } from "../labels.js";
 import { events, onEvent } from "../live.js";
 import { may } from "../session.js";
 import { bars, chart } from "./charts.js";
-import { contestQueue } from "./credit.js";
+import { centerCreditTable, contestQueue } from "./credit.js";
 import { eventCard } from "./feed.js";
 
 /** The national dashboard (火炬中心): live counts per center and per field, and the pace of new listings. */
@@ -13,8 +13,9 @@ export async function national({ view, me }) {
     fill(view, h("h1", { tabindex: -1 }, "全国看板"), h("p", {}, "仅火炬中心用户可以使用。"));
     return;
   }
-  const [regions, achievements, demands, contests] = await Promise.all([
+  const [regions, achievements, demands, contests, credit] = await Promise.all([
     api("/api/regions"), api("/api/search?kind=achievement&size=1"), api("/api/search?kind=demand&size=1"), contestQueue(me, api),
+    me.role === "NationalAdmin" ? api("/api/credit-by-center") : null,
   ]);
   const byRegion = Object.fromEntries(regions.map((r) => [r.code, r]));
   const byField = { achievement: { ...achievements.facets.techField }, demand: { ...demands.facets.techField } };
@@ -40,6 +41,7 @@ export async function national({ view, me }) {
     h("div", { class: "columns" },
       h("section", { "aria-labelledby": "np" }, h("h2", { id: "np" }, "发布节奏（每分钟）"), paceChart),
       h("section", { "aria-labelledby": "nl" }, h("h2", { id: "nl" }, "最新发布"), latest)),
+    credit ? centerCreditTable(credit) : null,
     contests);
 
   const plots = [chart(regionChart), chart(fieldChart), chart(paceChart)];
