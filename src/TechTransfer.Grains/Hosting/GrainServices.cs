@@ -49,6 +49,8 @@ public static class GrainServices
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
         services.TryAddSingleton<ListingMatcher>();
         services.AddHostedService<MatchOutbox>();
+        services.TryAddSingleton<MatchPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<MatchPruner>());
         services.TryAddSingleton<Subscriptions.SubscriptionMatcher>();
         services.TryAddSingleton<Subscriptions.SubscriptionStore>();
         services.AddHostedService<Subscriptions.SubscriptionOutbox>();

@@ -17,6 +17,12 @@ public sealed class MatchingOptions
     /// Longer than a publish normally takes, so the sweep does not race the publishing host.
     /// </summary>
     public TimeSpan AnnounceRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the matches of a listing that left the market are kept (MatchPruner): long enough for anyone notified of
+    /// one to still open it; a pair that became a deal is kept for good.
+    /// </summary>
+    public TimeSpan KeepMatchesOffMarket { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>One criterion of structured compatibility and whether it held (null: not applicable).</summary>

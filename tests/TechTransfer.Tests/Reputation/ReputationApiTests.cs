@@ -69,7 +69,7 @@ public sealed class ReputationApiTests(ApiFixture api)
     Task<JsonElement> OkAsync(string account, HttpMethod method, string path, object? body = null) => OkAsync(api.SignedInAsync, account, method, path, body);
 
     /// <summary>A demand of the enterprise and a fitting achievement of the university; the match's id.</summary>
-    static async Task<string> MatchAsync(Func<string, Task<HttpClient>> signIn, FreshOrganization university, FreshOrganization enterprise)
+    internal static async Task<string> MatchAsync(Func<string, Task<HttpClient>> signIn, FreshOrganization university, FreshOrganization enterprise)
     {
         // Two words of their own in both titles and keyword lists: the pair matches whatever else the index holds (a
         // portal test's nearly empty index makes every shared common word look like boilerplate).

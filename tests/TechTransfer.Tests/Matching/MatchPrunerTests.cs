@@ -1,0 +1,51 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TechTransfer.Matching;
+using TechTransfer.Tests.Infrastructure;
+using TechTransfer.Tests.Reputation;
+
+namespace TechTransfer.Tests.Matching;
+
+/// <summary>
+/// tt_match keeps what the market holds (issue 20): through the real host and PostgreSQL, a match whose achievement
+/// left the market over 30 days ago is pruned; one that became a deal, and one whose achievement left yesterday, stay.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class MatchPrunerTests(ApiFixture api)
+{
+    [Fact]
+    public async Task Matches_of_a_listing_off_the_market_past_the_grace_are_pruned_unless_the_pair_became_a_deal()
+    {
+        var university = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
+        var enterprise = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");
+        var (gone, dealt, recent) = (await ReputationApiTests.MatchAsync(api.SignedInAsync, university, enterprise),
+            await ReputationApiTests.MatchAsync(api.SignedInAsync, university, enterprise),
+            await ReputationApiTests.MatchAsync(api.SignedInAsync, university, enterprise));
+        var buyer = await api.SignedInAsync(enterprise.Account);
+        (await buyer.PostAsJsonAsync($"/api/deals/{dealt}/interest", new { })).EnsureSuccessStatusCode();
+
+        var seller = await api.SignedInAsync(university.Account);
+        foreach (var match in new[] { gone, dealt, recent })
+        {
+            var achievement = await api.Database.TextAsync($"SELECT achievement_id FROM tt_match WHERE id = '{match}'");
+            (await seller.PostAsync($"/api/achievements/{achievement}/withdraw", null)).EnsureSuccessStatusCode();
+        }
+        // Announced (a due announcement is never pruned), then two of the three left the market 31 days ago.
+        string In(params string[] ids) => string.Join(", ", ids.Select(id => $"'{id}'"));
+        await Eventually.TrueAsync(async () => await api.Database.CountAsync(
+            $"SELECT count(*) FROM tt_match WHERE id IN ({In(gone, dealt, recent)}) AND announce_due IS NULL") == 3, "the announcements", seconds: 30);
+        await api.Database.CountAsync($"""
+            WITH aged AS (UPDATE tt_listing SET updated_at = now() - interval '31 days'
+                          WHERE id IN (SELECT achievement_id FROM tt_match WHERE id IN ({In(gone, dealt)})) RETURNING 1)
+            SELECT count(*) FROM aged
+            """);
+
+        var pruned = await api.Host.Services.GetRequiredService<MatchPruner>().PruneAsync();
+
+        Assert.True(pruned >= 1);
+        Assert.Equal(0, await api.Database.CountAsync($"SELECT count(*) FROM tt_match WHERE id = '{gone}'"));
+        Assert.Equal(2, await api.Database.CountAsync($"SELECT count(*) FROM tt_match WHERE id IN ({In(dealt, recent)})"));
+        // The deal still opens: its grain reads the match's facts.
+        Assert.True((await buyer.GetAsync($"/api/deals/{dealt}")).IsSuccessStatusCode);
+    }
+}
