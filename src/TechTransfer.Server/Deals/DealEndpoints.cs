@@ -87,8 +87,8 @@ public static class DealEndpoints
         return text;
     }
 
-    // Malformed ids never reach a grain.
-    static IDealGrain Deal(IGrainFactory grains, string id) =>
+    /// <summary>The deal grain of a well-formed deal id (a match's or a trade's); malformed ids never reach a grain.</summary>
+    internal static IDealGrain Deal(IGrainFactory grains, string id) =>
         Matching.ListingMatcher.IsMatchId(id) || Trades.TradeIds.IsTrade(id)
             ? grains.GetGrain<IDealGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
 }

@@ -40,7 +40,7 @@ public static class ReputationEndpoints
             var stars = v.Range("stars", body.Stars, 1, 5);
             var comment = v.Text("comment", body.Comment, 500, required: false, multiline: true);
             v.ThrowIfInvalid();
-            return TypedResults.Ok(await Deal(grains, id).RateAsync(http.User.RequiredActor(), stars!.Value, comment));
+            return TypedResults.Ok(await Deals.DealEndpoints.Deal(grains, id).RateAsync(http.User.RequiredActor(), stars!.Value, comment));
         }).WithTags("Deals").RequireAuthorization().Produces<Deals.DealView>();
 
         // Contesting an entry: the party or the broker files it on the deal, the deal's center decides, both on the trail.
@@ -49,7 +49,7 @@ public static class ReputationEndpoints
             var v = new Validation();
             var reason = v.Text("reason", body.Reason, 500, multiline: true);
             v.ThrowIfInvalid();
-            return TypedResults.Ok(await Deal(grains, id).ContestAsync(http.User.RequiredActor(), reason!));
+            return TypedResults.Ok(await Deals.DealEndpoints.Deal(grains, id).ContestAsync(http.User.RequiredActor(), reason!));
         }).WithTags("Deals").RequireAuthorization().Produces<Deals.DealView>();
 
         app.MapPost("/api/deals/{id}/contests/{subject}/decision", async (string id, string subject, ContestDecision body, HttpContext http,
@@ -60,7 +60,7 @@ public static class ReputationEndpoints
             if (body.Upheld is null) v.Fail("upheld", "required");
             var note = v.Text("note", body.Note, 500, multiline: true);
             v.ThrowIfInvalid();
-            return TypedResults.Ok(await Deal(grains, id).DecideContestAsync(http.User.RequiredActor(), subject, body.Upheld!.Value, note!));
+            return TypedResults.Ok(await Deals.DealEndpoints.Deal(grains, id).DecideContestAsync(http.User.RequiredActor(), subject, body.Upheld!.Value, note!));
         }).WithTags("Deals").RequireAuthorization().Produces<Deals.DealView>();
 
         app.MapGet("/api/credit-contests", async (HttpContext http, CreditRecords records, Names.DisplayNames names, CancellationToken cancellation) =>
@@ -89,10 +89,6 @@ public static class ReputationEndpoints
             return TypedResults.Ok(await names.WithNamesAsync(new CenterCreditList(centers), centers.SelectMany(c => c.Brokers.Select(b => b.AccountId))));
         }).WithTags("Reputation").RequireAuthorization().ProducesWithNames<CenterCreditList>();
     }
-
-    static Deals.IDealGrain Deal(IGrainFactory grains, string id) =>
-        Matching.ListingMatcher.IsMatchId(id) || Trades.TradeIds.IsTrade(id)
-            ? grains.GetGrain<Deals.IDealGrain>(id) : throw new ProblemException(ProblemCodes.NotFound);
 
     /// <summary>Why a party or the broker contests how a deal counts in their 信誉.</summary>
     public sealed record ContestInput(string? Reason);
