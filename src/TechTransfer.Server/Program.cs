@@ -39,7 +39,12 @@ builder.AddTechTransferTelemetry();
 
 // Hosted services stop in reverse order of registration: the ones that call grains (the match outbox, the hub's
 // relay) are registered after the silo, so they stop while it still answers their calls.
-builder.Host.UseOrleans(_ => { }); // providers come from the "Orleans" section of silo-config
+// Providers come from the "Orleans" section of silo-config. In Kubernetes (deploy/kubernetes) the silo takes its name,
+// address and cluster from its pod, and removes the membership rows of pods that are gone (Orleans:Kubernetes).
+builder.Host.UseOrleans(silo =>
+{
+    if (builder.Configuration.GetValue<bool>("Orleans:Kubernetes")) silo.UseKubernetesHosting();
+});
 builder.Services.AddGrainServices(builder.Configuration);
 builder.Services.AddSingleton<CatalogueImporter>();
 builder.Services.AddSingleton<DemoHistory>();

@@ -1,3 +1,4 @@
+using TechTransfer.Tests.Infrastructure;
 using NSwag.CodeGeneration.CSharp;
 using NSwag.CodeGeneration.OperationNameGenerators;
 using NJsonSchema.CodeGeneration.CSharp;
@@ -13,7 +14,7 @@ public static class GeneratedClient
 {
     public const string Namespace = "TechTransfer.Tests.OpenApi.Generated";
 
-    public static string FilePath => Path.Combine(RepositoryRoot(), "tests", "TechTransfer.Tests", "OpenApi", "TechTransferClient.g.cs");
+    public static string FilePath => Path.Combine(Repository.Root, "tests", "TechTransfer.Tests", "OpenApi", "TechTransferClient.g.cs");
 
     public static async Task<string> GenerateAsync(string openApiJson)
     {
@@ -33,12 +34,5 @@ public static class GeneratedClient
             },
         };
         return new CSharpClientGenerator(document, settings).GenerateFile().ReplaceLineEndings("\n");
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TechTransfer.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("No TechTransfer.sln above " + AppContext.BaseDirectory);
     }
 }

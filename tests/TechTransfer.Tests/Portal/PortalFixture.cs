@@ -24,7 +24,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public System.Collections.Concurrent.ConcurrentBag<string> ScriptErrors { get; } = [];
 
     /// <summary>Where screenshots go: TT_ARTIFACTS, or artifacts/screenshots at the repository root.</summary>
-    public static string Screenshots { get; } = Environment.GetEnvironmentVariable("TT_ARTIFACTS") ?? Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+    public static string Screenshots { get; } = Environment.GetEnvironmentVariable("TT_ARTIFACTS") ?? Path.Combine(Repository.Root, "artifacts", "screenshots");
 
     readonly IReadOnlyDictionary<string, string> extraSettings;
     readonly TimeProvider? clock;
@@ -139,13 +139,6 @@ public sealed class PortalFixture : IAsyncLifetime
         Playwright.Dispose();
         await Host.DisposeAsync();
         await Database.DisposeAsync();
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TechTransfer.sln"))) return dir.FullName;
-        return AppContext.BaseDirectory;
     }
 }
 
