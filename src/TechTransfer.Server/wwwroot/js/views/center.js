@@ -117,7 +117,7 @@ export async function center({ view, me, params }) {
     try {
       page = await api(`/api/regions/${code}/leads?${query}`);
     } catch (e) {
-      if (ticket !== loaded) return;
+      if (ticket !== loaded || !stats.isConnected) return;
       const fields = e instanceof ApiError ? Object.values(e.fieldErrors).flat() : [];
       fill(status, h("span", { class: "error" }, fields.length ? fields.join("；") : e.message ?? String(e)));
       fill(list);
@@ -125,7 +125,8 @@ export async function center({ view, me, params }) {
       return;
     }
     if (ticket !== loaded) return; // a later request answers for the current filters
-    for (const [key, value] of Object.entries(page.counts)) view.querySelector(`#stat-${key}`).textContent = String(value);
+    if (!stats.isConnected) return; // the user went elsewhere while it loaded (its charts are disposed)
+    for (const [key, value] of Object.entries(page.counts)) stats.querySelector(`#stat-${key}`).textContent = String(value);
     for (const a of stats.querySelectorAll("a.stat")) a.toggleAttribute("aria-current", a.dataset.queue === state.queue);
     queuePlot.set({ ...bars(Object.values(techFields), [{ name: "进行中线索", data: fields.map((f) => page.openByField[f] ?? 0) }], { horizontal: true }),
       legend: { show: false } });
@@ -202,8 +203,8 @@ export async function center({ view, me, params }) {
     } else if (inRegion(e)) {
       listed.achievements = e.regionPublishedAchievements;
       listed.demands = e.regionPublishedDemands;
-      view.querySelector("#stat-achievements").textContent = String(listed.achievements);
-      view.querySelector("#stat-demands").textContent = String(listed.demands);
+      stats.querySelector("#stat-achievements").textContent = String(listed.achievements);
+      stats.querySelector("#stat-demands").textContent = String(listed.demands);
       byField[e.kind][e.techField] = (byField[e.kind][e.techField] ?? 0) + 1;
       drawListings();
       listings.querySelector("li.muted")?.remove();
