@@ -116,26 +116,20 @@ public static class CenterCreditSummary
     /// </summary>
     public static IReadOnlyList<CreditIndicator> Indicators(IReadOnlyList<CreditReport> brokers)
     {
-        CreditIndicator Sum(string name, string label, string unit)
+        IEnumerable<CreditIndicator> Parts(string name) => brokers.Select(b => b.Indicators.Single(i => i.Name == name));
+        CreditIndicator Sum(string name) =>
+            Blank[name] with { Value = Parts(name).Sum(i => i.Value ?? 0), Evidence = Parts(name).Sum(i => i.Evidence) };
+        CreditIndicator Mean(string name)
         {
-            var parts = brokers.Select(b => b.Indicators.Single(i => i.Name == name)).ToList();
-            return new(name, label, parts.Sum(i => i.Value ?? 0), unit, parts.Sum(i => i.Evidence));
-        }
-        CreditIndicator Mean(string name, string label, string unit)
-        {
-            var parts = brokers.Select(b => b.Indicators.Single(i => i.Name == name)).Where(i => i.Value is not null && i.Evidence > 0).ToList();
+            var parts = Parts(name).Where(i => i.Value is not null && i.Evidence > 0).ToList();
             var evidence = parts.Sum(i => i.Evidence);
-            return new(name, label, evidence == 0 ? null : Math.Round(parts.Sum(i => i.Value!.Value * i.Evidence) / evidence, 1), unit, evidence);
+            return Blank[name] with { Value = evidence == 0 ? null : Math.Round(parts.Sum(i => i.Value!.Value * i.Evidence) / evidence, 1), Evidence = evidence };
         }
-        return
-        [
-            Sum("leadsClaimed", "认领的线索", "项"),
-            Mean("registeredShare", "已结束对接中完成登记的比例", "%"),
-            Mean("wentStaleShare", "曾停滞的对接比例", "%"),
-            Sum("staleNow", "当前停滞的对接", "项"),
-            Sum("contractsRegistered", "登记合同", "份"),
-            Sum("contractAmount", "登记合同金额", "万元"),
-            Mean("averageStars", "当事方评分", "星"),
-        ];
+        return [Sum("leadsClaimed"), Mean("registeredShare"), Mean("wentStaleShare"), Sum("staleNow"), Sum("contractsRegistered"),
+            Sum("contractAmount"), Mean("averageStars")];
     }
+
+    /// <summary>A broker's indicators with nothing behind them: their labels and units, as the formula names them.</summary>
+    static readonly Dictionary<string, CreditIndicator> Blank =
+        CreditFormula.Broker(new BrokerFacts(0, 0, 0, 0, 0, null, 0, 0, 0, null, null)).Indicators.ToDictionary(i => i.Name);
 }
