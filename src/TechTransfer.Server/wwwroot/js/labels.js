@@ -95,6 +95,11 @@ export const dealActions = {
   "contest-rejected:broker": "区域服务中心驳回经纪人的异议",
 };
 
+/** Whose 信誉 record a contest is about: its words, and the id of whom it names (a deal's facts or a queue item carry the ids). */
+export const contestSubjects = { achievement: "成果方", demand: "需求方", broker: "牵头经纪人" };
+export const contestSubjectId = (subject, { achievementOrganizationId, demandOrganizationId, claimedBy }) =>
+  ({ achievement: achievementOrganizationId, demand: demandOrganizationId, broker: claimedBy })[subject];
+
 export const contractTypes = {
   DevelopmentCommissioned: "技术开发（委托）",
   DevelopmentCooperative: "技术开发（合作）",

@@ -1,5 +1,6 @@
 // 信誉 (docs/institutions.md): a grade from the published formula and the indicators behind it, each with its evidence.
 import { h } from "../dom.js";
+import { contestSubjectId, contestSubjects } from "../labels.js";
 
 const gradeNotes = {
   A: "优秀", B: "良好", C: "一般", D: "较差", 新加入: "活动尚少，暂不评级",
@@ -27,8 +28,6 @@ export function creditPanel(report, { title = "信誉", id = "credit", collapsed
     : h("section", { "aria-labelledby": `${id}-title`, id }, h("h2", { id: `${id}-title` }, ...heading), ...body);
 }
 
-const contestSubjects = { achievement: "成果方", demand: "需求方", broker: "经纪人" };
-
 /**
  * 信誉异议待审核: the contests the viewer's center (every center's, for national) has not decided yet, oldest first;
  * each opens its deal, where the center decides. Null for anyone else (the server answers 403).
@@ -37,7 +36,7 @@ export async function contestQueue(me, api) {
   if (!(me.role === "CenterAdmin" || me.role === "NationalAdmin")) return null;
   const { items, names } = await api("/api/credit-contests");
   const nameOf = (id) => names?.[id] ?? "—";
-  const whose = (c) => nameOf({ achievement: c.achievementOrganizationId, demand: c.demandOrganizationId, broker: c.claimedBy }[c.subject]);
+  const whose = (c) => nameOf(contestSubjectId(c.subject, c));
   return h("section", { "aria-labelledby": "contest-queue-title", id: "contest-queue" },
     h("h2", { id: "contest-queue-title" }, `信誉异议待审核（${items.length}）`),
     items.length

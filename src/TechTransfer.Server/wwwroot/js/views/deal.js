@@ -1,6 +1,6 @@
 import { api, ApiError } from "../api.js";
 import { amount, confirmAction, fill, h, time, toast } from "../dom.js";
-import { contractTypes, dealActions, dealStages, label, tradeHref, tradeKinds } from "../labels.js";
+import { contestSubjectId, contestSubjects, contractTypes, dealActions, dealStages, label, tradeHref, tradeKinds } from "../labels.js";
 import { onEvent } from "../live.js";
 import { may } from "../session.js";
 import { options } from "./common.js";
@@ -103,8 +103,6 @@ export async function deal({ view, match, me }) {
   });
 }
 
-/** Whose 信誉 record a contest is about, in words. */
-const contestSubjects = { achievement: "成果方", demand: "需求方", broker: "牵头经纪人" };
 const contestOutcomes = { upheld: "已支持：该对接不再计入其信誉", rejected: "已驳回" };
 
 /**
@@ -113,7 +111,7 @@ const contestOutcomes = { upheld: "已支持：该对接不再计入其信誉", 
  */
 function contestSection(d, act, nameOf) {
   const f = d.facts;
-  const whose = (subject) => `${contestSubjects[subject]}（${nameOf({ achievement: f.achievementOrganizationId, demand: f.demandOrganizationId, broker: d.claimedBy }[subject])}）`;
+  const whose = (subject) => `${contestSubjects[subject]}（${nameOf(contestSubjectId(subject, { ...f, claimedBy: d.claimedBy }))}）`;
   const contests = d.contests ?? [];
   if (!contests.length && !d.mayContestAs) return null;
   const decide = (c, upheld) => async () => {
