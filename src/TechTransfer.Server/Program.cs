@@ -39,6 +39,8 @@ builder.AddTechTransferTelemetry();
 
 // Hosted services stop in reverse order of registration: the ones that call grains (the match outbox, the hub's
 // relay) are registered after the silo, so they stop while it still answers their calls.
+// The search replica is registered first: it loads while the silo joins the cluster, so a restarted host serves sooner.
+builder.Services.AddSearchReplica();
 // Providers come from the "Orleans" section of silo-config. In Kubernetes (deploy/kubernetes) the silo takes its name,
 // address and cluster from its pod, and removes the membership rows of pods that are gone (Orleans:Kubernetes).
 builder.Host.UseOrleans(silo =>

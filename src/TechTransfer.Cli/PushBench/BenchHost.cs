@@ -62,7 +62,8 @@ public sealed class BenchHost : IAsyncDisposable
     /// cluster (the soak), each still on its own ports (silo = HTTP + 6000, gateway = HTTP + 25000).
     /// </summary>
     public static async Task<BenchHost> StartAsync(string connectionString, bool build, TimeSpan readyWithin, int httpPort = HttpPort,
-        string clusterId = "techtransfer-bench", IReadOnlyDictionary<string, string>? environment = null, string logName = "bench-host")
+        string clusterId = "techtransfer-bench", IReadOnlyDictionary<string, string>? environment = null, string logName = "bench-host",
+        bool signIn = true)
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "src", "TechTransfer.Server");
@@ -100,6 +101,8 @@ public sealed class BenchHost : IAsyncDisposable
         // When each host started and began to stop, and its silo's steps: what a slow restart is read from.
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Logging__LogLevel__Orleans.Runtime.Silo"] = "Information";
+        start.Environment["Logging__LogLevel__TechTransfer.Matching.IndexReplica"] = "Information";
+        start.Environment["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information";
         start.Environment[OperatorToken.EnvironmentVariable] = OperatorToken.Value;
         // Thousands of clients share the loopback address: the per-IP limit would refuse them.
         start.Environment["TechTransfer__RateLimits__PerIpPermitsPerMinute"] = "100000000";
@@ -119,7 +122,7 @@ public sealed class BenchHost : IAsyncDisposable
         Console.Error.WriteLine($"{logName}: host pid {process.Id} on {url} (log: {logPath}); waiting for its search replica…");
         try
         {
-            await host.WaitUntilReadyAsync(readyWithin);
+            await host.WaitUntilReadyAsync(readyWithin, signIn);
         }
         catch
         {
@@ -129,8 +132,12 @@ public sealed class BenchHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Ready: the replica has loaded every published listing, and the demo accounts are seeded.</summary>
-    async Task WaitUntilReadyAsync(TimeSpan within)
+    /// <summary>
+    /// Ready: the replica has loaded every published listing and, with <paramref name="signIn"/>, a demo account signs in
+    /// (the first start seeds them). Without it, ready is what a load balancer asks: <c>/health/ready</c> answers 200
+    /// (silo active, replica loaded, database reachable), as after a restart, when the accounts are there.
+    /// </summary>
+    async Task WaitUntilReadyAsync(TimeSpan within, bool signIn)
     {
         using var http = OperatorToken.Client(Url, TimeSpan.FromSeconds(5));
         var deadline = Stopwatch.StartNew();
@@ -139,20 +146,41 @@ public sealed class BenchHost : IAsyncDisposable
             if (process.HasExited) throw new CommandException($"the host exited with code {process.ExitCode}; see {LogPath}");
             try
             {
-                var health = await http.GetFromJsonAsync<JsonElement>("/health");
-                var login = await http.PostAsJsonAsync("/api/auth/login", new { account = "demo-broker-beibu-gulf", password = Demo.Password });
-                if (health.GetProperty("searchReady").GetBoolean() && login.IsSuccessStatusCode)
+                if (signIn ? await SignsInAsync(http) : (await http.GetAsync("/health/ready")).IsSuccessStatusCode)
                 {
                     ReadyAfterS = deadline.Elapsed.TotalSeconds;
+                    lock (log) log.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss.fff} bench: ready {ReadyAfterS:F1} s after its start, {CpuSeconds():F1} s of CPU");
                     return;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
             {
             }
-            await Task.Delay(500);
+            await Task.Delay(200);
         }
         throw new CommandException($"the host was not ready within {within.TotalSeconds:F0} s; see {LogPath}");
+    }
+
+    static async Task<bool> SignsInAsync(HttpClient http)
+    {
+        var health = await http.GetFromJsonAsync<JsonElement>("/health");
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { account = "demo-broker-beibu-gulf", password = Demo.Password });
+        return health.GetProperty("searchReady").GetBoolean() && login.IsSuccessStatusCode;
+    }
+
+    /// <summary>CPU the process has used so far (user + system), from /proc; NaN elsewhere.</summary>
+    double CpuSeconds()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return double.NaN;
+        }
     }
 
     static async Task<bool> AnswersAsync(Uri url)
@@ -174,7 +202,7 @@ public sealed class BenchHost : IAsyncDisposable
 
     public int ProcessId => process.Id;
 
-    /// <summary>Seconds from the process's start until it served: its replica loaded and a sign-in answered.</summary>
+    /// <summary>Seconds from the process's start until it was ready (<see cref="WaitUntilReadyAsync"/>).</summary>
     public double ReadyAfterS { get; private set; }
 
     public bool HasExited => process.HasExited;

@@ -24,8 +24,11 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
     /// <summary>Each host takes its share of the soak's PostgreSQL (Database/ConnectionBudget.cs).</summary>
     readonly Dictionary<string, string> environment = new() { ["TechTransfer__Database__Hosts"] = size.ToString() };
 
-    /// <summary>Starts host <paramref name="i"/> and waits until it answers (its replica loaded, demo accounts there).</summary>
-    public async Task StartAsync(int i, bool build = false)
+    /// <summary>
+    /// Starts host <paramref name="i"/> and waits until it is ready: at the first start until a demo account signs in,
+    /// at a <paramref name="restart"/> until its readiness probe says so (what a load balancer waits for).
+    /// </summary>
+    public async Task StartAsync(int i, bool build = false, bool restart = false)
     {
         // On a saturated machine a host may give up during start-up (PostgreSQL too slow to answer): an operator
         // starts it again, and so does the soak, twice at most.
@@ -34,7 +37,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
             try
             {
                 hosts[i] = await BenchHost.StartAsync(connectionString, build && attempt == 1, TimeSpan.FromMinutes(5), firstPort + i,
-                    clusterId: "techtransfer-soak", environment: environment, logName: "soak-host");
+                    clusterId: "techtransfer-soak", environment: environment, logName: "soak-host", signIn: !restart);
                 return;
             }
             catch (Commands.CommandException e) when (attempt < 3)
@@ -45,7 +48,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
         }
     }
 
-    public async Task StartAllAsync() => await Task.WhenAll(Enumerable.Range(0, size).Select(i => StartAsync(i)));
+    public async Task RestartAllAsync() => await Task.WhenAll(Enumerable.Range(0, size).Select(i => StartAsync(i, restart: true)));
 
     /// <summary>kill -9: the process is gone at once, its silo still listed as active until the others vote it dead.</summary>
     public async Task KillAsync(int i)
@@ -62,7 +65,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
 
     public int? ProcessId(int i) => hosts[i] is { HasExited: false } h ? h.ProcessId : null;
 
-    /// <summary>Seconds from each host's process start until it served (<see cref="BenchHost.ReadyAfterS"/>).</summary>
+    /// <summary>Seconds from each host's process start until it was ready (<see cref="BenchHost.ReadyAfterS"/>).</summary>
     public double[] ReadyAfterS() => [.. hosts.Select(h => Math.Round(h?.ReadyAfterS ?? double.NaN, 1))];
 
     /// <summary>Waits until every running host reports <paramref name="silos"/> active silos; returns the seconds it took.</summary>

@@ -29,6 +29,18 @@ public static class GrainServices
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// This host's search replica (<see cref="IndexReplica"/>), once. A host registers it before its silo, so the
+    /// replica loads from PostgreSQL while the silo is still joining its cluster (a join waits seconds on its peers'
+    /// writes to the membership table) and stops after the silo; <see cref="AddGrainServices"/> adds it where nobody did.
+    /// </summary>
+    public static IServiceCollection AddSearchReplica(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IndexReplica))) return services;
+        services.AddSingleton<IndexReplica>();
+        return services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
+    }
+
     /// <summary>What grains need from the host, registered identically by the server, the CLI and the tests.</summary>
     public static IServiceCollection AddGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
@@ -45,8 +57,7 @@ public static class GrainServices
         services.Configure<AccountOptions>(configuration.GetSection("TechTransfer:Accounts"));
         services.AddKeyedSingleton<IGrainStorageSerializer, StateJsonSerializer>(StateJsonSerializer.Key);
         services.Configure<MatchingOptions>(configuration.GetSection("TechTransfer:Matching"));
-        services.TryAddSingleton<IndexReplica>();
-        services.AddHostedService(sp => sp.GetRequiredService<IndexReplica>());
+        services.AddSearchReplica();
         services.TryAddSingleton<ListingMatcher>();
         services.AddHostedService<MatchOutbox>();
         services.TryAddSingleton<MatchPruner>();
