@@ -7,11 +7,13 @@ namespace TechTransfer.Contracts;
 
 /// <summary>
 /// What the deal knows and the registrant cannot change. A trade's deal has one listing: the other id is empty
-/// (a 挂牌's or 拍卖's buyer posted no demand, a 招标's winner no achievement).
+/// (a 挂牌's or 拍卖's buyer posted no demand, a 招标's winner no achievement). <paramref name="Broker"/> is the broker
+/// the contract is attributed to (docs/institutions.md, broker attribution): the one who led the deal, also when the
+/// parties registered it themselves within the tail period; null when nobody is.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tt.ContractFacts")]
 public sealed record ContractFacts(string DealId, string AchievementId, string DemandId, string TechField, string RegionCode,
-    string SellerOrganizationId, string BuyerOrganizationId)
+    string SellerOrganizationId, string BuyerOrganizationId, string? Broker = null)
 {
     /// <summary>Facts come from the deal grain, not from a form; still, nothing malformed is numbered or counted.</summary>
     public void Validate(string registryRegion, RegionDirectory regions)
@@ -26,7 +28,8 @@ public sealed record ContractFacts(string DealId, string AchievementId, string D
         v.Enum<TechField>("facts.techField", TechField);
         v.Text("facts.sellerOrganizationId", SellerOrganizationId, 100);
         v.Text("facts.buyerOrganizationId", BuyerOrganizationId, 100);
-        // A deal's contract is registered by the center that leads it, and only there, so one registry numbers it.
+        v.Text("facts.broker", Broker, 100, required: false);
+        // A deal's contract is registered by one center (the one leading it, else the seller's), so one registry numbers it.
         if (RegionCode != registryRegion || regions.Find(RegionCode) is null) v.Fail("facts.regionCode", "not-allowed", RegionCode);
         v.ThrowIfInvalid();
     }
@@ -46,7 +49,11 @@ public sealed record ContractContent(
     DateOnly SigningDate,
     string? Note);
 
-/// <summary>The registration form as sent (loose types, like <see cref="Achievements.AchievementInput"/>).</summary>
+/// <summary>
+/// The registration form as sent (loose types, like <see cref="Achievements.AchievementInput"/>).
+/// <paramref name="AcknowledgeBroker"/> is read only when the parties register it themselves: the registrant confirms
+/// the broker the contract will be attributed to.
+/// </summary>
 public sealed record ContractInput(
     string? Type,
     decimal? ContractAmount,
@@ -54,7 +61,8 @@ public sealed record ContractInput(
     string? Seller,
     string? Buyer,
     string? SigningDate,
-    string? Note)
+    string? Note,
+    bool? AcknowledgeBroker = null)
 {
     public const decimal MaxAmount = 100_000_000m; // 万元, i.e. one trillion yuan
     public static readonly DateOnly Earliest = new(2000, 1, 1);

@@ -21,8 +21,8 @@ public sealed class ContractProjection(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
             INSERT INTO tt_contract (number, deal_id, achievement_id, demand_id, region, seller_org, buyer_org, type, contract_amount,
-                tech_amount, signing_date, registered_at, amendments)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                tech_amount, signing_date, registered_at, amendments, broker)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             ON CONFLICT (number) DO UPDATE SET contract_amount = excluded.contract_amount, tech_amount = excluded.tech_amount,
                 amendments = excluded.amendments
             WHERE tt_contract.amendments < excluded.amendments
@@ -32,7 +32,7 @@ public sealed class ContractProjection(NpgsqlDataSource db)
         [
             r.Number, f.DealId, f.AchievementId, f.DemandId, f.RegionCode, f.SellerOrganizationId, f.BuyerOrganizationId,
             effective.Type.ToString(), effective.ContractAmount, effective.TechTransactionAmount, effective.SigningDate,
-            r.RegisteredAt.UtcDateTime, amendments,
+            r.RegisteredAt.UtcDateTime, amendments, (object?)f.Broker ?? DBNull.Value,
         ];
         foreach (var value in values) command.Parameters.Add(new() { Value = value });
         await command.ExecuteNonQueryAsync(cancellation);
@@ -71,12 +71,15 @@ public sealed class ContractProjection(NpgsqlDataSource db)
         return new ContractPage(rows, page, size, total);
     }
 
-    /// <summary>The titles of the traded achievement and demand, and the broker leading the deal (null when none).</summary>
+    /// <summary>
+    /// The titles of the traded achievement and demand, and the broker the contract is attributed to (null when none:
+    /// nobody led the deal, or its parties registered it after the attribution tail).
+    /// </summary>
     public async Task<ContractContext> ContextAsync(ContractFacts facts, CancellationToken cancellation = default)
     {
         await using var command = db.CreateCommand("""
             SELECT (SELECT title FROM tt_listing WHERE id = $1), (SELECT title FROM tt_listing WHERE id = $2),
-                (SELECT claimed_by FROM tt_deal WHERE id = $3)
+                (SELECT broker FROM tt_contract WHERE deal_id = $3)
             """);
         command.Parameters.Add(new() { Value = facts.AchievementId });
         command.Parameters.Add(new() { Value = facts.DemandId });

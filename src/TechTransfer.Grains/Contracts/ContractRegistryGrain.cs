@@ -41,7 +41,7 @@ public sealed class ContractRegistryGrain(
 
     public async Task<ContractView> RegisterAsync(Actor actor, ContractFacts facts, ContractContent content)
     {
-        if (!ContractRules.MayRegisterOrAmend(actor, Code)) throw new ProblemException(ProblemCodes.Forbidden);
+        if (!ContractRules.MayRegister(actor, Code, facts)) throw new ProblemException(ProblemCodes.Forbidden);
         facts.Validate(Code, regions);
         var today = ChinaTime.Today(clock);
         content = ContractInput.From(content).Validate(today); // the form's rules, however the content was built

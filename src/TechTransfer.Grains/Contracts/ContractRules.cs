@@ -23,6 +23,13 @@ public static class ContractRules
     /// <summary>The registering center's staff and the national level register and amend.</summary>
     public static bool MayRegisterOrAmend(Actor actor, string regionCode) => actor.IsNationalAdmin || IsStaffOf(actor, regionCode);
 
+    /// <summary>
+    /// Who may register a deal's contract with a registry: its staff and national, and the seller's own organization
+    /// (技术合同 are registered by the seller, here when the parties signed outside the deal flow; the deal decides when).
+    /// </summary>
+    public static bool MayRegister(Actor actor, string regionCode, ContractFacts facts) =>
+        MayRegisterOrAmend(actor, regionCode) || actor.OrganizationId == facts.SellerOrganizationId;
+
     /// <summary>Besides those, the members of both parties' organizations see the contract.</summary>
     public static bool MaySee(Actor? actor, ContractFacts facts) =>
         actor is not null && (MayRegisterOrAmend(actor, facts.RegionCode)

@@ -132,15 +132,61 @@ public sealed class DealGrain(
         // The registry is idempotent per deal: if we crash after it answered, the retry gets the first registration
         // (its number and its content, which the event below reports).
         var contract = await GrainFactory.GetGrain<IContractRegistryGrain>(S.LeadingRegion!).RegisterAsync(actor,
-            new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, S.LeadingRegion!, f.AchievementOrganizationId, f.DemandOrganizationId),
+            new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, S.LeadingRegion!, f.AchievementOrganizationId, f.DemandOrganizationId,
+                S.ClaimedBy),
             content);
         S.ContractNumber = contract.Number;
         S.Stage = DealStage.Registered;
         await CommitAsync(actor, "register", DealStage.ContractSigned, DealStage.Registered, contract.Number);
         await StopReminderAsync();
         await notifier.ContractRegisteredAsync(new ContractRegistered(contract.Number, Id, f.TechField, S.LeadingRegion!,
-            contract.Content.ContractAmount, contract.Content.TechTransactionAmount, contract.Content.SigningDate.ToString("yyyy-MM-dd")), f);
+            contract.Content.ContractAmount, contract.Content.TechTransactionAmount, contract.Content.SigningDate.ToString("yyyy-MM-dd"), S.ClaimedBy), f);
         return await ViewAsync(actor);
+    }
+
+    public async Task<DealView> RegisterOwnContractAsync(Actor actor, ContractContent content, bool brokerAcknowledged)
+    {
+        await RequireAsync(actor);
+        if (SideOf(actor) != "achievement") throw new ProblemException(ProblemCodes.Forbidden); // the seller registers (卖方登记)
+        if (!MayRegisterOwnContract) throw new ProblemException(ProblemCodes.InvalidTransition);
+        var f = S.Facts!;
+        var attribution = Attribution();
+        if (attribution is not null && !brokerAcknowledged)
+        {
+            var v = new Validation();
+            v.Fail("acknowledgeBroker", "broker-attribution");
+            v.ThrowIfInvalid();
+        }
+        // The leading center registers an attributed contract; otherwise the seller's center (the registry of its place).
+        var region = attribution?.Region ?? f.AchievementRegion ?? f.DemandRegion ?? throw new ProblemException(ProblemCodes.InvalidTransition);
+        var contract = await GrainFactory.GetGrain<IContractRegistryGrain>(region).RegisterAsync(actor,
+            new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, region, f.AchievementOrganizationId, f.DemandOrganizationId,
+                attribution?.Broker),
+            content);
+        var from = S.Stage;
+        S.ContractNumber = contract.Number;
+        S.Stage = DealStage.Registered;
+        await CommitAsync(actor, attribution is null ? "register-own-unattributed" : "register-own", from, DealStage.Registered, contract.Number);
+        await StopReminderAsync();
+        await notifier.ContractRegisteredAsync(new ContractRegistered(contract.Number, Id, f.TechField, region,
+            contract.Content.ContractAmount, contract.Content.TechTransactionAmount, contract.Content.SigningDate.ToString("yyyy-MM-dd"),
+            attribution?.Broker), f);
+        return await ViewAsync(actor);
+    }
+
+    /// <summary>
+    /// The parties may register the contract themselves once they met here (a lead: contacts exchanged) and until one is
+    /// registered, whatever the broker's stage, also after the deal was ended: they may have signed outside the flow.
+    /// </summary>
+    bool MayRegisterOwnContract => S.LeadAt is not null && S.ContractNumber is null;
+
+    /// <summary>The claiming broker while the tail since the claim lasts (<see cref="BrokerAttribution"/>).</summary>
+    BrokerAttribution? Attribution()
+    {
+        if (S.ClaimedBy is not { } broker || S.LeadingRegion is not { } region
+            || S.Trail.LastOrDefault(e => e.Action == "claim") is not { } claim) return null;
+        var until = claim.At + options.Value.AttributionTail;
+        return clock.GetUtcNow() <= until ? new BrokerAttribution(broker, region, claim.At, until) : null;
     }
 
     public async Task<DealView> RateAsync(Actor actor, int stars, string? comment)
@@ -286,6 +332,7 @@ public sealed class DealGrain(
         var mayContestAs = subject is not null && contests.All(c => c.Subject != subject) ? subject : null;
         return new DealView(Id, f, S.Stage.ToString(), S.AchievementInterest, S.DemandInterest, S.ClaimedBy, S.LeadingRegion,
             S.CloseReason, S.ContractNumber, S.LeadAt, S.LastActivityAt, Stale, [.. S.Trail], contacts, S.Version, ratings, mayRateAs,
-            [.. contests], mayContestAs, MayDecideContests(viewer));
+            [.. contests], mayContestAs, MayDecideContests(viewer),
+            MayRegisterOwnContract ? Attribution() : null, side == "achievement" && MayRegisterOwnContract);
     }
 }

@@ -22,10 +22,16 @@ public sealed class DealState
     [Id(13)] public List<DealRating> Ratings { get; set; } = [];
 }
 
-/// <summary>TechTransfer:Deals — when a deal counts as stale and how often that is checked (an Orleans reminder).</summary>
+/// <summary>TechTransfer:Deals — when a deal counts as stale, how often that is checked (an Orleans reminder), and the attribution tail.</summary>
 public sealed class DealOptions
 {
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromDays(14);
 
     public TimeSpan StaleCheckEvery { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How long after claiming a lead a broker stays attributed on a contract the parties register themselves
+    /// (issue 19 item 3): 12 months.
+    /// </summary>
+    public TimeSpan AttributionTail { get; set; } = TimeSpan.FromDays(365);
 }

@@ -44,6 +44,15 @@ public interface IDealGrain : IGrainWithStringKey
     Task<DealView> RegisterContractAsync(Actor actor, ContractContent content);
 
     /// <summary>
+    /// The seller's organization registers the contract itself: the parties met here (both were interested) and signed
+    /// outside the deal flow, also after the deal ended. A broker who claimed the lead within
+    /// <see cref="DealOptions.AttributionTail"/> stays attributed on it: then the registrant must acknowledge that
+    /// (<paramref name="brokerAcknowledged"/>), the leading center registers it, and the broker is told.
+    /// </summary>
+    [Alias("RegisterOwnContractAsync")]
+    Task<DealView> RegisterOwnContractAsync(Actor actor, ContractContent content, bool brokerAcknowledged);
+
+    /// <summary>
     /// A party rates the leading broker's service (信誉体系) once the deal is over (registered or ended): 1–5 stars and a
     /// comment, one per side, final once given.
     /// </summary>
@@ -128,4 +137,13 @@ public sealed record DealView(
     [property: Id(9)] DateTimeOffset? LeadAt, [property: Id(10)] DateTimeOffset LastActivityAt, [property: Id(11)] bool Stale,
     [property: Id(12)] DealEntry[] Trail, [property: Id(13)] DealContacts? Contacts, [property: Id(14)] int Version,
     [property: Id(15)] DealRating[]? Ratings = null, [property: Id(16)] string? MayRateAs = null,
-    [property: Id(17)] DealContest[]? Contests = null, [property: Id(18)] string? MayContestAs = null, [property: Id(19)] bool MayDecideContests = false);
+    [property: Id(17)] DealContest[]? Contests = null, [property: Id(18)] string? MayContestAs = null, [property: Id(19)] bool MayDecideContests = false,
+    [property: Id(20)] BrokerAttribution? Attribution = null, [property: Id(21)] bool MayRegisterOwnContract = false);
+
+/// <summary>
+/// The broker a contract of this deal is attributed to if registered now: who claimed the lead, when, and until when
+/// the parties' own registration still counts for them. Null while nobody claimed it or after <see cref="Until"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tt.BrokerAttribution")]
+public sealed record BrokerAttribution([property: Id(0)] string Broker, [property: Id(1)] string Region,
+    [property: Id(2)] DateTimeOffset ClaimedAt, [property: Id(3)] DateTimeOffset Until);

@@ -81,10 +81,13 @@ public sealed record DealStale(
     public DateTimeOffset StoredAt { get; init; }
 }
 
-/// <summary>A technology contract was registered: to both parties, both centers and national (the trading index moved).</summary>
+/// <summary>
+/// A technology contract was registered: to both parties, both centers and national (the trading index moved), and to
+/// the broker it is attributed to (<see cref="Broker"/>), who is told when the parties registered it themselves.
+/// </summary>
 public sealed record ContractRegistered(
     string ContractNumber, string DealId, string TechField, string RegionCode, decimal ContractAmount, decimal TechTransactionAmount,
-    string SigningDate) : INetworkEvent
+    string SigningDate, string? Broker = null) : INetworkEvent
 {
     public static string Type => nameof(ContractRegistered);
 

@@ -49,7 +49,8 @@ public sealed class Notifier(IGrainFactory grains)
 
     public Task ContractRegisteredAsync(ContractRegistered registered, Deals.DealFacts facts) =>
         SendAsync(NotificationDraft.Of($"contract:{registered.ContractNumber}", registered),
-            organizations: [facts.AchievementOrganizationId, facts.DemandOrganizationId], regions: [.. facts.Regions], national: true);
+            organizations: [facts.AchievementOrganizationId, facts.DemandOrganizationId], regions: [.. facts.Regions], national: true,
+            users: registered.Broker is { } broker ? [broker] : null);
 
     /// <summary>A trade's public feed: its own inbox only, which watchers subscribe to.</summary>
     public Task TradeFeedAsync(TradeFeed feed) =>

@@ -121,6 +121,8 @@ public static class ProblemCatalog
         ["bidi-control"] = ("{0}含有改变文字方向的控制字符", "{0} contains text-direction control characters"),
         ["reserved"] = ("{0}“{1}”为系统保留，不能使用", "{0} \"{1}\" is reserved for the system"),
         ["mismatch"] = ("{0}不正确", "{0} is not correct"),
+        ["broker-attribution"] = ("请确认：双方经本平台经纪人居间对接，本合同将归属于该经纪人",
+            "Confirm that the parties were introduced by this network's broker; the contract will be attributed to them"),
     };
 
     static readonly Dictionary<string, string> FieldNamesZh = new()
@@ -137,7 +139,7 @@ public static class ProblemCatalog
         ["seller"] = "卖方", ["buyer"] = "买方", ["signingDate"] = "签订日期", ["field"] = "修正项", ["value"] = "修正值",
         ["from"] = "起始月份", ["to"] = "结束月份", ["base"] = "基期月份",
         ["queue"] = "线索范围", ["minScore"] = "最低匹配分", ["maxScore"] = "最高匹配分", ["age"] = "线索时间", ["sort"] = "排序方式",
-        ["before"] = "起始通知", ["upTo"] = "截止通知",
+        ["before"] = "起始通知", ["upTo"] = "截止通知", ["acknowledgeBroker"] = "经纪人归属确认",
         ["achievementId"] = "科技成果", ["demandId"] = "技术需求", ["price"] = "价格", ["startsAt"] = "开始时间", ["endsAt"] = "结束时间",
         ["startingPrice"] = "起拍价", ["reservePrice"] = "保留价", ["minIncrement"] = "加价幅度", ["amount"] = "出价",
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",

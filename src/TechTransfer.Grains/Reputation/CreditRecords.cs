@@ -133,8 +133,7 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
                     JOIN tt_deal_event e ON e.deal_id = d.id ORDER BY d.id, e.seq
                     """, accountId),
                 Command("""
-                    SELECT count(*), coalesce(sum(c.contract_amount), 0) FROM tt_contract c JOIN tt_deal d ON d.id = c.deal_id
-                    WHERE d.claimed_by = $1
+                    SELECT count(*), coalesce(sum(contract_amount), 0) FROM tt_contract WHERE broker = $1
                     """, accountId),
                 Command($"""
                     SELECT count(*), avg(stars)::float8 FROM tt_deal_rating r WHERE broker = $1
@@ -151,7 +150,8 @@ public sealed class CreditRecords(NpgsqlDataSource db, TimeProvider clock)
         await reader.ReadAsync(cancellation);
         var (ratings, stars) = ((int)reader.GetInt64(0), reader.IsDBNull(1) ? (double?)null : reader.GetDouble(1));
 
-        deals.RemoveAll(d => Upheld(d, "broker"));
+        // A contract the parties registered after the attribution tail is not the broker's (docs/institutions.md).
+        deals.RemoveAll(d => Upheld(d, "broker") || d.Trail.Any(e => e.Action == "register-own-unattributed"));
         var stageDays = new List<double>();
         foreach (var deal in deals)
         {

@@ -77,6 +77,13 @@ public static class DealEndpoints
             var content = body.Validate(ChinaTime.Today(clock));
             return TypedResults.Ok(await Deal(grains, id).RegisterContractAsync(http.User.RequiredActor(), content));
         });
+
+        // The seller registers a contract signed outside the deal flow; a broker still within the tail stays attributed.
+        deals.MapPost("/{id}/own-contract", async (string id, ContractInput body, HttpContext http, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var content = body.Validate(ChinaTime.Today(clock));
+            return TypedResults.Ok(await Deal(grains, id).RegisterOwnContractAsync(http.User.RequiredActor(), content, body.AcknowledgeBroker == true));
+        });
     }
 
     static string? Note(string? note)

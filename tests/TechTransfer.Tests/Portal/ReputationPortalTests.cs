@@ -134,4 +134,46 @@ public sealed class ReputationPortalTests(PortalFixture fixture) : PortalJourney
         foreach (var p in new[] { deal, bench, dashboard })
             Assert.DoesNotContain("acct-", await p.Locator("main").InnerTextAsync());
     }
+
+    [Fact]
+    public async Task The_seller_registers_a_contract_signed_outside_the_deal_flow_and_the_broker_who_led_it_is_told_it_is_theirs()
+    {
+        var history = await ReputationApiTests.ScriptedHistoryAsync(Portal.SignedInClientAsync);
+        var dealId = history.Deals['B']; // claimed by the broker, then ended: the parties signed anyway
+
+        // The university (the seller) finds the form on the ended deal's page; it names the broker and asks.
+        var deal = await SignedInAsync(history.University.Account, $"#/deals/{dealId}", 390, 844);
+        var form = deal.Locator("form[aria-labelledby=contract-title]");
+        await Expect(form.Locator("#contract-title")).ToHaveTextAsync("自行登记技术合同");
+        await Expect(form.Locator("#contract-attribution")).ToContainTextAsync("测试经纪人（长三角");
+        await form.Locator("select[name=type]").SelectOptionAsync("License");
+        await form.GetByLabel("合同金额（万元）").FillAsync("80");
+        await form.GetByLabel("其中技术交易额（万元）").FillAsync("60");
+        await form.GetByLabel("签订日期").FillAsync(DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd"));
+        await form.GetByRole(AriaRole.Button, new() { Name = "登记合同" }).ClickAsync();
+        await deal.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "确认登记" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Alert)).ToContainTextAsync("本合同将归属于该经纪人"); // not confirmed: the server asks
+        await form.Locator("#acknowledge-broker").CheckAsync();
+        await PortalFixture.ScreenshotAsync(deal, "own-contract-form-390");
+        await form.GetByRole(AriaRole.Button, new() { Name = "登记合同" }).ClickAsync();
+        var dialog = deal.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("本合同归属居间经纪人：测试经纪人");
+        await PortalFixture.ScreenshotAsync(deal, "own-contract-confirm-390");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "确认登记" }).ClickAsync();
+        await Expect(deal.Locator("#deal-contract")).ToBeVisibleAsync();
+        var number = (await deal.Locator("#deal-contract").InnerTextAsync())[..12];
+        await Expect(deal.Locator("form[aria-labelledby=contract-title]")).ToHaveCountAsync(0);
+        await Expect(deal.Locator("ol.trail").Last).ToContainTextAsync("成果方自行登记合同（归属牵头经纪人）");
+        await PortalFixture.FitsAsync(deal, 390);
+
+        // The broker is told: the notification says it is theirs (as deal A's, which they registered); the contract names them.
+        var inbox = await SignedInAsync(history.Broker, "#/notifications");
+        var notice = inbox.Locator("article[data-type=ContractRegistered]", new() { HasText = number });
+        await Expect(notice).ToContainTextAsync("归属于您的撮合");
+        await PortalFixture.ScreenshotAsync(inbox, "attributed-contract-notice-1366");
+        await notice.GetByRole(AriaRole.Link).First.ClickAsync();
+        await Expect(inbox.Locator("#contract-broker")).ToHaveTextAsync("测试经纪人");
+        foreach (var p in new[] { deal, inbox })
+            Assert.DoesNotContain("acct-", await p.Locator("main").InnerTextAsync());
+    }
 }

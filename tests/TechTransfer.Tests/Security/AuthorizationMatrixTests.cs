@@ -46,6 +46,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         change-stage         403    403    403    ok     ok     403    401
         close-deal           403    403    403    ok     ok     403    401
         register-contract    403    403    403    ok     ok     403    401
+        register-own-contract ok    403    ok     403    403    403    401
         amend-contract       403    403    403    ok     ok     ok     401
         rate-broker          ok     ok     ok     403    403    403    401
         read-broker-credit   403    403    403    ok     ok     ok     401
@@ -192,6 +193,15 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             {
                 var deal = await DealAsync("ContractSigned");
                 return new(c => c.PostAsJsonAsync($"/api/deals/{deal}/contract", Contract));
+            }
+            case "register-own-contract":
+            {
+                var deal = await DealAsync("Introduced");
+                return new(c => c.PostAsJsonAsync($"/api/deals/{deal}/own-contract", new
+                {
+                    type = "License", contractAmount = 90m, techTransactionAmount = 90m, seller = "演示大学", buyer = "演示科技有限公司",
+                    signingDate = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), acknowledgeBroker = true,
+                }));
             }
             case "amend-contract":
             {

@@ -81,6 +81,8 @@ export const dealActions = {
   stage: "推进阶段",
   close: "终止",
   register: "合同登记",
+  "register-own": "成果方自行登记合同（归属牵头经纪人）",
+  "register-own-unattributed": "成果方自行登记合同",
   stale: "超期提醒",
   "rate:achievement": "成果方评价经纪服务",
   "rate:demand": "需求方评价经纪服务",

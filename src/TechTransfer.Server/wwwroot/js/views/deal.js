@@ -80,6 +80,9 @@ export async function deal({ view, match, me }) {
           if (reason) await act("close", { reason })();
         } }, "终止对接") : null),
       leads && d.stage === "ContractSigned" ? contractForm(id, render, nameOf(f.achievementOrganizationId), nameOf(f.demandOrganizationId)) : null,
+      // The seller registers a contract signed outside the deal flow; the broker who led it stays attributed for a while.
+      d.mayRegisterOwnContract && !(leads && d.stage === "ContractSigned")
+        ? contractForm(id, render, nameOf(f.achievementOrganizationId), nameOf(f.demandOrganizationId), { attribution: d.attribution, nameOf }) : null,
       d.mayRateAs ? ratingForm(id, render, nameOf(d.claimedBy)) : null,
       d.ratings?.length ? h("section", { "aria-labelledby": "deal-ratings" }, h("h2", { id: "deal-ratings" }, "经纪服务评价"),
         h("ul", { class: "trail", id: "deal-rating-list" }, d.ratings.map((r) => h("li", {},
@@ -176,9 +179,14 @@ function ratingForm(id, done, brokerName) {
   return form;
 }
 
-/** 技术合同认定登记: the server validates; its messages appear under the fields. */
-function contractForm(id, done, supplier, buyer) {
+/**
+ * 技术合同认定登记: the server validates; its messages appear under the fields. With `own`, the seller registers a
+ * contract signed outside the deal flow (POST own-contract): the form says which broker it will be attributed to and
+ * asks the seller to confirm that.
+ */
+function contractForm(id, done, supplier, buyer, own) {
   const errors = h("p", { class: "error", role: "alert" });
+  const broker = own?.attribution ? `${own.nameOf(own.attribution.broker)}（${own.nameOf(own.attribution.region)}）` : null;
   const form = h("form", { class: "panel editor", novalidate: true, "aria-labelledby": "contract-title", onsubmit: async (e) => {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(form));
@@ -187,21 +195,27 @@ function contractForm(id, done, supplier, buyer) {
       title: "确认技术合同认定登记", amount: `合同金额 ${data.contractAmount === "" ? "—" : amount(Number(data.contractAmount))}`, confirm: "确认登记",
       lines: [`其中技术交易额：${data.techTransactionAmount === "" ? "—" : amount(Number(data.techTransactionAmount))}`,
         `卖方：${data.seller || "—"}　买方：${data.buyer || "—"}　签订日期：${data.signingDate || "—"}`,
-        "登记后对接即完成，不可撤销；合同计入全国技术交易指数，双方和区域服务中心将收到通知。"],
+        broker ? `本合同归属居间经纪人：${broker}，该经纪人将收到通知。` : null,
+        "登记后对接即完成，不可撤销；合同计入全国技术交易指数，双方和区域服务中心将收到通知。"].filter(Boolean),
     });
     if (!sure) return;
     try {
-      await api(`/api/deals/${id}/contract`, { method: "POST", body: {
+      await api(`/api/deals/${id}/${own ? "own-contract" : "contract"}`, { method: "POST", body: {
         type: data.type || null, contractAmount: number(data.contractAmount), techTransactionAmount: number(data.techTransactionAmount),
         seller: data.seller, buyer: data.buyer, signingDate: data.signingDate || null, note: data.note || null,
+        ...(own ? { acknowledgeBroker: data.acknowledgeBroker === "on" } : {}),
       } });
       toast("合同已登记");
       await done();
     } catch (err) {
-      errors.textContent = err instanceof ApiError ? err.problem.detailZh ?? err.message : String(err);
+      errors.textContent = err instanceof ApiError
+        ? Object.values(err.fieldErrors).flat().join("；") || (err.problem.detailZh ?? err.message) : String(err);
     }
   } },
-  h("h2", { id: "contract-title" }, "技术合同认定登记"),
+  h("h2", { id: "contract-title" }, own ? "自行登记技术合同" : "技术合同认定登记"),
+  own ? h("p", { class: "muted" }, "双方在本平台对接后自行签订了合同？由成果方（卖方）在此登记。") : null,
+  broker ? h("p", { id: "contract-attribution" }, `双方由经纪人 ${broker} 于 ${time(own.attribution.claimedAt)} 居间对接；`,
+    `${time(own.attribution.until)} 前登记的合同归属该经纪人，登记后将通知该经纪人。`) : null,
   h("label", { class: "field" }, h("span", {}, "合同类型"), h("select", { name: "type" }, options(contractTypes, "", "请选择"))),
   h("label", { class: "field" }, h("span", {}, "合同金额（万元）"), h("input", { name: "contractAmount", type: "number", min: 0, step: "any" })),
   h("label", { class: "field" }, h("span", {}, "其中技术交易额（万元）"), h("input", { name: "techTransactionAmount", type: "number", min: 0, step: "any" })),
@@ -209,6 +223,8 @@ function contractForm(id, done, supplier, buyer) {
   h("label", { class: "field" }, h("span", {}, "买方（技术受让方）"), h("input", { name: "buyer", maxlength: 100, value: buyer === "—" ? "" : buyer })),
   h("label", { class: "field" }, h("span", {}, "签订日期"), h("input", { name: "signingDate", type: "date" })),
   h("label", { class: "field" }, h("span", {}, "备注"), h("input", { name: "note", maxlength: 500 })),
+  broker ? h("label", { class: "check long" }, h("input", { type: "checkbox", name: "acknowledgeBroker", id: "acknowledge-broker" }),
+    ` 确认双方经 ${broker} 居间对接，本合同归属该经纪人`) : null,
   errors,
   h("button", { class: "primary" }, "登记合同"));
   return form;

@@ -1,6 +1,7 @@
 import { amount, fill, h, validUntil, when } from "../dom.js";
 import { dealActions, dealStages, label, techFields, tradeHref, tradeKinds, tradeNews } from "../labels.js";
 import { events, onEvent } from "../live.js";
+import { session } from "../session.js";
 import { matchCard } from "./common.js";
 
 /** The live feed: matches for my organization (and, for brokers, my center), newest first, without reload. */
@@ -79,6 +80,8 @@ function contractCard(e) {
   return h("article", { class: fresh(e, "contract"), dataset: { type: e.type } },
     h("span", { class: "tag" }, "合同登记"), " ",
     h("a", { href: `#/contracts/${e.contractNumber}` }, `登记号 ${e.contractNumber}`),
+    // The broker a contract is attributed to is told so (also when the parties registered it themselves).
+    e.broker && e.broker === session.me?.accountId ? [" ", h("strong", { class: "attributed" }, "归属于您的撮合")] : null,
     h("div", { class: "meta" }, h("span", {}, `合同金额 ${amount(e.contractAmount)}`), h("span", {}, `技术交易额 ${amount(e.techTransactionAmount)}`),
       h("a", { href: `#/deals/${e.dealId}` }, "查看对接 →"),
       h("span", { class: "muted" }, when(e.at))));
