@@ -5,6 +5,7 @@ using TechTransfer.Auctions;
 using TechTransfer.Contracts;
 using TechTransfer.Database;
 using TechTransfer.Deals;
+using TechTransfer.Evaluations;
 using TechTransfer.Demands;
 using TechTransfer.Demo;
 using TechTransfer.FixedPriceListings;
@@ -99,6 +100,7 @@ app.MapFixedPriceListings();
 app.MapTenders();
 app.MapValuation();
 app.MapReputation();
+app.MapEvaluations();
 app.MapHub<NetworkHub>("/hubs/network");
 app.Run();
 

@@ -69,6 +69,7 @@ public static class GrainServices
         services.TryAddSingleton<Notifications.NotificationLog>();
         services.TryAddSingleton<Deals.DealProjection>();
         services.TryAddSingleton<Contracts.ContractProjection>();
+        services.TryAddSingleton<Evaluations.EvaluationProjection>();
         services.Configure<Valuation.ValuationOptions>(configuration.GetSection("TechTransfer:Valuation"));
         services.TryAddSingleton<Valuation.Valuer>();
         services.TryAddSingleton<Reputation.CreditRecords>();

@@ -137,3 +137,16 @@ public sealed record ListingExpiring(string ListingId, string Kind, string Title
 
     public DateTimeOffset StoredAt { get; init; }
 }
+
+/// <summary>
+/// 科技成果评价 news (issue 19 item 4): <c>Invited</c> to the reviewer a center invited, <c>Published</c> to the
+/// achievement's owner organization and every reviewer once the center published the summary.
+/// </summary>
+public sealed record EvaluationNews(string EvaluationId, string AchievementId, string AchievementTitle, string News) : INetworkEvent
+{
+    public static string Type => nameof(EvaluationNews);
+
+    public long NotificationId { get; init; }
+
+    public DateTimeOffset StoredAt { get; init; }
+}

@@ -66,6 +66,10 @@ public sealed class Notifier(IGrainFactory grains)
         SendAsync(NotificationDraft.Of($"{expiring.ListingId}:expiring@{expiring.ExpiresAt.UtcTicks}", expiring), [ownerOrganizationId], regions: [],
             national: false);
 
+    /// <summary>An evaluation's news to the given reviewers and organizations; once per evaluation and news in each inbox.</summary>
+    public Task EvaluationNewsAsync(EvaluationNews news, IEnumerable<string> users, params string[] organizations) =>
+        SendAsync(NotificationDraft.Of($"{news.EvaluationId}:{news.News}", news), organizations, regions: [], national: false, users: users);
+
     /// <summary>
     /// A saved search found a new listing: to the subscription's owner only. The event id is the pair, so however
     /// often it is sent (a retried publish, the outbox) the owner's inbox holds it once.

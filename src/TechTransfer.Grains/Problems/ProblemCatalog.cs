@@ -39,6 +39,7 @@ public static class ProblemCodes
     public const string SubscriptionLimit = "subscription-limit";
     public const string AlreadyRated = "already-rated";
     public const string AlreadyContested = "already-contested";
+    public const string AlreadyReviewed = "already-reviewed";
 }
 
 /// <summary>The one catalogue of user-facing messages: every problem and every field rule in zh-CN and English.</summary>
@@ -84,6 +85,7 @@ public static class ProblemCatalog
             "The organization's application to join has not been approved by its regional center yet"),
         [ProblemCodes.PasswordChangeRequired] = new(403, "请先修改临时密码", "Change the temporary password first"),
         [ProblemCodes.AlreadyContested] = new(409, "这条对接记录已提出过异议，每条记录只能申诉一次", "This deal's entry has already been contested; an entry can be contested once"),
+        [ProblemCodes.AlreadyReviewed] = new(409, "您已签署过这份评审意见，签署后不能修改", "You have already signed your review of this evaluation; a signed review cannot be changed"),
         [ProblemCodes.AlreadyRated] = new(409, "贵单位已评价过这次对接的经纪服务，评价提交后不能修改", "Your organization has already rated the broker on this deal; a rating cannot be changed"),
         [ProblemCodes.AlreadyRenewed] = new(409, "该发布已续期过一次，不能再次续期", "This listing has already been renewed once; it cannot be renewed again"),
         [ProblemCodes.NotRenewable] = new(422, "只有已发布或已过期的发布可以续期；需求的截止日期须晚于今天",
@@ -121,6 +123,8 @@ public static class ProblemCatalog
         ["bidi-control"] = ("{0}含有改变文字方向的控制字符", "{0} contains text-direction control characters"),
         ["reserved"] = ("{0}“{1}”为系统保留，不能使用", "{0} \"{1}\" is reserved for the system"),
         ["mismatch"] = ("{0}不正确", "{0} is not correct"),
+        ["unknown-account"] = ("{0}：账号“{1}”不存在", "{0}: there is no account \"{1}\""),
+        ["conflict-of-interest"] = ("{0}：“{1}”属于成果完成单位，不能评审本单位的成果", "{0}: \"{1}\" belongs to the achievement's own organization and cannot review it"),
         ["broker-attribution"] = ("请确认：双方经本平台经纪人居间对接，本合同将归属于该经纪人",
             "Confirm that the parties were introduced by this network's broker; the contract will be attributed to them"),
     };
@@ -140,6 +144,8 @@ public static class ProblemCatalog
         ["from"] = "起始月份", ["to"] = "结束月份", ["base"] = "基期月份",
         ["queue"] = "线索范围", ["minScore"] = "最低匹配分", ["maxScore"] = "最高匹配分", ["age"] = "线索时间", ["sort"] = "排序方式",
         ["before"] = "起始通知", ["upTo"] = "截止通知", ["acknowledgeBroker"] = "经纪人归属确认",
+        ["reviewers"] = "评审专家", ["trlEvidence"] = "成熟度依据", ["innovation"] = "技术创新度", ["advancement"] = "技术先进度",
+        ["hardTech"] = "硬科技属性", ["comment"] = "评审意见", ["statement"] = "评价结论",
         ["achievementId"] = "科技成果", ["demandId"] = "技术需求", ["price"] = "价格", ["startsAt"] = "开始时间", ["endsAt"] = "结束时间",
         ["startingPrice"] = "起拍价", ["reservePrice"] = "保留价", ["minIncrement"] = "加价幅度", ["amount"] = "出价",
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",

@@ -39,6 +39,7 @@ public static class HubDocument
         [nameof(INetworkClient.TradeNotice)] = "Per-party news of a trade (Outbid, Won, Lost, Sold, Unsold, Accepted, Taken, Opened, Awarded, NotAwarded), to the users it concerns.",
         [nameof(INetworkClient.ListingExpiring)] = "A listing's validity ends soon (14 days before): to its owner organization's members, with whether it may still be renewed.",
         [nameof(INetworkClient.SubscriptionHit)] = "A saved search (subscription) found a newly published listing: to the subscription's owner only, once per listing.",
+        [nameof(INetworkClient.EvaluationNews)] = "科技成果评价: Invited to the reviewer a center invited; Published to the achievement's owner organization and its reviewers.",
         [nameof(INetworkClient.TradeFeed)] = "The public feed of a watched trade (see Watch): bids with the bidder masked, extensions, the end.",
     };
 

@@ -229,6 +229,9 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
             case nameof(ListingExpiring):
                 await client.ListingExpiring(Payload<ListingExpiring>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
                 break;
+            case nameof(EvaluationNews):
+                await client.EvaluationNews(Payload<EvaluationNews>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                break;
         }
         connection.Cursor = notification.Id;
     }

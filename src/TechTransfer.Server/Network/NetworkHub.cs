@@ -30,6 +30,9 @@ public interface INetworkClient
 
     /// <summary>One of the organization's listings expires soon (issue 19 item 5).</summary>
     Task ListingExpiring(ListingExpiring message);
+
+    /// <summary>科技成果评价: invited to review, or an evaluation published (issue 19 item 4).</summary>
+    Task EvaluationNews(EvaluationNews message);
 }
 
 /// <summary>

@@ -48,6 +48,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         register-contract    403    403    403    ok     ok     403    401
         register-own-contract ok    403    ok     403    403    403    401
         amend-contract       403    403    403    ok     ok     ok     401
+        start-evaluation     403    403    403    ok     ok     ok     401
+        publish-evaluation   403    404    403    ok     ok     ok     401
         rate-broker          ok     ok     ok     403    403    403    401
         read-broker-credit   403    403    403    ok     ok     ok     401
         contest-entry        ok     ok     ok     ok     403    403    401
@@ -202,6 +204,23 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
                     type = "License", contractAmount = 90m, techTransactionAmount = 90m, seller = "演示大学", buyer = "演示科技有限公司",
                     signingDate = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), acknowledgeBroker = true,
                 }));
+            }
+            case "start-evaluation":
+            {
+                var id = await (await Demo("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement().With("province", "江苏"));
+                return new(c => c.PostAsJsonAsync($"/api/achievements/{id}/evaluations", new { reviewers = new[] { "demo-broker-central" } }));
+            }
+            case "publish-evaluation":
+            {
+                var id = await (await Demo("demo-university")).CreatePublishedAsync("/api/achievements", Samples.Achievement().With("province", "江苏"));
+                var evaluation = (await OkAsync("demo-broker", $"/api/achievements/{id}/evaluations", new { reviewers = new[] { "demo-broker-central" } }))
+                    .GetProperty("id").GetString();
+                await OkAsync("demo-broker-central", $"/api/evaluations/{evaluation}/reviews", new
+                {
+                    trl = 6, trlEvidence = new[] { "中试报告" }, innovation = "Improved", advancement = "ChinaAdvanced", hardTech = Array.Empty<string>(),
+                    comment = "同意",
+                });
+                return new(c => c.PostAsJsonAsync($"/api/evaluations/{evaluation}/publish", new { statement = "评价结论" }));
             }
             case "amend-contract":
             {
