@@ -24,6 +24,7 @@ import { members } from "./views/members.js";
 import { applications } from "./views/applications.js";
 import { deals } from "./views/deals.js";
 import { contract, contracts } from "./views/contracts.js";
+import { evaluation, evaluations } from "./views/evaluation.js";
 import { notifications } from "./views/notifications.js";
 import { subscription, subscriptions } from "./views/subscriptions.js";
 
@@ -53,6 +54,8 @@ const routes = [
   [/^\/deals$/, deals],
   [/^\/contracts$/, contracts],
   [/^\/contracts\/(\d{12})$/, contract],
+  [/^\/evaluations$/, evaluations],
+  [/^\/evaluations\/(evl-[0-9a-f]{32})$/, evaluation],
   [/^\/notifications$/, notifications],
   [/^\/subscriptions$/, subscriptions],
   [/^\/subscriptions\/(sub-[0-9a-f]+)$/, subscription],
@@ -102,7 +105,7 @@ function renderNav(path = (location.hash.slice(1) || "/").split("?")[0]) {
   if (may.postDemands(me)) publish.push(["#/demands/new", "发布需求"]);
   if (may.broker(me)) items.push(["#/center", "区域工作台"]);
   if (may.national(me)) items.push(["#/national", "全国看板"]);
-  if (me) mine.push(["#/deals", "我的对接"], ["#/contracts", "我的合同"], ["#/subscriptions", "我的订阅"]);
+  if (me) mine.push(["#/deals", "我的对接"], ["#/contracts", "我的合同"], ["#/subscriptions", "我的订阅"], ["#/evaluations", "我的评审"]);
   if (me?.role === "OrganizationAdmin") mine.push([`#/organizations/${me.organizationId}/members`, "机构成员"]);
   if (me?.role === "CenterAdmin" || me?.role === "NationalAdmin") mine.push(["#/applications", "入驻审核"]);
   const temporary = !!me?.mustChangePassword;

@@ -133,3 +133,20 @@ export const organizationKinds = { University: "高校", Institute: "科研院�
 export const standings = { Registered: "已入网", Pending: "待认证", Approved: "已通过认证", Rejected: "未通过认证" };
 /** The fields an amendment of a registered contract may correct. */
 export const contractFields = { contractAmount: "合同金额", techTransactionAmount: "技术交易额", seller: "卖方", buyer: "买方", note: "备注" };
+
+/** 科技成果评价 (issue 19 item 4): the grades and indicators a reviewer chooses, as GB/T 22900-style evaluations name them. */
+export const innovationGrades = { WorldFirst: "国际首创", ChinaFirst: "国内首创", Improved: "有改进创新", Incremental: "无明显创新" };
+export const advancementGrades = {
+  WorldLeading: "国际领先", WorldAdvanced: "国际先进", ChinaLeading: "国内领先", ChinaAdvanced: "国内先进", ChinaGeneral: "国内一般",
+};
+export const hardTechIndicators = {
+  KeyCoreTechnology: "关键核心技术", Bottleneck: "突破“卡脖子”环节", OriginalInnovation: "原始创新",
+  IndependentIp: "自主知识产权", ReadyForIndustry: "具备产业化条件",
+};
+/** GB/T 22900 technology readiness levels, as a reviewer picks one (the evidence is written beside it). */
+export const trlLevels = {
+  1: "1 级：发现基本原理", 2: "2 级：形成技术概念", 3: "3 级：关键功能可行性验证", 4: "4 级：实验室环境部件验证",
+  5: "5 级：相关环境部件验证", 6: "6 级：相关环境系统或原型验证", 7: "7 级：实际环境原型验证", 8: "8 级：系统完成并通过试验验证",
+  9: "9 级：实际应用中得到验证",
+};
+

@@ -78,7 +78,7 @@ export async function startLive(me) {
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on("MatchFound", (e) => receive("MatchFound", e));
-  for (const type of ["ListingPublished", "DealUpdated", "DealStale", "ContractRegistered", "TradeNotice", "ListingExpiring", "SubscriptionHit"]) connection.on(type, (e) => receive(type, e));
+  for (const type of ["ListingPublished", "DealUpdated", "DealStale", "ContractRegistered", "TradeNotice", "ListingExpiring", "SubscriptionHit", "EvaluationNews"]) connection.on(type, (e) => receive(type, e));
   connection.on("TradeFeed", (e) => {
     const w = watches.get(e.tradeId);
     if (!w || e.notificationId <= w.last) return; // seen already (a re-watch replays from our cursor)
@@ -174,6 +174,7 @@ function receive(type, event) {
   if (entry.live && type === "TradeNotice") toast(`${tradeNews[event.news] ?? event.news}：${event.title}`, event.news === "Outbid" || event.news === "Lost" ? "error" : "match");
   if (entry.live && type === "ListingExpiring") toast(`您发布的“${event.title}”将于 ${validUntil(event.expiresAt)} 到期，可在发布页续期`);
   if (entry.live && type === "SubscriptionHit") toast(`订阅「${event.subscriptionName}」有${event.kind === "demand" ? "新需求" : "新成果"}：${event.title}`, "match");
+  if (entry.live && type === "EvaluationNews") toast(`${event.news === "Invited" ? "评审邀请" : "评价已公布"}：${event.achievementTitle}`, "match");
   if (entry.live && type === "DealStale") toast(`对接超过期限无进展：${event.achievementTitle} ↔ ${event.demandTitle}`, "error");
   for (const listener of listeners) listener(entry);
 }

@@ -5,6 +5,7 @@ import { onEvent, publishing } from "../live.js";
 import { may, session } from "../session.js";
 import { matchCard, statusBadge } from "./common.js";
 import { completenessSection } from "./completeness.js";
+import { evaluationSection } from "./evaluation.js";
 import { valuationPanel } from "./valuation.js";
 
 /** One listing: everything public, the contact when the server shows it, its matches, and the owner's actions. */
@@ -101,6 +102,8 @@ export async function detail({ view, match, params }) {
       : null,
     // 评估报价: the owner, brokers and the national level (the server decides; the panel removes itself on 403).
     owner || may.broker(me) ? valuationPanel(path, id) : null,
+    // 科技成果评价: published evaluations for everyone; the achievement's center starts one.
+    isAchievement ? evaluationSection(id, listing) : null,
     h("section", { "aria-labelledby": "contact-title" },
       h("h2", { id: "contact-title" }, "联系方式"),
       listing.contact

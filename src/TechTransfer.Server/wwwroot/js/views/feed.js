@@ -37,6 +37,7 @@ export function eventCard(e) {
     case "ListingPublished": return listingCard(e);
     case "ListingExpiring": return expiringCard(e);
     case "SubscriptionHit": return subscriptionCard(e);
+    case "EvaluationNews": return evaluationCard(e);
     default: return h("article", { class: `card${e.live ? " fresh" : ""}` }, h("span", { class: "tag" }, "通知"), " ", h("span", { class: "muted" }, "新动态"), " ", when(e.at));
   }
 }
@@ -94,6 +95,15 @@ export function dealCard(e) {
     h("span", { class: "tag deal" }, stale ? "超期提醒" : dealActions[e.action] ?? "对接进展"), " ",
     h("a", { href: `#/deals/${e.dealId}` }, title),
     h("div", { class: "meta" }, h("span", {}, `阶段：${label(dealStages, e.stage)}`), h("span", { class: "muted" }, when(e.at))));
+}
+
+/** 科技成果评价: invited to review (to the reviewer), or published (to the owner and the reviewers). */
+function evaluationCard(e) {
+  const invited = e.news === "Invited";
+  return h("article", { class: fresh(e, "evaluation"), dataset: { type: e.type, evaluation: e.evaluationId } },
+    h("span", { class: "tag" }, invited ? "评审邀请" : "评价公布"), " ",
+    invited ? "邀请您评审：" : "评价结论已公布：", h("a", { href: `#/evaluations/${e.evaluationId}` }, e.achievementTitle),
+    h("div", { class: "meta" }, h("span", { class: "muted" }, when(e.at))));
 }
 
 /** A saved search found a newly published listing: 订阅「name」有新成果：title, to the listing's page. */
