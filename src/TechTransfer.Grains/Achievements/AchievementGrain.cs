@@ -21,6 +21,7 @@ public sealed class AchievementGrain(
     protected override ListingKind Kind => ListingKind.Achievement;
     protected override AchievementStatus Published => AchievementStatus.Published;
     protected override AchievementStatus Expired => AchievementStatus.Expired;
+    protected override AchievementStatus Archived => AchievementStatus.Archived;
     protected override AchievementStatus Final => AchievementStatus.Transferred;
     protected override bool MayPost(Actor actor) => actor.MayPostAchievements;
 

@@ -19,6 +19,7 @@ public sealed class DemandGrain(
     protected override ListingKind Kind => ListingKind.Demand;
     protected override DemandStatus Published => DemandStatus.Published;
     protected override DemandStatus Expired => DemandStatus.Expired;
+    protected override DemandStatus Archived => DemandStatus.Archived;
 
     // A demand ends at the end of its deadline day (China time) when that comes before its validity runs out.
     protected override DateTimeOffset? EndsBy =>

@@ -110,6 +110,9 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     /// <summary>Off the market because its validity ran out; the owner still sees it and may renew it once.</summary>
     protected abstract TStatus Expired { get; }
 
+    /// <summary>Expired for <see cref="ListingOptions.ArchiveAfter"/>: kept for the record, read-only, no longer renewable.</summary>
+    protected abstract TStatus Archived { get; }
+
     /// <summary>A status after which nothing changes any more (Transferred, Fulfilled).</summary>
     protected abstract TStatus Final { get; }
 
@@ -134,7 +137,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
 
     /// <summary>When a published (or expired) listing leaves the market: validity from its start, or the kind's own end if sooner.</summary>
     protected DateTimeOffset? ExpiresAt =>
-        (S.ValidFrom ?? S.PublishedAt) is { } from && (IsPublished || S.Status.Equals(Expired)) ? ExpiryFrom(from) : null;
+        (S.ValidFrom ?? S.PublishedAt) is { } from && (IsPublished || S.Status.Equals(Expired) || S.Status.Equals(Archived)) ? ExpiryFrom(from) : null;
 
     DateTimeOffset ExpiryFrom(DateTimeOffset from) =>
         EndsBy is { } end && end < from + Lifecycle.Validity ? end : from + Lifecycle.Validity;
@@ -148,8 +151,8 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         // A crash or a failed write between the state write and the projection write leaves the projection behind
         // (GrainWrites); this repairs it. When the projection is current the statement writes nothing at all.
         if (state.RecordExists) await projection.UpsertAsync(ToRow(), cancellationToken);
-        // Listings published before lifecycles existed get their reminder on their first activation.
-        if (IsPublished && await this.GetReminder(LifecycleReminder) is null) await ArmLifecycleAsync();
+        // Listings published (or expired) before their lifecycle step existed get their reminder on their first activation.
+        if ((IsPublished || S.Status.Equals(Expired)) && await this.GetReminder(LifecycleReminder) is null) await ArmLifecycleAsync();
     }
 
     public async Task<TView> CreateAsync(Actor actor, TContent content)
@@ -176,7 +179,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     {
         EnsureMayEdit(actor);
         if (expectedVersion != S.Version) throw new ProblemException(ProblemCodes.VersionMismatch);
-        if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
+        if (S.Status.Equals(Final) || S.Status.Equals(Archived)) throw new ProblemException(ProblemCodes.InvalidTransition);
         await SaveAsync(content);
         if (IsPublished)
         {
@@ -191,7 +194,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         EnsureMayEdit(actor);
         if (!IsPublished)
         {
-            if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
+            if (S.Status.Equals(Final) || S.Status.Equals(Archived)) throw new ProblemException(ProblemCodes.InvalidTransition);
             // Validity counts from the first publication: an expired listing comes back by renewal only, and taking
             // one off the market and publishing it again does not start a new period.
             if (S.Status.Equals(Expired) || S.ValidFrom is { } from && ExpiryFrom(from) <= clock.GetUtcNow())
@@ -223,7 +226,7 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     {
         EnsureMayEdit(actor);
         if (S.Status.Equals(to)) return ToView(actor);
-        if (S.Status.Equals(Final)) throw new ProblemException(ProblemCodes.InvalidTransition);
+        if (S.Status.Equals(Final) || S.Status.Equals(Archived)) throw new ProblemException(ProblemCodes.InvalidTransition);
         var wasPublished = IsPublished;
         S.Status = to;
         await SaveAsync(S.Content!);
@@ -261,12 +264,18 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != LifecycleReminder) return;
+        var now = clock.GetUtcNow();
+        if (state.RecordExists && S.Status.Equals(Expired) && ExpiresAt is { } expired)
+        {
+            if (now >= expired + Lifecycle.ArchiveAfter) await ArchiveAsync();
+            else await ArmLifecycleAsync();
+            return;
+        }
         if (!state.RecordExists || !IsPublished)
         {
             if (await this.GetReminder(LifecycleReminder) is { } reminder) await this.UnregisterReminder(reminder);
             return;
         }
-        var now = clock.GetUtcNow();
         var expiresAt = ExpiresAt!.Value;
         if (now >= expiresAt)
         {
@@ -290,14 +299,26 @@ public abstract class ListingGrain<TState, TContent, TStatus, TView>(
         S.Status = Expired;
         await SaveAsync(S.Content!);
         await RegionalCenter().ListingRemovedAsync(Kind, Id);
+        await ArmLifecycleAsync(); // now for the archiving
+    }
+
+    /// <summary>Two years after expiring without renewal: kept for the record, read-only; the reminder's work is done.</summary>
+    async Task ArchiveAsync()
+    {
+        S.Status = Archived;
+        await SaveAsync(S.Content!);
         if (await this.GetReminder(LifecycleReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>Armed for the notice if it is still to be sent, else for the expiry; never more than the horizon ahead.</summary>
+    /// <summary>
+    /// Armed for the notice if it is still to be sent, else for the expiry, and once expired for the archiving; never
+    /// more than the horizon ahead.
+    /// </summary>
     async Task ArmLifecycleAsync()
     {
-        if (!IsPublished || ExpiresAt is not { } expiresAt) return;
-        var next = S.RemindedFor != expiresAt ? expiresAt - Lifecycle.ReminderBefore : expiresAt;
+        if (ExpiresAt is not { } expiresAt || !(IsPublished || S.Status.Equals(Expired))) return;
+        var next = S.Status.Equals(Expired) ? expiresAt + Lifecycle.ArchiveAfter
+            : S.RemindedFor != expiresAt ? expiresAt - Lifecycle.ReminderBefore : expiresAt;
         await this.RegisterOrUpdateReminder(LifecycleReminder, TradeTimers.DueIn(next, clock.GetUtcNow(), Lifecycle.ReminderHorizon),
             Lifecycle.CheckPeriod);
     }

@@ -19,6 +19,9 @@ public sealed class ListingOptions
     /// </summary>
     public TimeSpan ReminderHorizon { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How long an expired listing stays renewable in its owner's lists before it is archived (read-only).</summary>
+    public TimeSpan ArchiveAfter { get; set; } = TimeSpan.FromDays(730);
+
     /// <summary>The reminder's period: the backstop that re-checks the listing should a re-arm ever be lost.</summary>
     public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromDays(1);
 }

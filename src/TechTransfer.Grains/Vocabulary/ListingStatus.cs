@@ -1,6 +1,9 @@
 namespace TechTransfer.Vocabulary;
 
-/// <summary>Achievement: Draft → Published → Withdrawn | Transferred | Expired (→ Published once, by renewal).</summary>
+/// <summary>
+/// Achievement: Draft → Published → Withdrawn | Transferred | Expired (→ Published once, by renewal) → Archived two
+/// years after expiring (read-only, its owner and national still read it).
+/// </summary>
 public enum AchievementStatus
 {
     Draft,
@@ -8,9 +11,10 @@ public enum AchievementStatus
     Withdrawn,
     Transferred,
     Expired,
+    Archived,
 }
 
-/// <summary>Demand: Draft → Published → Closed | Fulfilled | Expired (→ Published once, by renewal).</summary>
+/// <summary>Demand: Draft → Published → Closed | Fulfilled | Expired (→ Published once, by renewal) → Archived, as achievements.</summary>
 public enum DemandStatus
 {
     Draft,
@@ -18,4 +22,5 @@ public enum DemandStatus
     Closed,
     Fulfilled,
     Expired,
+    Archived,
 }

@@ -94,7 +94,7 @@ public sealed class ListingLifecycleClusterTests
     }
 
     [Fact]
-    public async Task A_demand_ends_at_its_deadline_and_cannot_be_renewed_past_it()
+    public async Task A_demand_ends_at_its_deadline_cannot_be_renewed_past_it_and_is_archived_two_years_later()
     {
         await using var database = await TestDatabase.CreateAsync("lifecycle_demand");
         var clock = ShiftedClock.Shared;
@@ -108,8 +108,9 @@ public sealed class ListingLifecycleClusterTests
             var deadline = ChinaTime.Today(clock).AddDays(40);
             var id = ListingIds.NewDemand();
             var demand = cluster.Client.GetGrain<IDemandGrain>(id);
-            await demand.CreateAsync(Enterprise, new DemandContent("寻求高效换热器设计", "需要紧凑高效的板式换热器设计方案。", ["换热器"], TechField.AdvancedManufacturing,
-                5, 10m, 50m, "江苏", deadline, new("赵经理", "025-22222222", null)));
+            var content = new DemandContent("寻求高效换热器设计", "需要紧凑高效的板式换热器设计方案。", ["换热器"], TechField.AdvancedManufacturing,
+                5, 10m, 50m, "江苏", deadline, new("赵经理", "025-22222222", null));
+            await demand.CreateAsync(Enterprise, content);
             var published = await demand.PublishAsync(Enterprise);
             var endOfDeadline = new DateTimeOffset(deadline.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset);
             Assert.Equal(endOfDeadline, published.ExpiresAt); // sooner than a year
@@ -125,6 +126,22 @@ public sealed class ListingLifecycleClusterTests
             Assert.Equal("Expired", (await demand.GetAsync(Enterprise))!.Status);
             Assert.Null(await demand.GetAsync(Owner));
             Assert.Equal(ProblemCodes.NotRenewable, (await Assert.ThrowsAsync<ProblemException>(() => demand.RenewAsync(Enterprise))).Code);
+
+            // Two years after it ended (armed for that at the expiry, reached in hops): archived, read-only, still its owner's.
+            clock.Ahead = TimeSpan.FromDays(769); // it ended about 40½ days from the start
+            await Task.Delay(2500);
+            Assert.Equal("Expired", (await demand.GetAsync(Enterprise))!.Status); // a day short
+            clock.Ahead = TimeSpan.FromDays(772);
+            await Eventually.TrueAsync(async () => await database.CountAsync($"SELECT count(*) FROM tt_listing WHERE id = '{id}' AND status = 'Archived'") == 1,
+                "the demand archived", seconds: 20);
+            var archived = (await demand.GetAsync(Enterprise))!;
+            Assert.Equal(("Archived", endOfDeadline), (archived.Status, archived.ExpiresAt));
+            Assert.Null(await demand.GetAsync(Owner));
+            Assert.Equal(ProblemCodes.NotRenewable, (await Assert.ThrowsAsync<ProblemException>(() => demand.RenewAsync(Enterprise))).Code);
+            Assert.Equal(ProblemCodes.InvalidTransition, (await Assert.ThrowsAsync<ProblemException>(() => demand.PublishAsync(Enterprise))).Code);
+            Assert.Equal(ProblemCodes.InvalidTransition, (await Assert.ThrowsAsync<ProblemException>(() => demand.CloseAsync(Enterprise))).Code);
+            Assert.Equal(ProblemCodes.InvalidTransition,
+                (await Assert.ThrowsAsync<ProblemException>(() => demand.UpdateAsync(Enterprise, content, archived.Version))).Code);
         }
         finally
         {

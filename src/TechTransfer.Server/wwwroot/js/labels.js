@@ -38,6 +38,7 @@ export const statuses = {
   Closed: "已关闭",
   Fulfilled: "已满足",
   Expired: "已过期",
+  Archived: "已归档",
 };
 
 export const roles = {

@@ -47,7 +47,8 @@ export async function detail({ view, match, params }) {
   facts.unshift(["发布机构", h("a", { href: `#/organizations/${listing.ownerOrganizationId}`, id: "publisher" }, listing.names?.[listing.ownerOrganizationId] ?? "发布机构")]);
   facts.push(["发布时间", time(listing.publishedAt) || "未发布"], ["更新时间", time(listing.updatedAt)]);
   if (listing.expiresAt) facts.push(["有效期至", h("span", { id: "valid-until" }, validUntil(listing.expiresAt),
-    listing.status === "Expired" ? "（已过期，已退出检索与匹配）" : listing.renewed ? "（已续期）" : "")]);
+    listing.status === "Expired" ? "（已过期，已退出检索与匹配）" : listing.status === "Archived" ? "（已过期两年，已归档，仅供查阅）"
+      : listing.renewed ? "（已续期）" : "")]);
 
   // 续期: once, by the owner's organization, while published or after expiry; the dialog states the new date.
   const renew = async () => {
