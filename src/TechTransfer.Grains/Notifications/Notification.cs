@@ -36,7 +36,8 @@ public interface INetworkEvent
 /// </summary>
 public sealed record MatchFound(
     string MatchId, string AchievementId, string DemandId, int Score, string AchievementTitle, string DemandTitle,
-    MatchExplanation Explanation, string? AchievementPublisher = null, string? DemandPublisher = null) : INetworkEvent
+    MatchExplanation Explanation, string? AchievementPublisher = null, string? DemandPublisher = null,
+    string? AchievementOrganizationId = null, string? DemandOrganizationId = null) : INetworkEvent
 {
     public static string Type => nameof(MatchFound);
 

@@ -28,7 +28,8 @@ public sealed class Notifier(IGrainFactory grains)
         var people = await LookUpAsync(matches.SelectMany(Organizations), matches.SelectMany(Regions), national: false);
         await Task.WhenAll(matches.Select(m => AppendAsync(
             NotificationDraft.Of(m.MatchId, new MatchFound(m.MatchId, m.AchievementId, m.DemandId, m.Score, m.AchievementTitle, m.DemandTitle, m.Explanation,
-                people.Names.GetValueOrDefault(m.AchievementOrganizationId), people.Names.GetValueOrDefault(m.DemandOrganizationId))),
+                people.Names.GetValueOrDefault(m.AchievementOrganizationId), people.Names.GetValueOrDefault(m.DemandOrganizationId),
+                m.AchievementOrganizationId, m.DemandOrganizationId)),
             people.Inboxes(Organizations(m), Regions(m), national: false))));
     }
 

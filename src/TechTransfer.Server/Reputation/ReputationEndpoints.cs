@@ -14,6 +14,9 @@ namespace TechTransfer.Reputation;
 /// </summary>
 public static class ReputationEndpoints
 {
+    /// <summary>Organizations per grade request: a page of live cards names a few dozen at most.</summary>
+    const int MaxGrades = 50;
+
     public static void MapReputation(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/organizations/{id}/credit", async (string id, HttpContext http, IGrainFactory grains, RegionDirectory regions,
@@ -22,6 +25,19 @@ public static class ReputationEndpoints
             await OrganizationEndpoints.VisibleAsync(grains, regions, id, http.User.Actor());
             return TypedResults.Ok(await records.OrganizationAsync(id, cancellation));
         }).WithTags("Reputation").Produces<CreditReport>();
+
+        // The grades beside names on cards pushed live (a MatchFound carries the organizations, not their grades: grading
+        // on the push path would cost every publish a credit query per organization). Cached per host like every grade.
+        app.MapGet("/api/organizations/grades", async (string? ids, CreditRecords records, CancellationToken cancellation) =>
+        {
+            var wanted = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+            var v = new Validation();
+            if (wanted.Length == 0) v.Fail("ids", "required");
+            if (wanted.Length > MaxGrades) v.Fail("ids", "max-items", MaxGrades.ToString());
+            if (wanted.Any(id => id.Length > 100 || !id.StartsWith("org-", StringComparison.Ordinal))) v.Fail("ids", "invalid-format");
+            v.ThrowIfInvalid();
+            return TypedResults.Ok(new GradesBeside(await records.GradesAsync(wanted, cancellation)));
+        }).WithTags("Reputation").RequireAuthorization();
 
         app.MapGet("/api/brokers/{accountId}/credit", async (string accountId, HttpContext http, IGrainFactory grains, CreditRecords records,
             Names.DisplayNames names, CancellationToken cancellation) =>

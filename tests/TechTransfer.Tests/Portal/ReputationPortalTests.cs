@@ -176,4 +176,20 @@ public sealed class ReputationPortalTests(PortalFixture fixture) : PortalJourney
         foreach (var p in new[] { deal, inbox })
             Assert.DoesNotContain("acct-", await p.Locator("main").InnerTextAsync());
     }
+
+    [Fact]
+    public async Task A_match_pushed_live_shows_both_organizations_grades_beside_their_names()
+    {
+        var history = await ReputationApiTests.ScriptedHistoryAsync(Portal.SignedInClientAsync);
+        var feed = await SignedInAsync(history.Enterprise.Account, "#/feed");
+        await Expect(feed.Locator("#live")).ToHaveAttributeAsync("data-status", "online");
+
+        // A new pair of the same two organizations, published while the feed is open: the card arrives live.
+        var match = await ReputationApiTests.MatchAsync(Portal.SignedInClientAsync, history.University, history.Enterprise);
+        var card = feed.Locator("article.match", new() { Has = feed.Locator($"a[href='#/deals/{match}']") });
+        await Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("fresh"));
+        await Expect(card.Locator(".grade-chip").First).ToHaveTextAsync("信誉 B"); // the university, as in its record
+        await Expect(card.Locator(".grade-chip").Last).ToHaveTextAsync("信誉 A"); // the enterprise
+        await PortalFixture.ScreenshotAsync(feed, "live-match-grades-1366");
+    }
 }

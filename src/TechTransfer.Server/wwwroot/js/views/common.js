@@ -1,4 +1,5 @@
 // Pieces several views share: listing cards, match cards, status badges.
+import { api } from "../api.js";
 import { amount, h, highlighted, time, when } from "../dom.js";
 import { label, statuses, techFields } from "../labels.js";
 
@@ -32,9 +33,9 @@ export function matchCard(m, { live = false } = {}) {
       h("span", { class: "score", title: "匹配度（0–100）" }, String(m.score), h("small", {}, " 分")),
       h("div", {},
         h("div", {}, h("span", { class: "tag" }, "成果"), " ", h("a", { href: `#/achievements/${m.achievementId}` }, m.achievementTitle),
-          publisher(m.achievementPublisher ?? m.names?.[m.achievementOrganizationId], m.grades?.[m.achievementOrganizationId])),
+          publisher(m.achievementPublisher ?? m.names?.[m.achievementOrganizationId], m.grades ? m.grades[m.achievementOrganizationId] : lateGrade(m.achievementOrganizationId))),
         h("div", {}, h("span", { class: "tag demand" }, "需求"), " ", h("a", { href: `#/demands/${m.demandId}` }, m.demandTitle),
-          publisher(m.demandPublisher ?? m.names?.[m.demandOrganizationId], m.grades?.[m.demandOrganizationId])))),
+          publisher(m.demandPublisher ?? m.names?.[m.demandOrganizationId], m.grades ? m.grades[m.demandOrganizationId] : lateGrade(m.demandOrganizationId))))),
     e.reason ? h("p", { class: "reason" }, e.reason) : null,
     e.matchedTerms?.length ? h("p", { class: "terms" }, "共同技术词：", e.matchedTerms.map((t) => h("mark", {}, t))) : null,
     h("details", {},
@@ -48,7 +49,38 @@ export function matchCard(m, { live = false } = {}) {
       " · ", h("a", { href: `#/deals/${m.matchId ?? m.id}` }, "对接进度与意向 →")));
 }
 
-const publisher = (name, grade) => (name ? h("span", { class: "muted publisher" }, ` · ${name}`, gradeChip(grade)) : null);
+const publisher = (name, grade) => (name ? h("span", { class: "muted publisher" }, ` · ${name}`, grade instanceof Node ? grade : gradeChip(grade)) : null);
+
+/**
+ * A card pushed live names the organizations but not their grades (grading on the push path would cost every publish
+ * a credit query per organization): a placeholder filled from one request for all cards rendered in the same moment,
+ * remembered for the page's life.
+ */
+const knownGrades = new Map();
+let waitingGrades = new Map();
+function lateGrade(organizationId) {
+  if (!organizationId) return null;
+  if (knownGrades.has(organizationId)) return gradeChip(knownGrades.get(organizationId));
+  const slot = h("span", { class: "grade-late" });
+  if (!waitingGrades.has(organizationId)) waitingGrades.set(organizationId, []);
+  waitingGrades.get(organizationId).push(slot);
+  if (waitingGrades.size === 1 && waitingGrades.get(organizationId).length === 1) setTimeout(fetchGrades, 50);
+  return slot;
+}
+async function fetchGrades() {
+  const waiting = waitingGrades;
+  waitingGrades = new Map();
+  try {
+    const { grades } = await api(`/api/organizations/grades?ids=${encodeURIComponent([...waiting.keys()].slice(0, 50).join(","))}`);
+    for (const [id, slots] of waiting) {
+      if (!(id in grades)) continue;
+      knownGrades.set(id, grades[id]);
+      for (const slot of slots) slot.replaceWith(gradeChip(grades[id]) ?? "");
+    }
+  } catch {
+    // A grade is a courtesy beside the name; the card stands without it.
+  }
+}
 
 /** An organization's 信誉 grade beside its name in a list (its page explains it); nothing while it is 新加入. */
 export const gradeChip = (grade) => (["A", "B", "C", "D"].includes(grade)
