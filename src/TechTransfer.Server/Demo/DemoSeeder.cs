@@ -87,6 +87,10 @@ public sealed class DemoSeeder(
         await CreateAccountAsync("demo-university", "演示大学成果转化办", UniversityOf("江苏"), OrganizationKind.University, Role.OrganizationAdmin);
         await CreateAccountAsync("demo-enterprise", "演示科技研发部", EnterpriseOf("广东"), OrganizationKind.Enterprise, Role.OrganizationAdmin);
         await CreateAccountAsync("demo-national", "火炬中心管理员", "org-torch", OrganizationKind.National, Role.NationalAdmin);
+        // Experts the centers invite to 科技成果评价 (reviewers come from other organizations than the achievement's).
+        await CreateAccountAsync("demo-expert", "王教授（材料科学）", UniversityOf("北京"), OrganizationKind.University, Role.Member);
+        await CreateAccountAsync("demo-expert-2", "李研究员（能源工程）", UniversityOf("上海"), OrganizationKind.University, Role.Member);
+        await CreateAccountAsync("demo-expert-3", "张教授（信息技术）", UniversityOf("湖北"), OrganizationKind.University, Role.Member);
         foreach (var region in regions.Regions)
         {
             // The center admin decides the applications to join of the region's provinces (机构入驻审核).

@@ -19,14 +19,15 @@ public sealed class DemoHistoryTests
         await using var database = await TestDatabase.CreateAsync("demo_history");
         await using var host = new ApiFixture.HostFactory(database.ConnectionString, demoListings: true);
         host.CreateClient().Dispose(); // starts the host, whose seeding runs in the background
-        // 48 deals: 24 registered and rated by both sides, 8 ended (rated once), 8 negotiating, 8 never answered.
+        // 48 deals: 24 registered by the center and rated by both sides, 8 ended (rated once; one of them then registered by
+        // the university itself, attributed to its broker), 8 negotiating, 8 never answered.
         async Task<(long, long, long, long, long)> OutcomesAsync() => (
             await database.CountAsync("SELECT count(*) FROM tt_deal WHERE stage = 'Registered'"),
             await database.CountAsync("SELECT count(*) FROM tt_deal WHERE stage = 'Closed'"),
             await database.CountAsync("SELECT count(*) FROM tt_deal WHERE stage = 'Negotiating'"),
             await database.CountAsync("SELECT count(*) FROM tt_deal WHERE stage = 'Matched' AND demand_interest AND NOT achievement_interest"),
             await database.CountAsync("SELECT count(*) FROM tt_deal_rating"));
-        var expected = (24L, 8L, 8L, 8L, 56L);
+        var expected = (25L, 7L, 8L, 8L, 56L);
         await Eventually.TrueAsync(async () => await OutcomesAsync() == expected, "the demo history", seconds: 240);
         var national = await host.SignedInAsync("demo-national");
         // Signed over the last year, one every week or so: in most of its months.
@@ -61,8 +62,25 @@ public sealed class DemoHistoryTests
             .GetFromJsonAsync<JsonElement>("/api/credit-contests");
         Assert.Contains(queue.GetProperty("items").EnumerateArray(), c => c.GetProperty("dealId").GetString() == contest);
 
+        // Every contract is some broker's, the one the university registered itself too.
+        Assert.Equal(25, await database.CountAsync("SELECT count(*) FROM tt_contract WHERE broker IS NOT NULL"));
+        Assert.Equal(1, await database.CountAsync("SELECT count(*) FROM tt_deal_event WHERE action = 'register-own'"));
+
+        // The trading hall's first trades: two 挂牌 sold to the demo enterprise, one open, an auction with its opening bid;
+        // and 科技成果评价: one published, one waiting for demo-university's review.
+        async Task<(long, long, long, long, long)> InstitutionsAsync() => (
+            await database.CountAsync("SELECT count(*) FROM tt_trade WHERE kind = 'FixedPriceListing' AND status = 'Accepted'"),
+            await database.CountAsync("SELECT count(*) FROM tt_trade WHERE kind = 'FixedPriceListing' AND status = 'Open'"),
+            await database.CountAsync("SELECT count(*) FROM tt_trade WHERE kind = 'Auction' AND status = 'Open'"),
+            await database.CountAsync("SELECT count(*) FROM tt_evaluation WHERE status = 'Published'"),
+            await database.CountAsync("SELECT count(*) FROM tt_evaluation WHERE status = 'Open' AND 'acct-demo-university' = ANY (reviewers)"));
+        await Eventually.TrueAsync(async () => await InstitutionsAsync() == (2, 1, 1, 1, 1), "the demo trades and evaluations", seconds: 60);
+        var invitations = await (await host.SignedInAsync("demo-university")).GetFromJsonAsync<JsonElement>("/api/evaluations/invitations");
+        Assert.Single(invitations.GetProperty("items").EnumerateArray());
+
         // Seeding again (a restart, another host) plays nothing twice.
         await host.Services.GetRequiredService<DemoHistory>().SeedAsync(CancellationToken.None);
         Assert.Equal(expected, await OutcomesAsync());
+        Assert.Equal((2L, 1L, 1L, 1L, 1L), await InstitutionsAsync());
     }
 }
