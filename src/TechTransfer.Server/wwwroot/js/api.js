@@ -7,6 +7,11 @@ export class ApiError extends Error {
     this.problem = problem ?? {};
   }
 
+  /** What to show under a form: its field messages in Chinese, else the problem's own detail. */
+  get zh() {
+    return Object.values(this.fieldErrors).flat().join("；") || this.problem.detailZh || this.message;
+  }
+
   /** Per-field messages in Chinese, e.g. { "title": ["标题不能为空"], "contact.phone": [...] }. */
   get fieldErrors() {
     const byField = {};

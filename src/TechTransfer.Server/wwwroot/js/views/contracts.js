@@ -110,8 +110,7 @@ function amendmentForm(number, effective, done) {
       toast("修正已记录");
       await done();
     } catch (err) {
-      errors.textContent = err instanceof ApiError
-        ? Object.values(err.fieldErrors).flat().join("；") || err.problem.detailZh || err.message : String(err);
+      errors.textContent = err instanceof ApiError ? err.zh : String(err);
     }
   } },
   h("h2", { id: "amend-title" }, "修正合同"),

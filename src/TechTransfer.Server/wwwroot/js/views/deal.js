@@ -208,8 +208,7 @@ function contractForm(id, done, supplier, buyer, own) {
       toast("合同已登记");
       await done();
     } catch (err) {
-      errors.textContent = err instanceof ApiError
-        ? Object.values(err.fieldErrors).flat().join("；") || (err.problem.detailZh ?? err.message) : String(err);
+      errors.textContent = err instanceof ApiError ? err.zh : String(err);
     }
   } },
   h("h2", { id: "contract-title" }, own ? "自行登记技术合同" : "技术合同认定登记"),

@@ -88,7 +88,7 @@ function reviewForm(id, done) {
       toast("评审意见已签署");
       await done();
     } catch (err) {
-      errors.textContent = err instanceof ApiError ? Object.values(err.fieldErrors).flat().join("；") || err.message : String(err);
+      errors.textContent = err instanceof ApiError ? err.zh : String(err);
     }
   } },
   h("h2", { id: "review-title" }, "我的评审意见"),
@@ -108,7 +108,7 @@ function reviewForm(id, done) {
 /** The center: invite one more reviewer, and publish once reviews are in. */
 function manageSection(id, e, done) {
   const errors = h("p", { class: "error", role: "alert" });
-  const problem = (err) => (err instanceof ApiError ? Object.values(err.fieldErrors).flat().join("；") || err.problem.detailZh || err.message : String(err));
+  const problem = (err) => (err instanceof ApiError ? err.zh : String(err));
   const account = h("input", { id: "invite-account", maxlength: 64, autocomplete: "off" });
   const statement = h("textarea", { id: "publish-statement", rows: 4, maxlength: 2000 });
   return h("section", { class: "panel", id: "evaluation-manage", "aria-labelledby": "manage-title" },
@@ -195,7 +195,7 @@ function startForm(achievementId) {
         } });
         location.hash = `#/evaluations/${started.id}`;
       } catch (err) {
-        errors.textContent = err instanceof ApiError ? Object.values(err.fieldErrors).flat().join("；") || err.message : String(err);
+        errors.textContent = err instanceof ApiError ? err.zh : String(err);
       }
     } }, "发起评价"));
 }
