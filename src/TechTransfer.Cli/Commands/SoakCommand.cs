@@ -89,6 +89,7 @@ public static class SoakCommand
                 .OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
             ["writeMs"] = Spread([.. attempts.Where(a => a.Status is >= 200 and < 300).Select(a => a.Ms)]),
             ["faults"] = faults,
+            ["restartWithinS"] = restartWithin, // the bound restartCluster.readyAfterStartS is held to
             ["listingsAcknowledged"] = verified.Checked,
             ["publishesAcknowledged"] = verified.Published,
             ["lostWrites"] = verified.Lost.Count,
