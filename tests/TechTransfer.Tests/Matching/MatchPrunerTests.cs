@@ -48,4 +48,28 @@ public sealed class MatchPrunerTests(ApiFixture api)
         // The deal still opens: its grain reads the match's facts.
         Assert.True((await buyer.GetAsync($"/api/deals/{dealt}")).IsSuccessStatusCode);
     }
+
+    [Fact]
+    public async Task A_sweep_reads_only_what_left_the_market_since_the_last_one_and_a_restarted_host_reads_everything_once()
+    {
+        var university = await FreshOrganization.CreateAsync(api.SignedInAsync, "University");
+        var enterprise = await FreshOrganization.CreateAsync(api.SignedInAsync, "Enterprise");
+        var match = await ReputationApiTests.MatchAsync(api.SignedInAsync, university, enterprise);
+        var achievement = await api.Database.TextAsync($"SELECT achievement_id FROM tt_match WHERE id = '{match}'");
+        (await (await api.SignedInAsync(university.Account)).PostAsync($"/api/achievements/{achievement}/withdraw", null)).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(async () => await api.Database.CountAsync(
+            $"SELECT count(*) FROM tt_match WHERE id = '{match}' AND announce_due IS NULL") == 1, "the announcement", seconds: 30);
+
+        // This host swept a moment ago; a listing that (as the clock says) left the market long before that sweep's
+        // window is not read again. In production updated_at only moves forward, so nothing is missed this way.
+        var pruner = ActivatorUtilities.CreateInstance<MatchPruner>(api.Host.Services);
+        await pruner.PruneAsync();
+        await api.Database.CountAsync($"WITH aged AS (UPDATE tt_listing SET updated_at = now() - interval '45 days' WHERE id = '{achievement}' RETURNING 1) SELECT count(*) FROM aged");
+        await pruner.PruneAsync();
+        Assert.Equal(1, await api.Database.CountAsync($"SELECT count(*) FROM tt_match WHERE id = '{match}'"));
+
+        // A host that starts afresh reads everything off the market once: the match goes.
+        await ActivatorUtilities.CreateInstance<MatchPruner>(api.Host.Services).PruneAsync();
+        Assert.Equal(0, await api.Database.CountAsync($"SELECT count(*) FROM tt_match WHERE id = '{match}'"));
+    }
 }
