@@ -128,20 +128,7 @@ public sealed class DealGrain(
     {
         await RequireLeadingBrokerAsync(actor);
         if (S.Stage != DealStage.ContractSigned) throw new ProblemException(ProblemCodes.InvalidTransition);
-        var f = S.Facts!;
-        // The registry is idempotent per deal: if we crash after it answered, the retry gets the first registration
-        // (its number and its content, which the event below reports).
-        var contract = await GrainFactory.GetGrain<IContractRegistryGrain>(S.LeadingRegion!).RegisterAsync(actor,
-            new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, S.LeadingRegion!, f.AchievementOrganizationId, f.DemandOrganizationId,
-                S.ClaimedBy),
-            content);
-        S.ContractNumber = contract.Number;
-        S.Stage = DealStage.Registered;
-        await CommitAsync(actor, "register", DealStage.ContractSigned, DealStage.Registered, contract.Number);
-        await StopReminderAsync();
-        await notifier.ContractRegisteredAsync(new ContractRegistered(contract.Number, Id, f.TechField, S.LeadingRegion!,
-            contract.Content.ContractAmount, contract.Content.TechTransactionAmount, contract.Content.SigningDate.ToString("yyyy-MM-dd"), S.ClaimedBy), f);
-        return await ViewAsync(actor);
+        return await RegisterAsync(actor, content, S.LeadingRegion!, S.ClaimedBy, "register");
     }
 
     public async Task<DealView> RegisterOwnContractAsync(Actor actor, ContractContent content, bool brokerAcknowledged)
@@ -159,18 +146,27 @@ public sealed class DealGrain(
         }
         // The leading center registers an attributed contract; otherwise the seller's center (the registry of its place).
         var region = attribution?.Region ?? f.AchievementRegion ?? f.DemandRegion ?? throw new ProblemException(ProblemCodes.InvalidTransition);
+        return await RegisterAsync(actor, content, region, attribution?.Broker, attribution is null ? "register-own-unattributed" : "register-own");
+    }
+
+    /// <summary>
+    /// Registers the contract with <paramref name="region"/>'s registry, attributed to <paramref name="broker"/>, and moves
+    /// the deal to Registered. The registry is idempotent per deal: if we crash after it answered, the retry gets the
+    /// first registration (its number and its content, which the event below reports).
+    /// </summary>
+    async Task<DealView> RegisterAsync(Actor actor, ContractContent content, string region, string? broker, string action)
+    {
+        var f = S.Facts!;
         var contract = await GrainFactory.GetGrain<IContractRegistryGrain>(region).RegisterAsync(actor,
-            new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, region, f.AchievementOrganizationId, f.DemandOrganizationId,
-                attribution?.Broker),
+            new ContractFacts(Id, f.AchievementId, f.DemandId, f.TechField, region, f.AchievementOrganizationId, f.DemandOrganizationId, broker),
             content);
         var from = S.Stage;
         S.ContractNumber = contract.Number;
         S.Stage = DealStage.Registered;
-        await CommitAsync(actor, attribution is null ? "register-own-unattributed" : "register-own", from, DealStage.Registered, contract.Number);
+        await CommitAsync(actor, action, from, DealStage.Registered, contract.Number);
         await StopReminderAsync();
         await notifier.ContractRegisteredAsync(new ContractRegistered(contract.Number, Id, f.TechField, region,
-            contract.Content.ContractAmount, contract.Content.TechTransactionAmount, contract.Content.SigningDate.ToString("yyyy-MM-dd"),
-            attribution?.Broker), f);
+            contract.Content.ContractAmount, contract.Content.TechTransactionAmount, contract.Content.SigningDate.ToString("yyyy-MM-dd"), broker), f);
         return await ViewAsync(actor);
     }
 

@@ -54,7 +54,7 @@ public sealed class EvaluationGrain(
         if (achievement is null || achievement.Status != nameof(AchievementStatus.Published)) throw new ProblemException(ProblemCodes.NotFound);
         var region = achievement.RegionCode ?? throw new ProblemException(ProblemCodes.InvalidTransition);
         if (!IsStaff(actor, region)) throw new ProblemException(ProblemCodes.Forbidden);
-        var invited = await ReviewersAsync(reviewers, achievement.OwnerOrganizationId, required: true);
+        var invited = await ReviewersAsync(reviewers, achievement.OwnerOrganizationId);
 
         S.AchievementId = achievementId;
         S.AchievementTitle = achievement.Title;
@@ -74,7 +74,7 @@ public sealed class EvaluationGrain(
     {
         RequireStaff(actor);
         if (Published) throw new ProblemException(ProblemCodes.InvalidTransition);
-        var invited = await ReviewersAsync([reviewer], S.OwnerOrganizationId, required: true);
+        var invited = await ReviewersAsync([reviewer], S.OwnerOrganizationId);
         if (S.Reviewers.Contains(invited[0])) return View(actor); // asked twice: once is enough
         if (S.Reviewers.Count >= MaxReviewers)
         {
@@ -138,10 +138,10 @@ public sealed class EvaluationGrain(
     /// Account names to ids: each must exist and be a person outside the achievement's owner (no one reviews their
     /// own organization's work); the center's staff may review.
     /// </summary>
-    async Task<string[]> ReviewersAsync(string[] names, string ownerOrganizationId, bool required)
+    async Task<string[]> ReviewersAsync(string[] names, string ownerOrganizationId)
     {
         var v = new Validation();
-        if (required && names.Length == 0) v.Fail("reviewers", "required");
+        if (names.Length == 0) v.Fail("reviewers", "required");
         if (names.Length > MaxReviewers) v.Fail("reviewers", "max-items", MaxReviewers.ToString());
         v.ThrowIfInvalid();
         var ids = new List<string>();

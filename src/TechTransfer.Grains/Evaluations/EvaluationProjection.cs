@@ -27,15 +27,22 @@ public sealed class EvaluationProjection(NpgsqlDataSource db)
     }
 
     /// <summary>The evaluations of one achievement, newest first (at most 20: a listing is evaluated a few times at most).</summary>
-    public Task<IReadOnlyList<string>> OfAchievementAsync(string achievementId, CancellationToken cancellation = default) =>
-        IdsAsync("SELECT id FROM tt_evaluation WHERE achievement_id = $1 ORDER BY started_at DESC LIMIT 20", achievementId, cancellation);
+    public async Task<IReadOnlyList<string>> OfAchievementAsync(string achievementId, CancellationToken cancellation = default)
+    {
+        await using var command = db.CreateCommand("SELECT id FROM tt_evaluation WHERE achievement_id = $1 ORDER BY started_at DESC LIMIT 20");
+        command.Parameters.Add(new NpgsqlParameter { Value = achievementId });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) ids.Add(reader.GetString(0));
+        return ids;
+    }
 
     /// <summary>A reviewer's invitations: open ones not yet reviewed first, then the rest, newest first.</summary>
     public async Task<IReadOnlyList<EvaluationRow>> InvitationsAsync(string accountId, CancellationToken cancellation = default)
     {
         await using var command = db.CreateCommand("""
             SELECT id, achievement_id, achievement_title, region, status, started_at, published_at, $1 = ANY (reviewed)
-            FROM tt_evaluation WHERE $1 = ANY (reviewers)
+            FROM tt_evaluation WHERE reviewers @> ARRAY[$1::text] -- containment, so the GIN index tt_evaluation_reviewers serves it
             ORDER BY (status = 'Open' AND NOT $1 = ANY (reviewed)) DESC, started_at DESC LIMIT 100
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
@@ -45,15 +52,5 @@ public sealed class EvaluationProjection(NpgsqlDataSource db)
             rows.Add(new EvaluationRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7)));
         return rows;
-    }
-
-    async Task<IReadOnlyList<string>> IdsAsync(string sql, string value, CancellationToken cancellation)
-    {
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = value });
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) ids.Add(reader.GetString(0));
-        return ids;
     }
 }
