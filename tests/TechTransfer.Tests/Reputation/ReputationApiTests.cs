@@ -294,4 +294,25 @@ public sealed class ReputationApiTests(ApiFixture api)
         Assert.All(report.GetProperty("indicators").EnumerateArray(), i => Assert.Equal(0, i.GetProperty("evidence").GetInt32()));
         Assert.Equal(HttpStatusCode.NotFound, (await api.Host.CreateClient().GetAsync("/api/organizations/org-no-such/credit")).StatusCode);
     }
+
+    [Fact]
+    public async Task Grades_for_live_cards_come_in_one_request_for_signed_in_people_and_bad_ids_get_a_problem()
+    {
+        var history = await ScriptedHistoryAsync(api.SignedInAsync);
+        var client = await api.SignedInAsync(history.Enterprise.Account);
+        var ids = $"{history.University.Id},{history.Enterprise.Id}";
+
+        var grades = (await OkAsync(history.Enterprise.Account, HttpMethod.Get, $"/api/organizations/grades?ids={ids}")).GetProperty("grades");
+        Assert.Equal(("B", "A"), (grades.GetProperty(history.University.Id).GetString(), grades.GetProperty(history.Enterprise.Id).GetString()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.Anonymous().GetAsync($"/api/organizations/grades?ids={ids}")).StatusCode);
+        foreach (var bad in new[] { "", "acct-demo-university", string.Join(",", Enumerable.Range(0, 51).Select(i => $"org-x{i}")) })
+        {
+            var response = await client.GetAsync($"/api/organizations/grades?ids={bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.BodyAsync();
+            Assert.Equal("ids", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("errors")[0].GetProperty("zh").GetString()));
+        }
+    }
 }
