@@ -10,7 +10,8 @@ namespace TechTransfer.Commands;
 /// techtransfer bench-match: indexes N achievements with the production index (synthesising realistic ones from
 /// the file's sentences and keywords when N exceeds it), then times match-by-document and free-text search with
 /// the demands file's texts. With --peer pgtrgm, runs the same documents and queries through PostgreSQL pg_trgm
-/// (GIN) in the same run. Prints one JSON object on its last line.
+/// (GIN) in the same run. With --index-dir PATH the index lives in memory-mapped files there (as a host with
+/// IndexPath), and the benchmark then also times reopening it from its files. Prints one JSON object on its last line.
 /// </summary>
 public static class BenchMatchCommand
 {
@@ -23,7 +24,10 @@ public static class BenchMatchCommand
         // Streamed, never held: the process' working set is the index's, not the benchmark's.
         var documents = Synthesize(source, scale);
 
-        using var index = new ListingIndex();
+        var directory = args.Option("index-dir");
+        if (directory is not null && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        using var heap = new HeapWatch();
+        var index = directory is null ? new ListingIndex() : ListingIndex.Create(directory);
         var engine = new MatchEngine(index, new MatchingOptions());
         _ = ListingAnalysis.Terms(ListingAnalysis.Title, "预热"); // load the SmartCn dictionaries outside the timing
         var progress = new ProgressBar("index", scale);
@@ -54,6 +58,8 @@ public static class BenchMatchCommand
             ["search_p99_ms"] = Percentiles.Of(search, 0.99, 3),
             ["index_bytes"] = index.SizeInBytes(),
             ["peak_working_set_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
+            ["peak_managed_heap_bytes"] = heap.Peak,
+            ["index_in"] = directory is null ? "memory" : "files",
         };
         if (args.Option("peer") == "pgtrgm")
         {
@@ -63,8 +69,40 @@ public static class BenchMatchCommand
             result["peer_match_p99_ms"] = Percentiles.Of(peer, 0.99, 3);
             result["p99_ratio_peer_over_ours"] = Math.Round(Percentiles.Of(peer, 0.99, 3) / Math.Max(Percentiles.Of(match, 0.99, 3), 0.001), 2);
         }
+        if (directory is not null)
+        {
+            // A host's restart: commit, close, then open from the files and answer the first search.
+            index.Commit(new Dictionary<string, string> { ["position"] = "bench" });
+            index.Dispose();
+            var reopen = Stopwatch.StartNew();
+            var (reopened, _) = ListingIndex.Open(directory) ?? throw new InvalidOperationException("the committed index did not open");
+            using (reopened)
+            {
+                reopened.Search(asks[0].Text, new SearchFilter(Listings.ListingKind.Achievement), 0, 20);
+                result["reopen_and_first_search_s"] = Math.Round(reopen.Elapsed.TotalSeconds, 2);
+                result["reopened_docs"] = reopened.Count;
+            }
+        }
+        else index.Dispose();
         System.Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
+    }
+
+    /// <summary>The largest managed heap seen (GC heap size after each collection, sampled every 50 ms).</summary>
+    sealed class HeapWatch : IDisposable
+    {
+        readonly Timer timer;
+        long peak;
+
+        public HeapWatch() => timer = new Timer(_ =>
+        {
+            var size = GC.GetGCMemoryInfo().HeapSizeBytes;
+            if (size > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, size);
+        }, null, 0, 50);
+
+        public long Peak => Interlocked.Read(ref peak);
+
+        public void Dispose() => timer.Dispose();
     }
 
     static List<double> Time<T>(IEnumerable<T> items, Action<T> work)

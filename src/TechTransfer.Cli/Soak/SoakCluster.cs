@@ -37,7 +37,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
             try
             {
                 hosts[i] = await BenchHost.StartAsync(connectionString, build && attempt == 1, TimeSpan.FromMinutes(5), firstPort + i,
-                    clusterId: "techtransfer-soak", environment: environment, logName: "soak-host", signIn: !restart);
+                    clusterId: "techtransfer-soak", environment: EnvironmentOf(i), logName: "soak-host", signIn: !restart);
                 return;
             }
             catch (Commands.CommandException e) when (attempt < 3)
@@ -47,6 +47,15 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
             }
         }
     }
+
+    /// <summary>
+    /// Each host keeps its search index in files of its own, as in production: a host killed or restarted by the soak
+    /// resumes from them and the feed (docs/matching.md, "Memory or files").
+    /// </summary>
+    Dictionary<string, string> EnvironmentOf(int i) => new(environment)
+    {
+        ["TechTransfer__Matching__IndexPath"] = Path.Combine(BenchHost.RepositoryRoot(), ".data", "soak-index", $"host-{i + 1}"),
+    };
 
     public async Task RestartAllAsync() => await Task.WhenAll(Enumerable.Range(0, size).Select(i => StartAsync(i, restart: true)));
 

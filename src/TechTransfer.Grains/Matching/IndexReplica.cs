@@ -11,8 +11,9 @@ namespace TechTransfer.Matching;
 /// <summary>
 /// This host's search index: a full replica of the published listings, derived from tt_listing and kept
 /// current by its change feed (transaction ids read against snapshots + LISTEN/NOTIFY). Every host answers every query locally and
-/// the same way; a host that starts or restarts rebuilds its replica from PostgreSQL. Design and trade-offs:
-/// docs/matching.md.
+/// the same way. In memory, a host that starts or restarts rebuilds its replica from PostgreSQL; on disk
+/// (<see cref="MatchingOptions.IndexPath"/>) it resumes from its files and the feed position committed with them.
+/// Design and trade-offs: docs/matching.md.
 /// </summary>
 public sealed class IndexReplica : BackgroundService
 {
@@ -29,6 +30,9 @@ public sealed class IndexReplica : BackgroundService
     readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     (ListingIndex Index, MatchEngine Engine) current;
     string? applied; // the snapshot everything up to which is applied (pg_snapshot text); null before the first load
+    string? database; // which database and tt_listing the files were built from (on disk)
+    readonly Lock committing = new();
+    (ListingIndex Index, long Writes)? committed;
 
     public IndexReplica(NpgsqlDataSource db, IOptions<MatchingOptions> options, ILogger<IndexReplica> logger)
     {
@@ -43,8 +47,11 @@ public sealed class IndexReplica : BackgroundService
 
     public MatchEngine Engine => current.Engine;
 
-    /// <summary>Completes when the first full load from PostgreSQL is in.</summary>
+    /// <summary>Completes when the replica is loaded: from PostgreSQL, or from its files and the feed since.</summary>
     public Task Ready => ready.Task;
+
+    /// <summary>Whether this host's replica was resumed from its files rather than loaded from PostgreSQL.</summary>
+    public bool Resumed { get; private set; }
 
     /// <summary>Where a rebuild stands (this host only).</summary>
     public RebuildStatus Rebuild { get; private set; } = RebuildStatus.None;
@@ -103,7 +110,7 @@ public sealed class IndexReplica : BackgroundService
             {
                 await using (var count = db.CreateCommand("SELECT count(*) FROM tt_listing WHERE status = 'Published'"))
                     Rebuild = Rebuild with { Total = (int)(long)(await count.ExecuteScalarAsync())! };
-                var fresh = new ListingIndex();
+                var fresh = options.IndexPath is { } root ? ListingIndex.Create(NewGeneration(root)) : new ListingIndex();
                 var position = await ApplyChangesAsync(fresh, null, default, indexed => Rebuild = Rebuild with { Indexed = indexed });
                 await gate.WaitAsync();
                 ListingIndex old;
@@ -118,10 +125,10 @@ public sealed class IndexReplica : BackgroundService
                 {
                     gate.Release();
                 }
+                await CommitAsync();
                 Rebuild = Rebuild with { Running = false, Indexed = fresh.Count, FinishedAt = time.GetUtcNow() };
                 logger.LogInformation("Search replica rebuilt: {Count} published listings", fresh.Count);
-                // Searches that took the old index a moment ago finish first.
-                _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => old.Dispose(), TaskScheduler.Default);
+                Retire(old);
             }
             catch (Exception e)
             {
@@ -210,12 +217,110 @@ public sealed class IndexReplica : BackgroundService
         index.UpsertMany(published);
     }
 
+    /// <summary>Searches that took an index a moment ago finish before it is disposed (and its files deleted).</summary>
+    void Retire(ListingIndex old) => _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ =>
+    {
+        lock (committing) old.Dispose();
+        if (old.Path is { } path) Directory.Delete(path, recursive: true);
+    }, TaskScheduler.Default);
+
+    const string DatabaseKey = "database", PositionKey = "position";
+
+    /// <summary>
+    /// On disk: takes the newest generation of files under IndexPath whose commit this build can read and that was
+    /// built from this very database and tt_listing (another cluster, a restored or truncated table starts afresh),
+    /// with its feed position; deletes every other generation. Without usable files, starts an empty generation.
+    /// </summary>
+    async Task LoadFilesAsync(string root, CancellationToken stopping)
+    {
+        await using (var identify = db.CreateCommand("""
+            SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || d.oid::text || '/' || pg_relation_filenode('tt_listing')::text
+            FROM pg_database d WHERE d.datname = current_database()
+            """))
+            database = (string)(await identify.ExecuteScalarAsync(stopping))!;
+        Directory.CreateDirectory(root);
+        (ListingIndex Index, string Position)? resumed = null;
+        foreach (var generation in Directory.GetDirectories(root).OrderDescending(StringComparer.Ordinal))
+        {
+            if (resumed is null && ListingIndex.Open(generation) is { } found)
+            {
+                if (found.Data.GetValueOrDefault(DatabaseKey) == database && found.Data.GetValueOrDefault(PositionKey) is { } position)
+                {
+                    resumed = (found.Index, position);
+                    continue;
+                }
+                found.Index.Dispose();
+            }
+            Directory.Delete(generation, recursive: true);
+        }
+        var index = resumed?.Index ?? ListingIndex.Create(NewGeneration(root));
+        await gate.WaitAsync(stopping);
+        ListingIndex placeholder;
+        try
+        {
+            placeholder = current.Index;
+            current = (index, new MatchEngine(index, options));
+            applied = resumed?.Position;
+        }
+        finally
+        {
+            gate.Release();
+        }
+        Retire(placeholder);
+        Resumed = resumed is not null;
+        if (Resumed) logger.LogInformation("Search replica resumed from {Path}: {Count} listings; catching up from its feed position", index.Path, index.Count);
+    }
+
+    static string NewGeneration(string root) => Path.Combine(root, $"g{DateTime.UtcNow.Ticks:D19}");
+
+    /// <summary>
+    /// On disk: commits the index in service with the feed position it has reached, when it changed since the last
+    /// commit. The position is read with the index, under the feed's lock: the files then hold at least everything
+    /// up to it (later writes too, which the catch-up after a restart applies again, harmlessly).
+    /// </summary>
+    async Task CommitAsync()
+    {
+        if (database is null) return;
+        ListingIndex index;
+        string? position;
+        await gate.WaitAsync();
+        try
+        {
+            (index, position) = (current.Index, applied);
+        }
+        finally
+        {
+            gate.Release();
+        }
+        if (index.Path is null || position is null) return;
+        await Task.Run(() =>
+        {
+            lock (committing)
+            {
+                var writes = index.Writes;
+                if (committed is { } last && ReferenceEquals(last.Index, index) && last.Writes == writes) return;
+                var started = Stopwatch.GetTimestamp();
+                index.Commit(new Dictionary<string, string> { [DatabaseKey] = database, [PositionKey] = position });
+                committed = (index, writes);
+                logger.LogDebug("Search replica committed in {Ms} ms", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        });
+    }
+
+    /// <summary>A graceful stop commits, so the next start catches up only what was written while the host was down.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ready.Task.IsCompleted) await CommitAsync();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
             try
             {
+                if (options.IndexPath is { } root && database is null) await LoadFilesAsync(root, stopping);
                 await using var connection = await db.OpenConnectionAsync(stopping);
                 await using (var listen = new NpgsqlCommand("LISTEN tt_listing", connection)) await listen.ExecuteNonQueryAsync(stopping);
                 await CatchUpAsync(stopping);
@@ -227,8 +332,9 @@ public sealed class IndexReplica : BackgroundService
                     // segments, analysis buffers) that an idle host never collects: one compacting collection that
                     // returns the free space to the OS, once, before the host takes traffic.
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    await CommitAsync();
                 }
-                var refreshed = Stopwatch.GetTimestamp();
+                var (refreshed, commit) = (Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
                 while (!stopping.IsCancellationRequested)
                 {
                     // Woken by NOTIFY; the timeout also sweeps up anything a lost notification left behind.
@@ -238,11 +344,20 @@ public sealed class IndexReplica : BackgroundService
                     if (Stopwatch.GetElapsedTime(refreshed) < RefreshInterval) continue;
                     Index.Refresh();
                     refreshed = Stopwatch.GetTimestamp();
+                    if (Stopwatch.GetElapsedTime(commit) < options.IndexCommitInterval) continue;
+                    await CommitAsync();
+                    commit = Stopwatch.GetTimestamp();
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Lucene.Net.Store.LockObtainFailedException e)
+            {
+                // Two hosts given one IndexPath: each would corrupt the other's files. Stop this host, loudly.
+                logger.LogCritical(e, "Search index at {Path} is in use by another process; every host needs its own IndexPath", options.IndexPath);
+                throw;
             }
             catch (Exception e)
             {

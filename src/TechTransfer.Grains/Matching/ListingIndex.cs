@@ -34,11 +34,11 @@ public sealed record Facets(
 /// near-real-time searchers, so reads run concurrently with indexing. A shard is refreshed when it is read (and
 /// by the replica now and then): every read sees every write made before it, and a shard nobody reads does not
 /// turn each write into a segment of its own.
-/// Held in memory and never needs committing: it is derived data, rebuilt from PostgreSQL at start.
+/// Derived data: held in memory and rebuilt from PostgreSQL at start, or on disk and resumed from its last commit.
 /// </summary>
 public sealed partial class ListingIndex : IDisposable
 {
-    const string IdField = "id", JsonField = "json", TrlField = "trl", PriceField = "price", HeadlineWordsField = "hw";
+    const string IdField = "id", VersionField = "version", JsonField = "json", TrlField = "trl", PriceField = "price", HeadlineWordsField = "hw";
     const string TechFieldField = "techField", RegionField = "region", ProvinceField = "province";
     const int MaxQueryTerms = 40;
 
@@ -67,12 +67,12 @@ public sealed partial class ListingIndex : IDisposable
         public readonly IndexWriter Writer;
         public readonly SearcherManager Searchers;
 
-        public Shard(LuceneDirectory directory)
+        public Shard(LuceneDirectory directory, OpenMode mode = OpenMode.CREATE)
         {
             Directory = directory;
             Writer = new IndexWriter(directory, new IndexWriterConfig(ListingAnalysis.Version, Analyzer)
             {
-                OpenMode = OpenMode.CREATE,
+                OpenMode = mode,
                 Similarity = Bm25,
                 RAMBufferSizeMB = 64,
             });
@@ -97,14 +97,114 @@ public sealed partial class ListingIndex : IDisposable
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// An empty index held in process memory. The index is derived data, rebuilt from PostgreSQL at start, so
-    /// durable files would buy nothing; and memory-mapped files (on disk or on tmpfs) showed 3–6× worse p99 match
-    /// latency on this VM than memory the process owns (docs/matching.md).
+    /// An empty index held in process memory: derived data, rebuilt from PostgreSQL at start. Memory-mapped files
+    /// showed 3–6× worse p99 match latency on this VM at 10⁵ (docs/matching.md), so memory is the default;
+    /// <see cref="Create(string)"/> puts the index on disk, where a restarted host resumes it (<see cref="Open"/>).
     /// </summary>
     public ListingIndex()
     {
         achievements = new Shard(new RAMDirectory());
         demands = new Shard(new RAMDirectory());
+    }
+
+    ListingIndex(string path, OpenMode mode)
+    {
+        Path = path;
+        achievements = new Shard(new MMapDirectory(System.IO.Path.Combine(path, "achievements")), mode);
+        try
+        {
+            demands = new Shard(new MMapDirectory(System.IO.Path.Combine(path, "demands")), mode);
+        }
+        catch
+        {
+            achievements.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An empty index in memory-mapped files under <paramref name="path"/> (whatever was there is replaced).</summary>
+    public static ListingIndex Create(string path) => new(path, OpenMode.CREATE);
+
+    /// <summary>
+    /// The index committed under <paramref name="path"/> with the commit's data, or null when there is none that this
+    /// build can use: no commit, shards committed at different moments, or another index format. Learns again what
+    /// the index knows beside Lucene (each id's version, the market's keywords) from the files.
+    /// </summary>
+    public static (ListingIndex Index, IReadOnlyDictionary<string, string> Data)? Open(string path)
+    {
+        foreach (var kind in (string[])["achievements", "demands"])
+        {
+            using var directory = FSDirectory.Open(System.IO.Path.Combine(path, kind));
+            if (!DirectoryReader.IndexExists(directory)) return null;
+        }
+        var index = new ListingIndex(path, OpenMode.APPEND);
+        var (a, d) = (index.achievements.Writer.CommitData, index.demands.Writer.CommitData);
+        if (!a.TryGetValue(FormatKey, out var format) || format != Format || !a.OrderBy(e => e.Key).SequenceEqual(d.OrderBy(e => e.Key)))
+        {
+            index.Dispose();
+            return null;
+        }
+        index.Learn();
+        return (index, a.ToDictionary());
+    }
+
+    /// <summary>Where the index's files are; null in memory.</summary>
+    public string? Path { get; }
+
+    /// <summary>
+    /// Makes everything written so far durable, both shards with the same <paramref name="data"/> (a feed position,
+    /// say): a later <see cref="Open"/> returns this state or a later one. Not for indexes in memory.
+    /// </summary>
+    public void Commit(IReadOnlyDictionary<string, string> data)
+    {
+        var stamped = new Dictionary<string, string>(data) { [FormatKey] = Format };
+        foreach (var shard in Shards)
+        {
+            shard.Writer.SetCommitData(stamped);
+            shard.Writer.Commit();
+        }
+    }
+
+    /// <summary>Counts writes, so that a replica commits only when something changed.</summary>
+    public long Writes => Interlocked.Read(ref writes);
+
+    long writes;
+
+    const string FormatKey = "format";
+
+    /// <summary>
+    /// What an index written by this build looks like: the version of its fields, and how the analysers cut a sample
+    /// (a new dictionary or analyser changes the terms, and an index built with the old ones would then miss).
+    /// </summary>
+    static readonly string Format = "fields-1/" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join('|', [
+            .. Terms(Title, FormatSample), "/", .. Terms(Title + Bigrams, FormatSample)]))))[..16];
+
+    const string FormatSample = "基于深度学习的锂离子电池健康状态估计方法，适用于新能源汽车与储能电站；PM2.5 检测 5G 基站 CRISPR-Cas9";
+
+    /// <summary>Reads back from the files what the index keeps beside Lucene: versions, the live count, the keywords.</summary>
+    void Learn()
+    {
+        foreach (var shard in Shards)
+        {
+            using var reader = DirectoryReader.Open(shard.Writer, applyAllDeletes: true);
+            foreach (var leaf in reader.Leaves)
+            {
+                var ids = leaf.AtomicReader.GetBinaryDocValues(IdField);
+                var versionsOf = leaf.AtomicReader.GetNumericDocValues(VersionField);
+                var alive = leaf.AtomicReader.LiveDocs;
+                var id = new BytesRef();
+                for (var doc = 0; doc < leaf.AtomicReader.MaxDoc; doc++)
+                {
+                    if (alive is not null && !alive.Get(doc)) continue;
+                    ids.Get(doc, id);
+                    versions[id.Utf8ToString()] = ((int)versionsOf.Get(doc), true);
+                    live++;
+                }
+                if (leaf.AtomicReader.GetTerms(WholeKeywordField)?.GetEnumerator() is { } keywords)
+                    while (keywords.MoveNext()) knownKeywords.TryAdd(keywords.Term.Utf8ToString(), 0);
+            }
+        }
     }
 
     Shard Of(ListingKind kind) => kind == ListingKind.Achievement ? achievements : demands;
@@ -128,6 +228,7 @@ public sealed partial class ListingIndex : IDisposable
         foreach (var keyword in listing.Keywords) if (Normalize(keyword) is { Length: > 0 } k) knownKeywords.TryAdd(k, 0);
         // Analysis happens here, outside the lock: IndexWriter is thread-safe, so bulk loads can use every core.
         Of(listing.Kind).Writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
+        Interlocked.Increment(ref writes);
     }
 
     /// <summary>Whether a change at <paramref name="version"/> would be news to the index (replays are not).</summary>
@@ -146,6 +247,7 @@ public sealed partial class ListingIndex : IDisposable
             if (!seen.Live) return;
             live--;
             Of(kind).Writer.DeleteDocuments(new Term(IdField, id));
+            Interlocked.Increment(ref writes);
         }
     }
 
@@ -443,6 +545,9 @@ public sealed partial class ListingIndex : IDisposable
         var doc = new Document
         {
             new StringField(IdField, listing.Id, Field.Store.YES),
+            // Id and version as doc values too: a host reopening its files reads them back in a second (Learn).
+            new BinaryDocValuesField(IdField, new BytesRef(listing.Id)),
+            new NumericDocValuesField(VersionField, listing.Version),
             new StoredField(JsonField, listing.Json),
             new StringField(TechFieldField, listing.TechField, Field.Store.NO),
             new SortedDocValuesField(TechFieldField, new BytesRef(listing.TechField)),

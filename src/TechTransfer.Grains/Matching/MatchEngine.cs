@@ -23,6 +23,16 @@ public sealed class MatchingOptions
     /// one to still open it; a pair that became a deal is kept for good.
     /// </summary>
     public TimeSpan KeepMatchesOffMarket { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Where this host keeps its search index on disk (memory-mapped, one directory per host: not shared). A restarted
+    /// host resumes from these files and the feed position committed with them instead of rebuilding from PostgreSQL.
+    /// Unset: the index lives in process memory and is rebuilt at every start (docs/matching.md, "Memory or files").
+    /// </summary>
+    public string? IndexPath { get; set; }
+
+    /// <summary>How often a replica on disk commits its files and feed position (what a crash can cost to catch up).</summary>
+    public TimeSpan IndexCommitInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One criterion of structured compatibility and whether it held (null: not applicable).</summary>
