@@ -79,10 +79,14 @@ public static class BenchPushCommand
             else
             {
                 var run = await PublishAsync(network, corpus, rate, warmup, seconds, clients, sampler);
+                // The load has stopped (retries included): how long until the host is idle again.
+                var idle = host is null ? Task.FromResult<double?>(null) : BackToIdleAsync(host.ProcessId);
                 result["warmupSeconds"] = warmup;
                 Console.Error.WriteLine($"bench-push: all publishes answered; waiting at least {grace.TotalSeconds:F0} s for the last deliveries");
                 result["graceSeconds"] = await SettleAsync(clients, grace);
                 foreach (var (key, value) in await ScoreAsync(network, clients, run, args.Option("timeline"))) result[key] = value;
+                result["goodputPerS"] = Math.Round((double)run.PublishHttpMs.Count / seconds, 1);
+                result["backToIdleS"] = await idle;
             }
             var end = await sampler.ReadNowAsync();
             result["disconnects"] = clients.Disconnects;
@@ -134,7 +138,29 @@ public static class BenchPushCommand
     /// <summary>One publish: the moment just before its POST, who published what to fit which demand, and whether it is timed.</summary>
     sealed record Published(string AchievementId, long StartedAt, BenchNetwork.Organization University, BenchNetwork.Demand Demand, bool Measured);
 
-    sealed record Run(IReadOnlyCollection<Published> Publishes, List<double> PublishHttpMs, int Errors, int Retried, int RetriesFailed, double MaxScheduleLagMs);
+    sealed record Run(IReadOnlyCollection<Published> Publishes, List<double> PublishHttpMs, int Errors, int Retried, int RetriesFailed, double MaxScheduleLagMs,
+        List<double> RefusalMs);
+
+    /// <summary>
+    /// Seconds until the host process uses less than a fifth of a core over a whole second (its own /proc stat), at most
+    /// two minutes; null when it never does.
+    /// </summary>
+    static async Task<double?> BackToIdleAsync(int pid)
+    {
+        static long CpuTicks(int pid) =>
+            File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) is var f
+                ? long.Parse(f[11]) + long.Parse(f[12]) : 0; // utime + stime, after the command name
+        const double TicksPerSecond = 100; // USER_HZ
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var (ticks, at) = (CpuTicks(pid), clock.Elapsed);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var cores = (CpuTicks(pid) - ticks) / TicksPerSecond / (clock.Elapsed - at).TotalSeconds;
+            if (cores < 0.2) return Math.Round(at.TotalSeconds, 1);
+        }
+        return null;
+    }
 
     /// <summary>
     /// The drafts are written first, as owners write them ahead of publication (a creating wave in the timed
@@ -166,6 +192,7 @@ public static class BenchPushCommand
 
         var published = new ConcurrentBag<Published>();
         var publishMs = new ConcurrentBag<double>();
+        var refusalMs = new ConcurrentBag<double>();
         var errors = 0;
         var maxLag = 0.0;
         var inFlight = new List<Task>(total);
@@ -192,6 +219,8 @@ public static class BenchPushCommand
                 }
                 catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException)
                 {
+                    if (e is ApiException { Status: System.Net.HttpStatusCode.ServiceUnavailable } && attempt.Measured)
+                        refusalMs.Add(Stopwatch.GetElapsedTime(attempt.StartedAt).TotalMilliseconds);
                     if (Interlocked.Increment(ref errors) <= 5) Console.Error.WriteLine($"bench-push: publish failed: {e.Message}");
                     failed.Add(attempt);
                 }
@@ -211,7 +240,7 @@ public static class BenchPushCommand
         foreach (var attempt in failed)
             try { await network.Api.SendAsync(HttpMethod.Post, $"/api/achievements/{attempt.AchievementId}/publish", attempt.University.Admin.Token); }
             catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException) { retriedFailures++; }
-        return new Run(published, [.. publishMs], errors, failed.Count, retriedFailures, maxLag);
+        return new Run(published, [.. publishMs], errors, failed.Count, retriedFailures, maxLag, [.. refusalMs.Order()]);
     }
 
     /// <summary>
@@ -266,6 +295,8 @@ public static class BenchPushCommand
             ["latencyMs"] = latencies.Count == 0 ? null : new { p50 = Percentiles.Of(latencies, 0.50), p99 = Percentiles.Of(latencies, 0.99), max = Math.Round(latencies[^1], 1) },
             ["publishHttpMs"] = run.PublishHttpMs.Count == 0 ? null
                 : new { p50 = Percentiles.Of([.. run.PublishHttpMs.Order()], 0.50), p99 = Percentiles.Of([.. run.PublishHttpMs.Order()], 0.99) },
+            ["refusalMs"] = run.RefusalMs.Count == 0 ? null
+                : new { count = run.RefusalMs.Count, p50 = Percentiles.Of(run.RefusalMs, 0.50), p99 = Percentiles.Of(run.RefusalMs, 0.99), max = Math.Round(run.RefusalMs[^1], 1) },
             ["maxScheduleLagMs"] = Math.Round(run.MaxScheduleLagMs, 1),
             ["matches"] = matches,
             ["knownMatchMissing"] = knownMissing,

@@ -25,7 +25,7 @@ public static class Metrics
 
     /// <summary>From an event entering an inbox to its push to a connection (live pushes; resumed backlogs excluded).</summary>
     public static readonly Counter<long> WritesShed =
-        Meter.CreateCounter<long>("techtransfer.writes.shed", "{request}", "Writes refused with 503 because the host was at capacity");
+        Meter.CreateCounter<long>("techtransfer.writes.shed", "{request}", "Writes refused with 503 because the host was at capacity, by reason: foreseen (would wait too long), waited, queue-full");
 
     public static readonly Histogram<double> PushLatency =
         Meter.CreateHistogram<double>("techtransfer.push.latency", "ms", "Inbox event to SignalR push");

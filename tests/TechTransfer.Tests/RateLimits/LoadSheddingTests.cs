@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using TechTransfer.Tests.Infrastructure;
@@ -39,5 +40,41 @@ public sealed class LoadSheddingTests
         Assert.All(await Task.WhenAll(reads), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var created = answers.Count(a => a.StatusCode == HttpStatusCode.Created);
         Assert.Equal(before + created, await database.CountAsync("SELECT count(*) FROM tt_listing"));
+    }
+
+    [Fact]
+    public async Task Once_the_host_knows_how_long_writes_take_a_write_that_would_wait_too_long_is_refused_as_it_arrives()
+    {
+        await using var database = await TestDatabase.CreateAsync("shedforeseen");
+        await using var host = new ApiFixture.HostFactory(database.ConnectionString, demoListings: false, new Dictionary<string, string>
+        {
+            ["TechTransfer:LoadShedding:ConcurrentWrites"] = "1",
+            ["TechTransfer:LoadShedding:QueueWait"] = "00:00:00.2",
+        });
+        host.StartServer();
+        await host.WaitUntilSeededAsync();
+        var university = await host.SignedInAsync("demo-university");
+        var refusals = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "techtransfer.writes.shed") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == "reason") refusals.Add((string)tag.Value!);
+        });
+        listener.Start();
+
+        // A few writes one after another: the host learns how long a write holds its turn.
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.Created, (await university.PostAsJsonAsync("/api/achievements", Samples.Achievement($"一种储能电站热失控预警方法{i}"))).StatusCode);
+        // Then a burst far beyond what one write at a time serves within 200 ms.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            university.PostAsJsonAsync("/api/achievements", Samples.Achievement($"一种储能电站热失控预警方法批量{i}"))));
+
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("foreseen", refusals); // refused on arrival, not after waiting its turn in vain
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.ServiceUnavailable }));
     }
 }
