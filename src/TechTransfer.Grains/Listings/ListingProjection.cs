@@ -26,7 +26,11 @@ public sealed record ListingRow(
     object PublicView);
 
 /// <summary>One page of listings as the list endpoints return it.</summary>
-public sealed record ListingPage(IReadOnlyList<JsonElement> Items, int Page, int Size, long Total);
+/// <summary>
+/// A page of a listing list. <see cref="Total"/> counts at most <see cref="ListingProjection.MaxCounted"/> (then
+/// <see cref="TotalCapped"/>), on numbered pages only; <see cref="Next"/> is the cursor of the page after this one.
+/// </summary>
+public sealed record ListingPage(IReadOnlyList<JsonElement> Items, int Page, int Size, long? Total, bool TotalCapped = false, string? Next = null);
 
 /// <summary>
 /// Writes and reads tt_listing. Grains own their state; this table only mirrors it for lists and search,
@@ -73,9 +77,12 @@ public sealed class ListingProjection(NpgsqlDataSource db)
     /// <summary>
     /// Lists listings newest first. Published ones are public; anything else only to its own organization
     /// and national admins — decided here in SQL, so a page never carries a row the viewer may not see.
+    /// A page is either numbered (the first thousand rows) or follows a cursor (<paramref name="after"/>, any depth):
+    /// one index range either way. Numbered pages are counted, up to <see cref="MaxCounted"/>; pages after a cursor are not.
     /// </summary>
     public async Task<ListingPage> QueryAsync(
-        ListingKind kind, string? owner, string? status, Actor? viewer, int page, int size, CancellationToken cancellation = default)
+        ListingKind kind, string? owner, string? status, Actor? viewer, int page, int size, ListingCursor? after = null,
+        CancellationToken cancellation = default)
     {
         const string filter = """
             FROM tt_listing
@@ -83,14 +90,14 @@ public sealed class ListingProjection(NpgsqlDataSource db)
               AND (status = 'Published' OR $4 OR owner_org = $5)
             """;
         await using var connection = await db.OpenConnectionAsync(cancellation);
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                new($"SELECT count(*) {filter}"),
-                new($"SELECT doc {filter} ORDER BY updated_at DESC, id LIMIT $6 OFFSET $7"),
-            },
-        };
+        var counted = after is null;
+        await using var batch = new NpgsqlBatch(connection);
+        // Counting stops at MaxCounted: a national list's exact count would read millions of index entries per request.
+        if (counted) batch.BatchCommands.Add(new($"SELECT count(*) FROM (SELECT 1 {filter} LIMIT {MaxCounted + 1}) counted"));
+        batch.BatchCommands.Add(new($"""
+            SELECT doc, updated_at, id {filter} AND ($6::timestamptz IS NULL OR (updated_at, id) < ($6, $7))
+            ORDER BY updated_at DESC, id DESC LIMIT $8 OFFSET $9
+            """));
         foreach (var command in batch.BatchCommands)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = KindName(kind) });
@@ -99,18 +106,39 @@ public sealed class ListingProjection(NpgsqlDataSource db)
             command.Parameters.Add(new NpgsqlParameter { Value = viewer?.IsNationalAdmin ?? false });
             command.Parameters.Add(new NpgsqlParameter { Value = viewer?.OrganizationId ?? "", NpgsqlDbType = NpgsqlDbType.Text });
         }
-        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = size });
-        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = (long)(page - 1) * size });
+        var rows = batch.BatchCommands[^1].Parameters;
+        rows.Add(new NpgsqlParameter { Value = (object?)after?.UpdatedAt.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        rows.Add(new NpgsqlParameter { Value = (object?)after?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        rows.Add(new NpgsqlParameter { Value = size + 1 }); // one more than shown: is there a next page?
+        rows.Add(new NpgsqlParameter { Value = after is null ? (long)(page - 1) * size : 0L });
 
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
-        await reader.ReadAsync(cancellation);
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellation);
+        long? total = null;
+        if (counted)
+        {
+            await reader.ReadAsync(cancellation);
+            total = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellation);
+        }
         var items = new List<JsonElement>();
+        ListingCursor? last = null;
+        var more = false;
         while (await reader.ReadAsync(cancellation))
+        {
+            if (items.Count == size)
+            {
+                more = true;
+                break;
+            }
             items.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());
-        return new ListingPage(items, page, size, total);
+            last = new ListingCursor(new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), reader.GetString(2));
+        }
+        var capped = total > MaxCounted;
+        return new ListingPage(items, page, size, capped ? MaxCounted : total, capped, more ? last?.ToString() : null);
     }
+
+    /// <summary>How far a numbered page counts the rows of its list.</summary>
+    public const int MaxCounted = 10_000;
 
     /// <summary>Ids of the published listings of one region, for the regional center's live counts.</summary>
     public async IAsyncEnumerable<(ListingKind Kind, string Id)> PublishedInRegionAsync(
@@ -124,4 +152,32 @@ public sealed class ListingProjection(NpgsqlDataSource db)
     }
 
     static string KindName(ListingKind kind) => kind == ListingKind.Achievement ? "achievement" : "demand";
+}
+
+/// <summary>
+/// Where a listing list stopped: the last row's (updated_at, id), written as an opaque URL-safe token. Exact to the
+/// microsecond, PostgreSQL's resolution.
+/// </summary>
+public sealed record ListingCursor(DateTimeOffset UpdatedAt, string Id)
+{
+    public override string ToString() =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{UpdatedAt.UtcTicks / 10}:{Id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The cursor a token stands for; null when it is not one.</summary>
+    public static ListingCursor? Parse(string token)
+    {
+        try
+        {
+            var base64 = token.Replace('-', '+').Replace('_', '/');
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=')));
+            var colon = text.IndexOf(':');
+            if (colon <= 0 || !long.TryParse(text.AsSpan(0, colon), out var micros) || micros < 0 || micros > DateTimeOffset.MaxValue.UtcTicks / 10) return null;
+            var id = text[(colon + 1)..];
+            return id.Length is 0 or > 64 || id.Any(char.IsControl) ? null : new ListingCursor(new DateTimeOffset(micros * 10, TimeSpan.Zero), id);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

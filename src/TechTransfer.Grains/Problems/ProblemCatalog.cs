@@ -125,6 +125,7 @@ public static class ProblemCatalog
         ["mismatch"] = ("{0}不正确", "{0} is not correct"),
         ["unknown-account"] = ("{0}：账号“{1}”不存在", "{0}: there is no account \"{1}\""),
         ["conflict-of-interest"] = ("{0}：“{1}”属于成果完成单位，不能评审本单位的成果", "{0}: \"{1}\" belongs to the achievement's own organization and cannot review it"),
+        ["page-or-after"] = ("{0}与 after 不能同时使用：按页码翻页，或按上一页的 next 继续", "Give {0} or after, not both: number the pages, or continue from the last page's next"),
         ["broker-attribution"] = ("请确认：双方经本平台经纪人居间对接，本合同将归属于该经纪人",
             "Confirm that the parties were introduced by this network's broker; the contract will be attributed to them"),
     };
@@ -150,7 +151,7 @@ public static class ProblemCatalog
         ["startingPrice"] = "起拍价", ["reservePrice"] = "保留价", ["minIncrement"] = "加价幅度", ["amount"] = "出价",
         ["clientBidId"] = "出价编号", ["criteria"] = "评标办法", ["plan"] = "实施方案",
         ["durationDays"] = "工期（天）", ["attachments"] = "附件", ["bidId"] = "投标", ["verified"] = "认证状态",
-        ["page"] = "页码", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
+        ["page"] = "页码", ["after"] = "翻页位置", ["size"] = "每页条数", ["q"] = "搜索词", ["owner"] = "发布机构", ["status"] = "状态",
         ["trlMin"] = "技术成熟度下限", ["priceMax"] = "价格上限", ["region"] = "区域",
         ["currentPassword"] = "当前密码", ["newPassword"] = "新密码",
         ["phone"] = "联系电话", ["email"] = "电子邮箱", ["adminAccount"] = "管理员账号",

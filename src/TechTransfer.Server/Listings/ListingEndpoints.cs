@@ -24,7 +24,7 @@ public static class ListingEndpoints
     public sealed record Created(string Id);
 
     /// <summary>The shape of a list page (ListingPage holds the views as stored JSON): for the OpenAPI document.</summary>
-    public sealed record ViewPage<TView>(IReadOnlyList<TView> Items, int Page, int Size, long Total);
+    public sealed record ViewPage<TView>(IReadOnlyList<TView> Items, int Page, int Size, long? Total, bool TotalCapped, string? Next);
 
     /// <summary>What a publish found: the number of matches and a sentence for the publisher.</summary>
     public sealed record PublishedMatching(int Found, string Zh, string En)
@@ -71,14 +71,21 @@ public static class ListingEndpoints
             return TypedResults.Created($"{routes.Path}/{id}", new Created(id));
         }).RequireAuthorization();
 
-        group.MapGet("/", async (string? owner, string? status, int? page, int? size, HttpContext http, ListingProjection listings,
+        // Numbered pages reach the first thousand rows; "after" (a page's "next") walks the whole list.
+        group.MapGet("/", async (string? owner, string? status, int? page, int? size, string? after, HttpContext http, ListingProjection listings,
             CancellationToken cancellation) =>
         {
-            var (p, s) = ListingHttp.Paging(page, size);
+            ListingCursor? cursor = null;
+            if (after is not null)
+            {
+                if (page is not null) throw ProblemException.Invalid([new FieldError("page", "page-or-after")]);
+                cursor = ListingCursor.Parse(after) ?? throw ProblemException.Invalid([new FieldError("after", "invalid-format")]);
+            }
+            var (p, s) = ListingHttp.Paging(cursor is null ? page : 1, size);
             // Organization ids are short and printable; PostgreSQL refuses a NUL in text, which must not look like an outage.
             if (owner is not null && (owner.Length > 64 || owner.Any(char.IsControl)))
                 throw ProblemException.Invalid([new FieldError("owner", "invalid-format")]);
-            return TypedResults.Ok(await listings.QueryAsync(routes.Kind, owner, routes.ParseStatus(status), http.User.Actor(), p, s, cancellation));
+            return TypedResults.Ok(await listings.QueryAsync(routes.Kind, owner, routes.ParseStatus(status), http.User.Actor(), p, s, cursor, cancellation));
         }).Produces<ViewPage<TView>>();
 
         // With "names": the publisher's name next to ownerOrganizationId.

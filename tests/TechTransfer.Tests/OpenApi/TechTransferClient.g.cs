@@ -3645,7 +3645,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ViewPageOfAchievementView> ApiAchievementsGetAsync(string? owner = null, string? status = null, int? page = null, int? size = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ViewPageOfAchievementView> ApiAchievementsGetAsync(string? owner = null, string? status = null, int? page = null, int? size = null, string? after = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -3676,6 +3676,10 @@ namespace TechTransfer.Tests.OpenApi.Generated
                     if (size != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("size")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(size, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (after != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("after")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(after, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -4968,7 +4972,7 @@ namespace TechTransfer.Tests.OpenApi.Generated
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ViewPageOfDemandView> ApiDemandsGetAsync(string? owner = null, string? status = null, int? page = null, int? size = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ViewPageOfDemandView> ApiDemandsGetAsync(string? owner = null, string? status = null, int? page = null, int? size = null, string? after = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -4999,6 +5003,10 @@ namespace TechTransfer.Tests.OpenApi.Generated
                     if (size != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("size")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(size, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (after != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("after")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(after, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -19563,7 +19571,13 @@ namespace TechTransfer.Tests.OpenApi.Generated
         public int Size { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
-        public long Total { get; set; } = default!;
+        public long? Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("totalCapped")]
+        public bool TotalCapped { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("next")]
+        public string? Next { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -19591,7 +19605,13 @@ namespace TechTransfer.Tests.OpenApi.Generated
         public int Size { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
-        public long Total { get; set; } = default!;
+        public long? Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("totalCapped")]
+        public bool TotalCapped { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("next")]
+        public string? Next { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 

@@ -15,7 +15,7 @@ export async function mine({ view, me }) {
     may.postDemands(me) ? api(`/api/demands?owner=${owner}&size=100`) : null,
   ]);
   const section = (id, title, page, kind, newHref) => h("section", { "aria-labelledby": id },
-    h("h2", { id }, `${title}（${page.total}）`, " ", h("a", { class: "button small", href: newHref }, "＋ 新建")),
+    h("h2", { id }, `${title}（${page.total}${page.totalCapped ? "+" : ""}）`, " ", h("a", { class: "button small", href: newHref }, "＋ 新建")),
     page.items.length ? h("ol", { class: "cards" }, page.items.map((l) => listingItem(l, kind))) : h("p", { class: "muted" }, "还没有内容。"));
   fill(view,
     h("h1", { tabindex: -1 }, "我的发布"),
