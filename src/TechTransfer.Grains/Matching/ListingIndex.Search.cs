@@ -221,7 +221,7 @@ public sealed partial class ListingIndex
         readonly int[] kinds = new int[2], trls = new int[MaxTrl + 1];
         readonly BytesRef scratch = new();
         SortedDocValues? techField, region;
-        FacetColumns columns = FacetColumns.Empty;
+        NumericDocValues? trl;
         int[] techFieldCounts = [], regionCounts = [];
         int wantedTechField = Any, wantedRegion = Any;
         ListingKind kind;
@@ -237,7 +237,7 @@ public sealed partial class ListingIndex
             kind = context.DocBase < achievementDocs ? ListingKind.Achievement : ListingKind.Demand;
             techField = context.AtomicReader.GetSortedDocValues(TechFieldField);
             region = context.AtomicReader.GetSortedDocValues(RegionField);
-            columns = FacetColumns.Of(context.AtomicReader);
+            trl = context.AtomicReader.GetNumericDocValues(TrlField);
             techFieldCounts = new int[techField?.ValueCount ?? 0];
             regionCounts = new int[region?.ValueCount ?? 0];
             // A value this segment does not hold has a negative ordinal, which no document has.
@@ -247,7 +247,9 @@ public sealed partial class ListingIndex
 
         public void Collect(int doc)
         {
-            var (fieldOrd, regionOrd, level) = (columns.TechField[doc], columns.Region[doc], Math.Clamp((int)columns.Trl[doc], 0, MaxTrl));
+            var fieldOrd = techField?.GetOrd(doc) ?? -1;
+            var regionOrd = region?.GetOrd(doc) ?? -1;
+            var level = Math.Clamp((int)(trl?.Get(doc) ?? 0), 0, MaxTrl);
             var kindOk = request.Kind is null || request.Kind == kind;
             var fieldOk = wantedTechField == Any || fieldOrd >= 0 && fieldOrd == wantedTechField;
             var regionOk = wantedRegion == Any || regionOrd >= 0 && regionOrd == wantedRegion;
@@ -289,40 +291,6 @@ public sealed partial class ListingIndex
             }
             return new Facets(techFields, regions, atLeast,
                 new Dictionary<string, int> { ["achievement"] = kinds[(int)ListingKind.Achievement], ["demand"] = kinds[(int)ListingKind.Demand] });
-        }
-    }
-
-    /// <summary>
-    /// The facet values of every document of one segment, as arrays on the heap (9 bytes a listing): a search counts
-    /// facets over all its hits, and reading three doc values per hit through memory-mapped files made search 3–4×
-    /// slower than from memory (docs/matching.md, "Memory or files"). A segment never changes, so its columns are
-    /// read once and die with it.
-    /// </summary>
-    sealed class FacetColumns(int[] techField, int[] region, byte[] trl)
-    {
-        public static readonly FacetColumns Empty = new([], [], []);
-
-        public int[] TechField => techField;
-        public int[] Region => region;
-        public byte[] Trl => trl;
-
-        static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, FacetColumns> OfSegment = new();
-
-        public static FacetColumns Of(AtomicReader segment) => OfSegment.GetValue(segment.CoreCacheKey, _ => Read(segment));
-
-        static FacetColumns Read(AtomicReader segment)
-        {
-            var docs = segment.MaxDoc;
-            var (techField, region, trl) = (new int[docs], new int[docs], new byte[docs]);
-            var (techValues, regionValues, trlValues) =
-                (segment.GetSortedDocValues(TechFieldField), segment.GetSortedDocValues(RegionField), segment.GetNumericDocValues(TrlField));
-            for (var doc = 0; doc < docs; doc++)
-            {
-                techField[doc] = techValues?.GetOrd(doc) ?? -1;
-                region[doc] = regionValues?.GetOrd(doc) ?? -1;
-                trl[doc] = (byte)Math.Clamp(trlValues?.Get(doc) ?? 0, 0, byte.MaxValue);
-            }
-            return new FacetColumns(techField, region, trl);
         }
     }
 }
