@@ -45,13 +45,23 @@ public sealed class TradeProjection(NpgsqlDataSource db)
     /// </summary>
     public async Task<IReadOnlyList<TradeRow>> ListAsync(string? kind, int limit, CancellationToken cancellation = default, string? listingId = null)
     {
-        await using var command = db.CreateCommand("""
+        // Three parts, each one range of an index (migration 023) and at most a page long, instead of sorting every
+        // trade ever held. An offer nobody accepted simply runs out: no grain writes that, the hall reads it off the clock.
+        const string columns = "id, kind, title, listing_id, owner_org, region, price, bids, starts_at, ends_at, version";
+        const string filters = "($1::text IS NULL OR kind = $1) AND ($3::text IS NULL OR listing_id = $3)";
+        await using var command = db.CreateCommand($"""
             SELECT id, kind, title, listing_id, owner_org, region, status, price, bids, starts_at, ends_at, version FROM (
-                -- An offer nobody accepted simply runs out: no grain writes that, the hall reads it off the clock.
-                SELECT id, kind, title, listing_id, owner_org, region, price, bids, starts_at, ends_at, version,
-                    CASE WHEN kind = 'FixedPriceListing' AND status = 'Open' AND ends_at <= now() THEN 'Expired' ELSE status END AS status
-                FROM tt_trade WHERE ($1::text IS NULL OR kind = $1) AND ($3::text IS NULL OR listing_id = $3)) t
-            ORDER BY (status IN ('Open', 'Scheduled')) DESC, CASE WHEN status IN ('Open', 'Scheduled') THEN ends_at END ASC, ends_at DESC
+                (SELECT {columns}, status, true AS live FROM tt_trade
+                 WHERE status IN ('Open', 'Scheduled') AND ends_at > now() AND {filters} ORDER BY ends_at LIMIT $2)
+                UNION ALL
+                (SELECT {columns}, status, true FROM tt_trade
+                 WHERE (status = 'Scheduled' OR (status = 'Open' AND kind <> 'FixedPriceListing')) AND ends_at <= now() AND {filters}
+                 ORDER BY ends_at LIMIT $2)
+                UNION ALL
+                (SELECT {columns}, CASE WHEN status = 'Open' THEN 'Expired' ELSE status END, false FROM tt_trade
+                 WHERE (status NOT IN ('Open', 'Scheduled') OR (kind = 'FixedPriceListing' AND status = 'Open' AND ends_at <= now())) AND {filters}
+                 ORDER BY ends_at DESC LIMIT $2)) t
+            ORDER BY live DESC, CASE WHEN live THEN ends_at END ASC, ends_at DESC
             LIMIT $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)kind ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
