@@ -28,6 +28,8 @@ public static class BenchPushCommand
         var listings = args.Int("listings", 100_000);
         var userCount = args.Int("users", Math.Min(clientCount, 1000));
         var grace = TimeSpan.FromSeconds(args.Int("grace", 10));
+        var brokersPerCenter = args.Int("brokers-per-center", 0);
+        if (brokersPerCenter < 0) throw new CommandException("need --brokers-per-center ≥ 0");
         if (clientCount < 1 || rate < 0 || seconds < 1 || warmup < 0 || listings < 0 || userCount < 2 || userCount > clientCount)
             throw new CommandException("need --clients ≥ 1, --rate ≥ 0, --seconds ≥ 1, --warmup ≥ 0, --listings ≥ 0 and 2 ≤ --users ≤ --clients");
 
@@ -37,6 +39,7 @@ public static class BenchPushCommand
         var regions = RegionDirectory.Load(Path.Combine(AppContext.BaseDirectory, "silo-config", "regions.json"));
         BenchHost? host = null;
         Uri server;
+        string? costDatabase = args.Option("connection");
         if (args.Option("server") is { } url)
         {
             server = new Uri(url);
@@ -46,6 +49,7 @@ public static class BenchPushCommand
         else
         {
             var database = BenchHost.BenchDatabase(args.Required("connection", "ConnectionStrings__techtransfer"), args.Option("database") ?? "techtransfer_bench");
+            costDatabase = database;
             await Migrator.MigrateAsync(database);
             await BackgroundListings.EnsureAsync(database, listings, corpus, regions);
             host = await BenchHost.StartAsync(database, build: !args.Flag("no-build"), readyWithin: TimeSpan.FromMinutes(15),
@@ -60,6 +64,9 @@ public static class BenchPushCommand
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 512 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
             var network = await BenchNetwork.PrepareAsync(http, args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin,
                 args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password, userCount, withDemands: rate > 0, corpus);
+            if (brokersPerCenter > 0)
+                await AddBrokersAsync(network.Api, await network.Api.SignInAsync(args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin,
+                    args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password), regions, brokersPerCenter);
             sampler = await HostSampler.StartAsync(server);
             var before = await sampler.ReadNowAsync();
             sampler.ResetPeak();
@@ -74,11 +81,13 @@ public static class BenchPushCommand
                 ["rate"] = rate,
                 ["seconds"] = seconds,
                 ["listings"] = before.IndexedListings,
+                ["brokersPerCenter"] = brokersPerCenter,
             };
             if (rate == 0) await HoldAsync(clients, sampler, TimeSpan.FromSeconds(seconds));
             else
             {
-                var run = await PublishAsync(network, corpus, rate, warmup, seconds, clients, sampler);
+                var cost = new PublishCost(costDatabase, server);
+                var run = await PublishAsync(network, corpus, rate, warmup, seconds, clients, sampler, cost);
                 // The load has stopped (retries included): how long until the host is idle again.
                 var idle = host is null ? Task.FromResult<double?>(null) : BackToIdleAsync(host.ProcessId);
                 result["warmupSeconds"] = warmup;
@@ -86,6 +95,7 @@ public static class BenchPushCommand
                 result["graceSeconds"] = await SettleAsync(clients, grace);
                 foreach (var (key, value) in await ScoreAsync(network, clients, run, args.Option("timeline"))) result[key] = value;
                 result["goodputPerS"] = Math.Round((double)run.PublishHttpMs.Count / seconds, 1);
+                result["cost"] = await cost.PerPublishAsync(run.Publishes.Count);
                 result["backToIdleS"] = await idle;
             }
             var end = await sampler.ReadNowAsync();
@@ -142,6 +152,28 @@ public static class BenchPushCommand
         List<double> RefusalMs);
 
     /// <summary>
+    /// --brokers-per-center B: B broker accounts in every regional center (made once per database). A center's brokers
+    /// are told of every listing and match of their region: the fan-out issue 20 measures against B.
+    /// </summary>
+    static async Task AddBrokersAsync(BenchApi api, string national, RegionDirectory regions, int perCenter)
+    {
+        var accounts = regions.Regions.SelectMany(r => Enumerable.Range(0, perCenter).Select(i => (Center: r.Code, Account: $"bench-broker-{r.Code}-{i:D3}"))).ToList();
+        var progress = new ProgressBar("brokers", accounts.Count);
+        var done = 0;
+        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (b, _) =>
+        {
+            try
+            {
+                await api.SendAsync(HttpMethod.Post, $"/api/organizations/org-center-{b.Center}/accounts", national,
+                    new { account = b.Account, displayName = $"压测经纪人 {b.Account[^3..]}", role = "Broker", password = "bench-broker-2026" });
+            }
+            catch (ApiException e) when (e.Status == System.Net.HttpStatusCode.Conflict) { } // made by an earlier run
+            progress.Report(Interlocked.Increment(ref done));
+        });
+        progress.Done();
+    }
+
+    /// <summary>
     /// Seconds until the host process uses less than a fifth of a core over a whole second (its own /proc stat), at most
     /// two minutes; null when it never does.
     /// </summary>
@@ -169,7 +201,7 @@ public static class BenchPushCommand
     /// <paramref name="warmup"/> seconds run the same way untimed: a host that has just started still compiles its hot
     /// paths (tiered JIT); their deliveries are checked like all others.
     /// </summary>
-    static async Task<Run> PublishAsync(BenchNetwork network, Corpus corpus, int rate, int warmup, int seconds, PushClients clients, HostSampler sampler)
+    static async Task<Run> PublishAsync(BenchNetwork network, Corpus corpus, int rate, int warmup, int seconds, PushClients clients, HostSampler sampler, PublishCost cost)
     {
         var untimed = rate * warmup;
         var total = untimed + rate * seconds;
@@ -189,6 +221,7 @@ public static class BenchPushCommand
         });
         drafting.Done();
         await Task.Delay(TimeSpan.FromSeconds(2)); // let the host settle after the drafting burst
+        await cost.StartAsync();
 
         var published = new ConcurrentBag<Published>();
         var publishMs = new ConcurrentBag<double>();
