@@ -233,18 +233,19 @@ public sealed class IndexReplica : BackgroundService
     /// </summary>
     async Task LoadFilesAsync(string root, CancellationToken stopping)
     {
+        string identity;
         await using (var identify = db.CreateCommand("""
             SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || d.oid::text || '/' || pg_relation_filenode('tt_listing')::text
             FROM pg_database d WHERE d.datname = current_database()
             """))
-            database = (string)(await identify.ExecuteScalarAsync(stopping))!;
+            identity = (string)(await identify.ExecuteScalarAsync(stopping))!;
         Directory.CreateDirectory(root);
         (ListingIndex Index, string Position)? resumed = null;
         foreach (var generation in Directory.GetDirectories(root).OrderDescending(StringComparer.Ordinal))
         {
-            if (resumed is null && ListingIndex.Open(generation) is { } found)
+            if (resumed is null && OpenOrNull(generation) is { } found)
             {
-                if (found.Data.GetValueOrDefault(DatabaseKey) == database && found.Data.GetValueOrDefault(PositionKey) is { } position)
+                if (found.Data.GetValueOrDefault(DatabaseKey) == identity && found.Data.GetValueOrDefault(PositionKey) is { } position)
                 {
                     resumed = (found.Index, position);
                     continue;
@@ -267,8 +268,23 @@ public sealed class IndexReplica : BackgroundService
             gate.Release();
         }
         Retire(placeholder);
+        database = identity; // loaded: the loop does not come back here, and commits may start
         Resumed = resumed is not null;
         if (Resumed) logger.LogInformation("Search replica resumed from {Path}: {Count} listings; catching up from its feed position", index.Path, index.Count);
+    }
+
+    /// <summary>A generation's files, or null when they cannot be read (a crash mid-write, a full disk): it is rebuilt.</summary>
+    (ListingIndex Index, IReadOnlyDictionary<string, string> Data)? OpenOrNull(string generation)
+    {
+        try
+        {
+            return ListingIndex.Open(generation);
+        }
+        catch (Exception e) when (e is IOException and not Lucene.Net.Store.LockObtainFailedException)
+        {
+            logger.LogWarning(e, "Search index files at {Path} cannot be read; starting afresh", generation);
+            return null;
+        }
     }
 
     static string NewGeneration(string root) => Path.Combine(root, $"g{DateTime.UtcNow.Ticks:D19}");

@@ -65,6 +65,12 @@ public sealed class IndexOnDiskTests
                 Assert.Empty(Searchable(elsewhere.Replica));
             }
             Assert.Single(Directory.GetDirectories(path)); // the other generation was deleted
+
+            // Files that cannot be read (a crash mid-write, a full disk) are not fatal: the host starts afresh.
+            foreach (var segments in Directory.GetFiles(Directory.GetDirectories(path)[0], "segments_*", SearchOption.AllDirectories))
+                await File.WriteAllBytesAsync(segments, [1, 2, 3]);
+            await using (var afterCorruption = await StartAsync(other.ConnectionString, path))
+                Assert.False(afterCorruption.Replica.Resumed);
         }
         finally
         {
