@@ -97,9 +97,9 @@ public sealed partial class ListingIndex : IDisposable
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// An empty index held in process memory: derived data, rebuilt from PostgreSQL at start. Memory-mapped files
-    /// showed 3–6× worse p99 match latency on this VM at 10⁵ (docs/matching.md), so memory is the default;
-    /// <see cref="Create(string)"/> puts the index on disk, where a restarted host resumes it (<see cref="Open"/>).
+    /// An empty index held in process memory: derived data, rebuilt from PostgreSQL at start, and the fastest per
+    /// query. <see cref="Create(string)"/> puts the index in memory-mapped files instead, off the managed heap, where a
+    /// restarted host resumes it (<see cref="Open"/>); the trade-off is measured in docs/matching.md, "Memory or files".
     /// </summary>
     public ListingIndex()
     {
@@ -144,7 +144,15 @@ public sealed partial class ListingIndex : IDisposable
             index.Dispose();
             return null;
         }
-        index.Learn();
+        try
+        {
+            index.Learn();
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
         return (index, a.ToDictionary());
     }
 
