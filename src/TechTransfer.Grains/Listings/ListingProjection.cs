@@ -140,15 +140,17 @@ public sealed class ListingProjection(NpgsqlDataSource db)
     /// <summary>How far a numbered page counts the rows of its list.</summary>
     public const int MaxCounted = 10_000;
 
-    /// <summary>Ids of the published listings of one region, for the regional center's live counts.</summary>
-    public async IAsyncEnumerable<(ListingKind Kind, string Id)> PublishedInRegionAsync(
-        string regionCode, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
+    /// <summary>How many achievements and demands of one region are published (kept by a trigger: migration 024).</summary>
+    public async Task<(int Achievements, int Demands)> PublishedInRegionAsync(string regionCode, CancellationToken cancellation = default)
     {
-        await using var command = db.CreateCommand("SELECT kind, id FROM tt_listing WHERE region = $1 AND status = 'Published'");
+        await using var command = db.CreateCommand("SELECT kind, published FROM tt_region_listing_count WHERE region = $1");
         command.Parameters.Add(new() { Value = regionCode });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var (achievements, demands) = (0, 0);
         while (await reader.ReadAsync(cancellation))
-            yield return (reader.GetString(0) == "achievement" ? ListingKind.Achievement : ListingKind.Demand, reader.GetString(1));
+            if (reader.GetString(0) == "achievement") achievements = (int)reader.GetInt64(1);
+            else demands = (int)reader.GetInt64(1);
+        return (achievements, demands);
     }
 
     static string KindName(ListingKind kind) => kind == ListingKind.Achievement ? "achievement" : "demand";

@@ -15,33 +15,30 @@ public sealed class RegionalCenterGrain(
     // whose write is still under way (a broker is entitled to the center's events once it is stored).
     string[] brokers = [];
 
-    // Sets of ids, not counters, so a repeated notification cannot skew the count.
-    readonly HashSet<string> publishedAchievements = [];
-    readonly HashSet<string> publishedDemands = [];
+    // The region's published counts as tt_listing last said: its trigger counts every row that enters or leaves the
+    // market (migration 024), so a repeated notification cannot skew them, and an activation reads two numbers, not
+    // the id of every listing in the region. Each listing's row is written before the center is told of it.
+    (int Achievements, int Demands) published;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         definition = regions.Find(this.GetPrimaryKeyString()) ?? throw new ProblemException(ProblemCodes.NotFound);
         brokers = [.. state.State.Brokers];
-        await foreach (var (kind, id) in projection.PublishedInRegionAsync(definition.Code, cancellationToken))
-            (kind == ListingKind.Achievement ? publishedAchievements : publishedDemands).Add(id);
+        published = await projection.PublishedInRegionAsync(definition.Code, cancellationToken);
     }
 
     public Task<RegionalCenterView> GetAsync() => Task.FromResult(new RegionalCenterView(
         definition.Code, definition.Name, definition.ShortName, definition.Provinces, brokers,
-        publishedAchievements.Count, publishedDemands.Count));
+        published.Achievements, published.Demands));
 
-    public Task ListingRemovedAsync(ListingKind kind, string listingId)
-    {
-        (kind == ListingKind.Achievement ? publishedAchievements : publishedDemands).Remove(listingId);
-        return Task.CompletedTask;
-    }
+    public async Task ListingRemovedAsync(ListingKind kind, string listingId) =>
+        published = await projection.PublishedInRegionAsync(definition.Code);
 
     public async Task ListingPublishedAsync(ListingKind kind, string listingId, int version, string title, string techField, string province)
     {
-        (kind == ListingKind.Achievement ? publishedAchievements : publishedDemands).Add(listingId);
+        published = await projection.PublishedInRegionAsync(definition.Code);
         await notifier.ListingPublishedAsync(new Notifications.ListingPublished(listingId, kind == ListingKind.Achievement ? "achievement" : "demand",
-            title, techField, province, definition.Code, publishedAchievements.Count, publishedDemands.Count), version, brokers);
+            title, techField, province, definition.Code, published.Achievements, published.Demands), version, brokers);
     }
 
     public async Task AddBrokerAsync(string accountId)
