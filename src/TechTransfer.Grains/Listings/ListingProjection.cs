@@ -141,7 +141,7 @@ public sealed class ListingProjection(NpgsqlDataSource db)
     public const int MaxCounted = 10_000;
 
     /// <summary>How many achievements and demands of one region are published (kept by a trigger: migration 024).</summary>
-    public async Task<(int Achievements, int Demands)> PublishedInRegionAsync(string regionCode, CancellationToken cancellation = default)
+    public async Task<(int Achievements, int Demands)> PublishedCountsAsync(string regionCode, CancellationToken cancellation = default)
     {
         await using var command = db.CreateCommand("SELECT kind, published FROM tt_region_listing_count WHERE region = $1");
         command.Parameters.Add(new() { Value = regionCode });

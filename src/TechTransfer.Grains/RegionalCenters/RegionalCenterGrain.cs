@@ -24,7 +24,7 @@ public sealed class RegionalCenterGrain(
     {
         definition = regions.Find(this.GetPrimaryKeyString()) ?? throw new ProblemException(ProblemCodes.NotFound);
         brokers = [.. state.State.Brokers];
-        published = await projection.PublishedInRegionAsync(definition.Code, cancellationToken);
+        published = await projection.PublishedCountsAsync(definition.Code, cancellationToken);
     }
 
     public Task<RegionalCenterView> GetAsync() => Task.FromResult(new RegionalCenterView(
@@ -32,11 +32,11 @@ public sealed class RegionalCenterGrain(
         published.Achievements, published.Demands));
 
     public async Task ListingRemovedAsync(ListingKind kind, string listingId) =>
-        published = await projection.PublishedInRegionAsync(definition.Code);
+        published = await projection.PublishedCountsAsync(definition.Code);
 
     public async Task ListingPublishedAsync(ListingKind kind, string listingId, int version, string title, string techField, string province)
     {
-        published = await projection.PublishedInRegionAsync(definition.Code);
+        published = await projection.PublishedCountsAsync(definition.Code);
         await notifier.ListingPublishedAsync(new Notifications.ListingPublished(listingId, kind == ListingKind.Achievement ? "achievement" : "demand",
             title, techField, province, definition.Code, published.Achievements, published.Demands), version, brokers);
     }

@@ -53,6 +53,9 @@ public sealed class ListingPagingTests
         var numbered = new List<string>();
         for (var p = 1; p <= 3; p++) numbered.AddRange(Ids(await (await university.GetAsync($"{list}&page={p}")).BodyAsync()));
         Assert.Equal(walked, numbered);
+        // A cursor does not widen what a viewer may see: drafts stay with their organization.
+        var outsider = await (await host.CreateClient().GetAsync($"/api/achievements?owner=org-demo-university&status=Draft&size=3&after={first.GetProperty("next").GetString()}")).BodyAsync();
+        Assert.Empty(Ids(outsider));
 
         // A list longer than the count goes: the count stops at 10,000 and says so.
         await using (var connection = new NpgsqlConnection(database.ConnectionString))

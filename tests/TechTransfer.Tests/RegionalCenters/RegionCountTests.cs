@@ -30,20 +30,20 @@ public sealed class RegionCountTests
         }
 
         await WriteAsync("Draft", "yangtze-delta", 1);
-        Assert.Equal((0, 0), await projection.PublishedInRegionAsync("yangtze-delta"));
+        Assert.Equal((0, 0), await projection.PublishedCountsAsync("yangtze-delta"));
         await WriteAsync("Published", "yangtze-delta", 2);
         await WriteAsync("Published", "yangtze-delta", 2); // a replay: the version guard writes nothing
         await WriteAsync("Published", "yangtze-delta", 3); // an edit while on the market
         await WriteAsync("Published", "yangtze-delta", 1, id: "dem-count-1", kind: "demand");
-        Assert.Equal((1, 1), await projection.PublishedInRegionAsync("yangtze-delta"));
+        Assert.Equal((1, 1), await projection.PublishedCountsAsync("yangtze-delta"));
 
         await WriteAsync("Published", "greater-bay", 4); // moved province, and so region
-        Assert.Equal((0, 1), await projection.PublishedInRegionAsync("yangtze-delta"));
-        Assert.Equal((1, 0), await projection.PublishedInRegionAsync("greater-bay"));
+        Assert.Equal((0, 1), await projection.PublishedCountsAsync("yangtze-delta"));
+        Assert.Equal((1, 0), await projection.PublishedCountsAsync("greater-bay"));
 
         await WriteAsync("Withdrawn", "greater-bay", 5);
         await WriteAsync("Withdrawn", "greater-bay", 6);
-        Assert.Equal((0, 0), await projection.PublishedInRegionAsync("greater-bay"));
+        Assert.Equal((0, 0), await projection.PublishedCountsAsync("greater-bay"));
         Assert.Equal(1, await database.CountAsync(
             "SELECT count(*) FROM tt_listing WHERE status = 'Published' AND region = 'yangtze-delta'"));
     }
