@@ -62,11 +62,9 @@ public static class BenchPushCommand
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 512 }) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
-            var network = await BenchNetwork.PrepareAsync(http, args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin,
-                args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password, userCount, withDemands: rate > 0, corpus);
-            if (brokersPerCenter > 0)
-                await AddBrokersAsync(network.Api, await network.Api.SignInAsync(args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin,
-                    args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password), regions, brokersPerCenter);
+            var (admin, password) = (args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin, args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password);
+            var network = await BenchNetwork.PrepareAsync(http, admin, password, userCount, withDemands: rate > 0, corpus);
+            if (brokersPerCenter > 0) await AddBrokersAsync(network.Api, await network.Api.SignInAsync(admin, password), regions, brokersPerCenter);
             sampler = await HostSampler.StartAsync(server);
             var before = await sampler.ReadNowAsync();
             sampler.ResetPeak();
@@ -89,7 +87,7 @@ public static class BenchPushCommand
                 var cost = new PublishCost(costDatabase, server);
                 var run = await PublishAsync(network, corpus, rate, warmup, seconds, clients, sampler, cost);
                 // The load has stopped (retries included): how long until the host is idle again.
-                var idle = host is null ? Task.FromResult<double?>(null) : BackToIdleAsync(host.ProcessId);
+                var idle = host is null ? Task.FromResult<double?>(null) : BackToIdleAsync(host);
                 result["warmupSeconds"] = warmup;
                 Console.Error.WriteLine($"bench-push: all publishes answered; waiting at least {grace.TotalSeconds:F0} s for the last deliveries");
                 result["graceSeconds"] = await SettleAsync(clients, grace);
@@ -174,22 +172,17 @@ public static class BenchPushCommand
     }
 
     /// <summary>
-    /// Seconds until the host process uses less than a fifth of a core over a whole second (its own /proc stat), at most
-    /// two minutes; null when it never does.
+    /// Seconds until the host process uses less than a fifth of a core over a whole second, at most two minutes; null
+    /// when it never does.
     /// </summary>
-    static async Task<double?> BackToIdleAsync(int pid)
+    static async Task<double?> BackToIdleAsync(BenchHost host)
     {
-        static long CpuTicks(int pid) =>
-            File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) is var f
-                ? long.Parse(f[11]) + long.Parse(f[12]) : 0; // utime + stime, after the command name
-        const double TicksPerSecond = 100; // USER_HZ
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(2))
         {
-            var (ticks, at) = (CpuTicks(pid), clock.Elapsed);
+            var (cpu, at) = (host.CpuSeconds(), clock.Elapsed);
             await Task.Delay(TimeSpan.FromSeconds(1));
-            var cores = (CpuTicks(pid) - ticks) / TicksPerSecond / (clock.Elapsed - at).TotalSeconds;
-            if (cores < 0.2) return Math.Round(at.TotalSeconds, 1);
+            if ((host.CpuSeconds() - cpu) / (clock.Elapsed - at).TotalSeconds < 0.2) return Math.Round(at.TotalSeconds, 1);
         }
         return null;
     }

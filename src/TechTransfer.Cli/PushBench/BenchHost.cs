@@ -169,7 +169,7 @@ public sealed class BenchHost : IAsyncDisposable
     }
 
     /// <summary>CPU the process has used so far (user + system), from /proc; NaN elsewhere.</summary>
-    double CpuSeconds()
+    public double CpuSeconds()
     {
         try
         {
