@@ -57,6 +57,7 @@ builder.Services.AddSingleton<IdempotencyStore>();
 builder.Services.AddHostedService<IdempotencySweeper>();
 builder.Services.AddSignalR(o => o.AddFilter<RateLimits.HubRateLimitFilter>()).AddJsonProtocol(o => TechTransferJson.Configure(o.PayloadSerializerOptions));
 builder.Services.AddSingleton<InboxRelay>();
+builder.Services.AddSingleton<NotificationCentre>();
 builder.Services.AddSingleton<TechTransfer.Names.DisplayNames>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRelay>());
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<ProblemResponsesInOpenApi>().AddOperationTransformer<TechTransfer.Names.NamesInOpenApi.Transformer>()); // docs/api.md

@@ -71,7 +71,7 @@ public sealed class PushClients : IAsyncDisposable
                 try
                 {
                     await connection.StartAsync(cancel);
-                    await connection.InvokeAsync<long>("Resume", -1L, cancel);
+                    await connection.InvokeAsync<Dictionary<string, long>>("Listen", cancel);
                     break;
                 }
                 catch (Exception e) when (attempt < 5 && e is Microsoft.AspNetCore.SignalR.HubException or HttpRequestException or System.Net.WebSockets.WebSocketException or TimeoutException)

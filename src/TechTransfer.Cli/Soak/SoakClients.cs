@@ -20,7 +20,17 @@ public sealed class SoakClients : IAsyncDisposable
         public int Number => number;
         public BenchNetwork.User User => user;
         public ConcurrentDictionary<string, bool> Matches { get; } = new();
-        public long LastSeen; // the last inbox id received; −1 until the first Resume answered
+        public Dictionary<string, long>? LastSeen; // the last id received in each stream; null until the first Listen answered
+
+        public void Saw(string? stream, long id)
+        {
+            if (stream is null) return;
+            lock (this)
+            {
+                LastSeen ??= [];
+                LastSeen[stream] = Math.Max(LastSeen.GetValueOrDefault(stream), id);
+            }
+        }
         public int Reconnects;
         public HubConnection? Connection;
     }
@@ -43,7 +53,7 @@ public sealed class SoakClients : IAsyncDisposable
     public static async Task<SoakClients> ConnectAsync(IReadOnlyList<Uri> hosts, BenchNetwork network)
     {
         var users = network.Organizations.SelectMany(o => o.Members.Take(2)).ToList();
-        var clients = new SoakClients(hosts, [.. users.Select((u, i) => new Client(i, u) { LastSeen = -1 })]);
+        var clients = new SoakClients(hosts, [.. users.Select((u, i) => new Client(i, u))]);
         await Task.WhenAll(clients.All.Select(c => clients.ConnectAsync(c, c.Number % hosts.Count)));
         return clients;
     }
@@ -67,19 +77,21 @@ public sealed class SoakClients : IAsyncDisposable
             connection.On<MatchFound>(nameof(MatchFound), m =>
             {
                 client.Matches.TryAdd(m.MatchId, true);
-                lock (client) client.LastSeen = Math.Max(client.LastSeen, m.NotificationId);
+                client.Saw(m.Stream, m.NotificationId);
             });
-            // Other events advance the inbox too: a resume after them must not replay them, nor skip a match.
-            connection.On<ListingPublished>(nameof(ListingPublished), m => { lock (client) client.LastSeen = Math.Max(client.LastSeen, m.NotificationId); });
+            // Other events advance their stream too: a resume after them must not replay them, nor skip a match.
+            connection.On<ListingPublished>(nameof(ListingPublished), m => client.Saw(m.Stream, m.NotificationId));
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
                 timeout.CancelAfter(TimeSpan.FromSeconds(15));
                 await connection.StartAsync(timeout.Token);
-                long from;
-                lock (client) from = client.LastSeen;
-                var cursor = await connection.InvokeAsync<long>("Resume", from, timeout.Token);
-                lock (client) client.LastSeen = Math.Max(client.LastSeen, cursor);
+                Dictionary<string, long>? from;
+                lock (client) from = client.LastSeen is null ? null : new(client.LastSeen);
+                // The first connection hears what comes next; a reconnection resumes where each stream was left.
+                var reached = from is null ? await connection.InvokeAsync<Dictionary<string, long>>("Listen", timeout.Token)
+                    : await connection.InvokeAsync<Dictionary<string, long>>("Resume", from, timeout.Token);
+                foreach (var (stream, id) in reached) client.Saw(stream, id);
                 connection.Closed += error =>
                 {
                     if (stopping.IsCancellationRequested) return Task.CompletedTask;

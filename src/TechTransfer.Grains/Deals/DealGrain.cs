@@ -238,15 +238,8 @@ public sealed class DealGrain(
             $"超过 {options.Value.StaleAfter.TotalDays:0.##} 天无进展"));
         S.Version++;
         await this.WriteStateThenAsync(state, () => projection.WriteAsync(Id, S, stale: true));
-        string[] brokers = S.ClaimedBy is { } broker ? [broker] : await BrokersOfAsync(S.Facts!.Regions);
         await notifier.DealStaleAsync(new DealStale(Id, S.Facts!.AchievementTitle, S.Facts.DemandTitle, S.Stage.ToString(),
-            S.LastActivityAt, S.ClaimedBy), brokers);
-    }
-
-    async Task<string[]> BrokersOfAsync(IEnumerable<string> regions)
-    {
-        var views = await Task.WhenAll(regions.Select(r => GrainFactory.GetGrain<RegionalCenters.IRegionalCenterGrain>(r).GetAsync()));
-        return [.. views.SelectMany(v => v.Brokers).Distinct()];
+            S.LastActivityAt, S.ClaimedBy), S.Facts.Regions);
     }
 
     async Task StopReminderAsync()

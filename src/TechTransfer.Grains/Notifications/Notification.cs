@@ -4,15 +4,32 @@ using TechTransfer.Storage;
 
 namespace TechTransfer.Notifications;
 
-/// <summary>An event as an inbox holds it: the inbox's own increasing id, and the event's payload as JSON.</summary>
+/// <summary>
+/// An event as a stream (an inbox) holds it: the stream's own increasing id, the event's payload as JSON, and every
+/// stream the event was sent to (<see cref="Streams"/>; null for events stored before delivery on read).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tt.Notification")]
 public sealed record Notification(
     [property: Id(0)] long Id, [property: Id(1)] string Type, [property: Id(2)] string EventId, [property: Id(3)] string Payload,
-    [property: Id(4)] DateTimeOffset CreatedAt);
+    [property: Id(4)] DateTimeOffset CreatedAt, [property: Id(5)] string[]? Streams = null)
+{
+    /// <summary>
+    /// Whether a reader who follows <paramref name="followed"/> takes this event from <paramref name="stream"/>: an
+    /// event sent to several streams the reader follows is taken from the first of them (ordinal order) only, so it
+    /// arrives once however the reader reconnects. The streams are those of the event's first sending (tt_event keeps
+    /// the first): sent again under its id to another audience, it names none of the new reader's, and is read where it is.
+    /// </summary>
+    public bool IsReadFrom(string stream, IReadOnlySet<string> followed) =>
+        Streams is null || Streams.Where(followed.Contains).DefaultIfEmpty(stream).Min(StringComparer.Ordinal) == stream;
+}
 
-/// <summary>An event before it enters inboxes: <paramref name="EventId"/> makes entering twice a no-op.</summary>
+/// <summary>
+/// An event before it enters streams: <paramref name="EventId"/> makes entering twice a no-op, and
+/// <paramref name="Streams"/> names every stream it is sent to (stored with it, see <see cref="Notification.IsReadFrom"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tt.NotificationDraft")]
-public sealed record NotificationDraft([property: Id(0)] string Type, [property: Id(1)] string EventId, [property: Id(2)] string Payload)
+public sealed record NotificationDraft(
+    [property: Id(0)] string Type, [property: Id(1)] string EventId, [property: Id(2)] string Payload, [property: Id(3)] string[]? Streams = null)
 {
     public static NotificationDraft Of<T>(string eventId, T payload) where T : INetworkEvent =>
         new(T.Type, eventId, JsonSerializer.Serialize(payload, TechTransferJson.Options));
@@ -23,8 +40,11 @@ public interface INetworkEvent
 {
     static abstract string Type { get; }
 
-    /// <summary>The id in the recipient's inbox, filled in when sent (clients pass the last one to Resume).</summary>
+    /// <summary>The id in <see cref="Stream"/>, filled in when sent (clients keep the last one per stream and pass them to Resume).</summary>
     long NotificationId { get; init; }
+
+    /// <summary>The stream the event was read from ("user:…", "org:…", "region:…", "national"), filled in when sent.</summary>
+    string? Stream { get; init; }
 
     /// <summary>When the event entered the inbox (its own time), filled in when sent: a replayed event shows it, not the time of the replay.</summary>
     DateTimeOffset StoredAt { get; init; }
@@ -43,6 +63,8 @@ public sealed record MatchFound(
 
     public long NotificationId { get; init; }
 
+    public string? Stream { get; init; }
+
     public DateTimeOffset StoredAt { get; init; }
 }
 
@@ -54,6 +76,8 @@ public sealed record ListingPublished(
     public static string Type => nameof(ListingPublished);
 
     public long NotificationId { get; init; }
+
+    public string? Stream { get; init; }
 
     public DateTimeOffset StoredAt { get; init; }
 }
@@ -68,6 +92,8 @@ public sealed record DealUpdated(
 
     public long NotificationId { get; init; }
 
+    public string? Stream { get; init; }
+
     public DateTimeOffset StoredAt { get; init; }
 }
 
@@ -78,6 +104,8 @@ public sealed record DealStale(
     public static string Type => nameof(DealStale);
 
     public long NotificationId { get; init; }
+
+    public string? Stream { get; init; }
 
     public DateTimeOffset StoredAt { get; init; }
 }
@@ -94,6 +122,8 @@ public sealed record ContractRegistered(
 
     public long NotificationId { get; init; }
 
+    public string? Stream { get; init; }
+
     public DateTimeOffset StoredAt { get; init; }
 }
 
@@ -107,6 +137,8 @@ public sealed record TradeNotice(
     public static string Type => nameof(TradeNotice);
 
     public long NotificationId { get; init; }
+
+    public string? Stream { get; init; }
 
     public DateTimeOffset StoredAt { get; init; }
 }
@@ -123,6 +155,8 @@ public sealed record TradeFeed(
 
     public long NotificationId { get; init; }
 
+    public string? Stream { get; init; }
+
     public DateTimeOffset StoredAt { get; init; }
 }
 
@@ -136,6 +170,8 @@ public sealed record ListingExpiring(string ListingId, string Kind, string Title
 
     public long NotificationId { get; init; }
 
+    public string? Stream { get; init; }
+
     public DateTimeOffset StoredAt { get; init; }
 }
 
@@ -148,6 +184,8 @@ public sealed record EvaluationNews(string EvaluationId, string AchievementId, s
     public static string Type => nameof(EvaluationNews);
 
     public long NotificationId { get; init; }
+
+    public string? Stream { get; init; }
 
     public DateTimeOffset StoredAt { get; init; }
 }

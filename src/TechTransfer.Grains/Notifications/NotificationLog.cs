@@ -93,8 +93,9 @@ public sealed class NotificationLog : IDisposable
         var rows = batch.OrderBy(r => r.Draft.EventId, StringComparer.Ordinal).ThenBy(r => r.Inbox, StringComparer.Ordinal).ToArray();
         await using var command = db.CreateCommand("""
             WITH event AS (
-                INSERT INTO tt_event (event_id, type, payload)
-                SELECT * FROM unnest($4::text[], $5::text[], $6::text[])
+                INSERT INTO tt_event (event_id, type, payload, streams)
+                SELECT e.id, e.type, e.payload, CASE WHEN e.streams = '' THEN NULL ELSE string_to_array(e.streams, ' ') END
+                FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) e(id, type, payload, streams)
                 ON CONFLICT (event_id) DO NOTHING)
             INSERT INTO tt_notification (inbox, id, event_id)
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
@@ -108,6 +109,8 @@ public sealed class NotificationLog : IDisposable
         command.Parameters.Add(new() { Value = events.Select(e => e.EventId).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.Type).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.Payload).ToArray() });
+        // unnest cannot take an array of arrays of different lengths: each event's streams as one string (keys hold no spaces).
+        command.Parameters.Add(new() { Value = events.Select(e => string.Join(' ', e.Streams ?? [])).ToArray() });
         await using var reader = await command.ExecuteReaderAsync();
         var stored = new Dictionary<(string, long), DateTimeOffset>(rows.Length);
         while (await reader.ReadAsync()) stored[(reader.GetString(0), reader.GetInt64(1))] = reader.GetFieldValue<DateTimeOffset>(2);

@@ -38,7 +38,7 @@ public sealed class RegionalCenterGrain(
     {
         published = await projection.PublishedCountsAsync(definition.Code);
         await notifier.ListingPublishedAsync(new Notifications.ListingPublished(listingId, kind == ListingKind.Achievement ? "achievement" : "demand",
-            title, techField, province, definition.Code, published.Achievements, published.Demands), version, brokers);
+            title, techField, province, definition.Code, published.Achievements, published.Demands), version);
     }
 
     public async Task AddBrokerAsync(string accountId)

@@ -31,5 +31,7 @@ public sealed record SubscriptionHit(
 
     public long NotificationId { get; init; }
 
+    public string? Stream { get; init; }
+
     public DateTimeOffset StoredAt { get; init; }
 }

@@ -20,9 +20,11 @@ public static class HubDocument
     /// <summary>What each hub method does; the test fails when a method has no sentence here.</summary>
     public static readonly IReadOnlyDictionary<string, string> MethodDescriptions = new Dictionary<string, string>
     {
-        [nameof(NetworkHub.Resume)] = "Call first after connecting: sends what the user's inbox holds after lastSeenId (0: everything kept; " +
-            "-1: nothing old), oldest first, then live events in order. Returns the id of the last event sent; keep the highest " +
-            "notificationId seen and pass it after a reconnect.",
+        [nameof(NetworkHub.Resume)] = "Call first after connecting: lastSeen maps each stream the account reads (an event's stream: " +
+            "user:…, org:…, region:…, national) to the last notificationId seen in it; sends what each stream holds after that " +
+            "(a stream not named: everything kept), oldest first per stream, then live events in order. Returns the last id " +
+            "reached in each stream; keep the highest notificationId per stream and pass them after a reconnect.",
+        [nameof(NetworkHub.Listen)] = "Instead of Resume: live events only, nothing already stored. Returns the last id of each stream the account reads.",
         [nameof(NetworkHub.Watch)] = "Follows the public feed of a trade (auc-…, fpl-…, tnd-…) after lastSeenId (-1: only what comes next): " +
             "TradeFeed events. Any signed-in user may watch. An unknown trade is a HubException \"not-found: …\". Returns the feed's last id.",
         [nameof(NetworkHub.Unwatch)] = "Stops following a trade's feed.",
@@ -31,13 +33,13 @@ public static class HubDocument
     /// <summary>Who receives each event; the test fails when an event has no sentence here.</summary>
     public static readonly IReadOnlyDictionary<string, string> EventDescriptions = new Dictionary<string, string>
     {
-        [nameof(INetworkClient.MatchFound)] = "A new match: to both parties' organizations and the brokers of both parties' regional centers.",
-        [nameof(INetworkClient.ListingPublished)] = "A listing went on the market: to its regional center and national, with the center's live counts.",
+        [nameof(INetworkClient.MatchFound)] = "A new match: to both parties' organizations (their members) and both parties' regional centers (their brokers).",
+        [nameof(INetworkClient.ListingPublished)] = "A listing went on the market: to its regional center (its brokers) and national, with the center's live counts.",
         [nameof(INetworkClient.DealUpdated)] = "A deal moved (interest, lead, claim, stage): to both parties, both centers and national. Never a contact.",
         [nameof(INetworkClient.DealStale)] = "A deal saw no activity for the configured time: to its broker (or, unclaimed, its centers' brokers).",
         [nameof(INetworkClient.ContractRegistered)] = "A technology contract was registered: to both parties, both centers and national.",
         [nameof(INetworkClient.TradeNotice)] = "Per-party news of a trade (Outbid, Won, Lost, Sold, Unsold, Accepted, Taken, Opened, Awarded, NotAwarded), to the users it concerns.",
-        [nameof(INetworkClient.ListingExpiring)] = "A listing's validity ends soon (14 days before): to its owner organization's members, with whether it may still be renewed.",
+        [nameof(INetworkClient.ListingExpiring)] = "A listing's validity ends soon (14 days before): to its owner organization (its members), with whether it may still be renewed.",
         [nameof(INetworkClient.SubscriptionHit)] = "A saved search (subscription) found a newly published listing: to the subscription's owner only, once per listing.",
         [nameof(INetworkClient.EvaluationNews)] = "科技成果评价: Invited to the reviewer a center invited; Published to the achievement's owner organization and its reviewers.",
         [nameof(INetworkClient.TradeFeed)] = "The public feed of a watched trade (see Watch): bids with the bidder masked, extensions, the end.",
@@ -141,9 +143,10 @@ public static class HubDocument
                 ["version"] = "1",
                 ["description"] = "The live events of the national technology-transfer network over ASP.NET Core SignalR (JSON protocol, " +
                     "camelCase payloads). Connect to /hubs/network signed in (Authorization: Bearer <token from POST /api/auth/login>, " +
-                    "or access_token=<token> in the query for WebSockets), call Resume(lastSeenId), then receive events. The server " +
-                    "decides what a connection hears (its user's inbox); a client cannot ask for anything else except a trade's public " +
-                    "feed through Watch. Every event carries notificationId (pass the highest to Resume after a reconnect) and storedAt.",
+                    "or access_token=<token> in the query for WebSockets), call Resume(lastSeen) or Listen(), then receive events. The server " +
+                    "decides what a connection hears (the streams its account is entitled to: its own, its organization's, its center's " +
+                    "as a broker, national); a client cannot ask for anything else except a trade's public feed through Watch. Every " +
+                    "event carries stream and notificationId (keep the highest per stream and pass them to Resume after a reconnect) and storedAt.",
             },
             ["servers"] = new JsonObject
             {

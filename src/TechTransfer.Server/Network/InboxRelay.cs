@@ -8,11 +8,13 @@ using TechTransfer.Storage;
 namespace TechTransfer.Network;
 
 /// <summary>
-/// This host's link between user inboxes (grains, anywhere in the cluster) and its SignalR connections. It
-/// subscribes to the inbox of every user connected here; each connection keeps a cursor, so it gets every event
-/// exactly once and in inbox order: older or repeated ids are dropped, and a gap (an event that overtook
-/// another on the wire) is filled from the inbox before going on. A connection may also watch public trade
-/// feeds (inbox "trade:&lt;id&gt;"): each watch is one more cursor of that connection, on that feed's inbox.
+/// This host's link between streams (inbox grains, anywhere in the cluster) and its SignalR connections. A connection
+/// reads the streams its account is entitled to (<see cref="Audiences"/>: its own, its organization's, its center's
+/// as a broker, national) and any public trade feeds it watches; the relay subscribes to each stream that some
+/// connection here reads. Each connection keeps a cursor per stream, so it gets every event of a stream exactly once
+/// and in that stream's order: older or repeated ids are dropped, and a gap (an event that overtook another on the
+/// wire) is filled from the stream before going on. An event sent to several of the streams a connection reads is
+/// taken from one of them only (<see cref="Notification.IsReadFrom"/>), so it arrives once.
 /// </summary>
 public sealed class InboxRelay : IInboxObserver, IHostedService
 {
@@ -20,9 +22,8 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
     readonly IHubContext<NetworkHub, INetworkClient> hub;
     readonly ILogger<InboxRelay> logger;
     readonly string hostId = Guid.NewGuid().ToString("N");
-    readonly ConcurrentDictionary<string, Connection> connections = new();
-    readonly ConcurrentDictionary<string, User> users = new(); // by inbox key: users' inboxes and watched feeds
-    readonly ConcurrentDictionary<string, List<Connection>> watches = new(); // by connection id
+    readonly ConcurrentDictionary<string, Reader> readers = new(); // by connection id
+    readonly ConcurrentDictionary<string, Feed> feeds = new(); // by stream key
     readonly IClusterMembershipService membership;
     readonly CancellationTokenSource stopping = new();
     IInboxObserver? self;
@@ -37,86 +38,59 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         this.logger = logger;
     }
 
-    /// <summary>The connections on this host that follow one inbox (a user's, or a watched feed); its lock orders every send to them.</summary>
-    sealed class User(string inbox)
+    /// <summary>One stream as this host follows it, for the connections here that read it; its lock orders every send from it.</summary>
+    sealed class Feed(string key)
     {
-        public readonly string Inbox = inbox;
+        public readonly string Key = key;
         public readonly SemaphoreSlim Gate = new(1, 1);
-        public readonly List<Connection> Connections = [];
+        public readonly List<Follow> Follows = [];
     }
 
-    sealed class Connection(string id, User user)
+    /// <summary>A connection: the streams its account is entitled to (fixed when it connects) and what it follows.</summary>
+    sealed class Reader(string id, IReadOnlySet<string> audience)
     {
         public readonly string Id = id;
-        public readonly User User = user;
+        public readonly IReadOnlySet<string> Audience = audience;
+        public readonly List<Follow> Follows = []; // the audience's streams, then watched trade feeds; under its own lock
+    }
+
+    /// <summary>One connection's place in one stream.</summary>
+    sealed class Follow(Reader reader, Feed feed)
+    {
+        public readonly Reader Reader = reader;
+        public readonly Feed Feed = feed;
         public long? Cursor; // null until Resume: nothing is sent before the client says where it stands
     }
 
     /// <summary>SignalR connections on this host (reported by /health).</summary>
-    public int ConnectionCount => connections.Count;
+    public int ConnectionCount => readers.Count;
 
-    IInboxGrain Inbox(User user) => grains.GetGrain<IInboxGrain>(user.Inbox);
+    IInboxGrain Stream(Feed feed) => grains.GetGrain<IInboxGrain>(feed.Key);
 
     IInboxObserver Self => self ??= grains.CreateObjectReference<IInboxObserver>(this);
 
-    public async Task ConnectAsync(string connectionId, string accountId)
+    /// <summary>A new connection of <paramref name="actor"/>: it will read the streams the account is entitled to now.</summary>
+    public async Task ConnectAsync(string connectionId, Accounts.Actor actor)
     {
-        var user = users.GetOrAdd(Inboxes.User(accountId), key => new User(key));
-        await user.Gate.WaitAsync();
-        try
-        {
-            var connection = new Connection(connectionId, user);
-            connections[connectionId] = connection;
-            user.Connections.Add(connection);
-            if (user.Connections.Count == 1) await Inbox(user).SubscribeAsync(hostId, Self);
-        }
-        finally
-        {
-            user.Gate.Release();
-        }
+        var audience = await Audiences.OfAsync(grains, actor);
+        var reader = new Reader(connectionId, audience.ToHashSet());
+        readers[connectionId] = reader;
+        foreach (var stream in audience) await JoinAsync(reader, stream);
     }
 
-    public async Task<long> ResumeAsync(string connectionId, long lastSeenId)
+    async Task<Follow> JoinAsync(Reader reader, string stream)
     {
-        if (!connections.TryGetValue(connectionId, out var connection)) return lastSeenId;
-        var user = connection.User;
-        await user.Gate.WaitAsync();
-        try
-        {
-            var inbox = Inbox(user);
-            connection.Cursor = lastSeenId < 0 ? await inbox.SubscribeAsync(hostId, Self) : lastSeenId;
-            await CatchUpAsync(connection, upTo: long.MaxValue);
-            return connection.Cursor.Value;
-        }
-        finally
-        {
-            user.Gate.Release();
-        }
-    }
-
-    /// <summary>
-    /// Follows a public feed on this connection from <paramref name="lastSeenId"/> (−1: only what comes next); the
-    /// caller has checked the feed is one any signed-in user may watch. Returns the last id sent.
-    /// </summary>
-    public async Task<long> WatchAsync(string connectionId, string inbox, long lastSeenId)
-    {
-        if (!connections.ContainsKey(connectionId)) return lastSeenId;
-        var feed = users.GetOrAdd(inbox, key => new User(key));
+        var feed = feeds.GetOrAdd(stream, key => new Feed(key));
         await feed.Gate.WaitAsync();
         try
         {
-            var connection = feed.Connections.FirstOrDefault(c => c.Id == connectionId);
-            if (connection is null)
-            {
-                connection = new Connection(connectionId, feed);
-                feed.Connections.Add(connection);
-                var list = watches.GetOrAdd(connectionId, _ => []);
-                lock (list) list.Add(connection);
-            }
-            var last = await Inbox(feed).SubscribeAsync(hostId, Self);
-            connection.Cursor = lastSeenId < 0 ? last : lastSeenId;
-            await CatchUpAsync(connection, upTo: long.MaxValue);
-            return connection.Cursor.Value;
+            var follow = feed.Follows.FirstOrDefault(f => f.Reader == reader);
+            if (follow is not null) return follow;
+            follow = new Follow(reader, feed);
+            feed.Follows.Add(follow);
+            lock (reader.Follows) reader.Follows.Add(follow);
+            if (feed.Follows.Count == 1) await Stream(feed).SubscribeAsync(hostId, Self);
+            return follow;
         }
         finally
         {
@@ -124,57 +98,106 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         }
     }
 
-    public async Task UnwatchAsync(string connectionId, string inbox)
+    /// <summary>
+    /// Sends what each of the connection's streams holds after the id <paramref name="lastSeen"/> gives for it (a
+    /// stream it does not name: everything kept; null for all: only what comes next), oldest first per stream, then
+    /// live events. Returns the place reached in each stream.
+    /// </summary>
+    public async Task<Dictionary<string, long>> ResumeAsync(string connectionId, IReadOnlyDictionary<string, long>? lastSeen)
     {
-        if (!watches.TryGetValue(connectionId, out var list)) return;
-        Connection? connection;
-        lock (list)
+        var positions = new Dictionary<string, long>();
+        if (!readers.TryGetValue(connectionId, out var reader)) return positions;
+        foreach (var follow in Followed(reader).Where(f => reader.Audience.Contains(f.Feed.Key)))
         {
-            connection = list.FirstOrDefault(c => c.User.Inbox == inbox);
-            if (connection is not null) list.Remove(connection);
+            await follow.Feed.Gate.WaitAsync();
+            try
+            {
+                follow.Cursor = lastSeen is null ? await Stream(follow.Feed).SubscribeAsync(hostId, Self)
+                    : Math.Max(0, lastSeen.GetValueOrDefault(follow.Feed.Key));
+                await CatchUpAsync(follow, upTo: long.MaxValue);
+                positions[follow.Feed.Key] = follow.Cursor.Value;
+            }
+            finally
+            {
+                follow.Feed.Gate.Release();
+            }
         }
-        if (connection is not null) await LeaveAsync(connection);
+        return positions;
     }
 
-    async Task LeaveAsync(Connection connection)
+    static Follow[] Followed(Reader reader)
     {
-        var user = connection.User;
-        await user.Gate.WaitAsync();
+        lock (reader.Follows) return [.. reader.Follows];
+    }
+
+    /// <summary>
+    /// Follows a public feed on this connection from <paramref name="lastSeenId"/> (−1: only what comes next); the
+    /// caller has checked the feed is one any signed-in user may watch. Returns the last id sent.
+    /// </summary>
+    public async Task<long> WatchAsync(string connectionId, string stream, long lastSeenId)
+    {
+        if (!readers.TryGetValue(connectionId, out var reader)) return lastSeenId;
+        var follow = await JoinAsync(reader, stream);
+        await follow.Feed.Gate.WaitAsync();
         try
         {
-            user.Connections.Remove(connection);
-            if (user.Connections.Count == 0) await Inbox(user).UnsubscribeAsync(hostId);
+            var last = await Stream(follow.Feed).SubscribeAsync(hostId, Self);
+            follow.Cursor = lastSeenId < 0 ? last : lastSeenId;
+            await CatchUpAsync(follow, upTo: long.MaxValue);
+            return follow.Cursor.Value;
         }
         finally
         {
-            user.Gate.Release();
+            follow.Feed.Gate.Release();
+        }
+    }
+
+    public async Task UnwatchAsync(string connectionId, string stream)
+    {
+        if (!readers.TryGetValue(connectionId, out var reader) || reader.Audience.Contains(stream)) return;
+        Follow? follow;
+        lock (reader.Follows)
+        {
+            follow = reader.Follows.FirstOrDefault(f => f.Feed.Key == stream);
+            if (follow is not null) reader.Follows.Remove(follow);
+        }
+        if (follow is not null) await LeaveAsync(follow);
+    }
+
+    async Task LeaveAsync(Follow follow)
+    {
+        var feed = follow.Feed;
+        await feed.Gate.WaitAsync();
+        try
+        {
+            feed.Follows.Remove(follow);
+            if (feed.Follows.Count == 0) await Stream(feed).UnsubscribeAsync(hostId);
+        }
+        finally
+        {
+            feed.Gate.Release();
         }
     }
 
     public async Task DisconnectAsync(string connectionId)
     {
-        if (watches.TryRemove(connectionId, out var watched))
-        {
-            Connection[] feeds;
-            lock (watched) feeds = [.. watched];
-            foreach (var feed in feeds) await LeaveAsync(feed);
-        }
-        if (connections.TryRemove(connectionId, out var connection)) await LeaveAsync(connection);
+        if (!readers.TryRemove(connectionId, out var reader)) return;
+        foreach (var follow in Followed(reader)) await LeaveAsync(follow);
     }
 
-    /// <summary>From an inbox grain: a new event for a user connected here.</summary>
+    /// <summary>From a stream's grain: a new event for connections here that read it.</summary>
     public async Task DeliverAsync(string inbox, Notification notification)
     {
-        if (!users.TryGetValue(inbox, out var user)) return;
-        await user.Gate.WaitAsync();
+        if (!feeds.TryGetValue(inbox, out var feed)) return;
+        await feed.Gate.WaitAsync();
         try
         {
-            foreach (var connection in user.Connections.Where(c => c.Cursor is not null))
+            foreach (var follow in feed.Follows.Where(f => f.Cursor is not null))
             {
-                if (notification.Id <= connection.Cursor) continue;                  // seen already
-                if (notification.Id > connection.Cursor + 1) await CatchUpAsync(connection, notification.Id - 1); // a gap
-                await SendAsync(connection, notification);
-                Telemetry.Metrics.PushLatency.Record((DateTimeOffset.UtcNow - notification.CreatedAt).TotalMilliseconds);
+                if (notification.Id <= follow.Cursor) continue;                  // seen already
+                if (notification.Id > follow.Cursor + 1) await CatchUpAsync(follow, notification.Id - 1); // a gap
+                if (await SendAsync(follow, notification))
+                    Telemetry.Metrics.PushLatency.Record((DateTimeOffset.UtcNow - notification.CreatedAt).TotalMilliseconds);
             }
         }
         catch (Exception e)
@@ -183,57 +206,64 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         }
         finally
         {
-            user.Gate.Release();
+            feed.Gate.Release();
         }
     }
 
-    async Task CatchUpAsync(Connection connection, long upTo)
+    async Task CatchUpAsync(Follow follow, long upTo)
     {
-        while (connection.Cursor < upTo)
+        while (follow.Cursor < upTo)
         {
-            var missed = await Inbox(connection.User).ReadAfterAsync(connection.Cursor!.Value, 200);
-            foreach (var notification in missed.Where(n => n.Id <= upTo)) await SendAsync(connection, notification);
+            var missed = await Stream(follow.Feed).ReadAfterAsync(follow.Cursor!.Value, 200);
+            foreach (var notification in missed.Where(n => n.Id <= upTo)) await SendAsync(follow, notification);
             if (missed.Length < 200) return;
         }
     }
 
-    async Task SendAsync(Connection connection, Notification notification)
+    /// <summary>Sends the event unless the connection takes it from another of its streams; either way the cursor moves past it.</summary>
+    async Task<bool> SendAsync(Follow follow, Notification notification)
     {
-        var client = hub.Clients.Client(connection.Id);
+        var sent = notification.IsReadFrom(follow.Feed.Key, follow.Reader.Audience);
+        if (sent) await SendAsync(hub.Clients.Client(follow.Reader.Id), follow.Feed.Key, notification);
+        follow.Cursor = notification.Id;
+        return sent;
+    }
+
+    static async Task SendAsync(INetworkClient client, string stream, Notification notification)
+    {
         switch (notification.Type)
         {
             case nameof(MatchFound):
-                await client.MatchFound(Payload<MatchFound>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.MatchFound(Payload<MatchFound>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(ListingPublished):
-                await client.ListingPublished(Payload<ListingPublished>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.ListingPublished(Payload<ListingPublished>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(DealUpdated):
-                await client.DealUpdated(Payload<DealUpdated>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.DealUpdated(Payload<DealUpdated>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(DealStale):
-                await client.DealStale(Payload<DealStale>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.DealStale(Payload<DealStale>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(ContractRegistered):
-                await client.ContractRegistered(Payload<ContractRegistered>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.ContractRegistered(Payload<ContractRegistered>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(TradeNotice):
-                await client.TradeNotice(Payload<TradeNotice>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.TradeNotice(Payload<TradeNotice>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(Subscriptions.SubscriptionHit):
-                await client.SubscriptionHit(Payload<Subscriptions.SubscriptionHit>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.SubscriptionHit(Payload<Subscriptions.SubscriptionHit>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(TradeFeed):
-                await client.TradeFeed(Payload<TradeFeed>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.TradeFeed(Payload<TradeFeed>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(ListingExpiring):
-                await client.ListingExpiring(Payload<ListingExpiring>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.ListingExpiring(Payload<ListingExpiring>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
             case nameof(EvaluationNews):
-                await client.EvaluationNews(Payload<EvaluationNews>(notification) with { NotificationId = notification.Id, StoredAt = notification.CreatedAt });
+                await client.EvaluationNews(Payload<EvaluationNews>(notification) with { NotificationId = notification.Id, Stream = stream, StoredAt = notification.CreatedAt });
                 break;
         }
-        connection.Cursor = notification.Id;
     }
 
     static T Payload<T>(Notification notification) => JsonSerializer.Deserialize<T>(notification.Payload, TechTransferJson.Options)!;
@@ -267,26 +297,23 @@ public sealed class InboxRelay : IInboxObserver, IHostedService
         catch (Exception e) { logger.LogWarning(e, "Watching cluster membership stopped; subscriptions renew every minute only"); }
     }
 
-    // Re-subscribes; if the inbox went ahead without pushing here (it was reactivated), sends what was missed.
+    // Re-subscribes; if a stream went ahead without pushing here (it was reactivated), sends what was missed.
     async Task RenewAsync()
     {
-        foreach (var user in users.Values.Where(u => u.Connections.Count > 0))
+        foreach (var feed in feeds.Values)
         {
+            await feed.Gate.WaitAsync();
             try
             {
-                var last = await Inbox(user).SubscribeAsync(hostId, Self);
-                if (!user.Connections.Any(c => c.Cursor < last)) continue;
-                await user.Gate.WaitAsync();
-                try
-                {
-                    foreach (var connection in user.Connections.Where(c => c.Cursor < last)) await CatchUpAsync(connection, last);
-                }
-                finally
-                {
-                    user.Gate.Release();
-                }
+                if (feed.Follows.Count == 0) continue;
+                var last = await Stream(feed).SubscribeAsync(hostId, Self);
+                foreach (var follow in feed.Follows.Where(f => f.Cursor < last)) await CatchUpAsync(follow, last);
             }
-            catch (Exception e) { logger.LogWarning(e, "Renewing the subscription to {Inbox} failed", user.Inbox); }
+            catch (Exception e) { logger.LogWarning(e, "Renewing the subscription to {Inbox} failed", feed.Key); }
+            finally
+            {
+                feed.Gate.Release();
+            }
         }
     }
 

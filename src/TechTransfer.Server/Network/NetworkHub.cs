@@ -36,22 +36,27 @@ public interface INetworkClient
 }
 
 /// <summary>
-/// /hubs/network: signed-in connections only. The server decides what a connection hears: everything in its
-/// user's inbox, which the <see cref="Notifier"/> fills with the events that user is entitled to (their
-/// organization's, their center's as a broker, national as a national administrator). A client has no way
-/// to ask for anything else. Live events start once the client calls <see cref="Resume"/>.
+/// /hubs/network: signed-in connections only. The server decides what a connection hears: the streams its account is
+/// entitled to (<see cref="Audiences"/>: its own, its organization's, its center's as a broker, national as a national
+/// administrator), which the <see cref="Notifier"/> fills. A client has no way to ask for anything else. Live events
+/// start once the client calls <see cref="Resume"/> or <see cref="Listen"/>.
 /// </summary>
 [Authorize]
 public sealed class NetworkHub(InboxRelay relay, TradeProjection trades) : Hub<INetworkClient>
 {
     public override async Task OnConnectedAsync() =>
-        await relay.ConnectAsync(Context.ConnectionId, Context.User!.RequiredActor().AccountId);
+        await relay.ConnectAsync(Context.ConnectionId, Context.User!.RequiredActor());
 
     /// <summary>
-    /// Sends what the user's inbox holds after <paramref name="lastSeenId"/> (0: everything kept; −1: nothing
-    /// old), oldest first, then live events in order. Returns the id of the last event sent.
+    /// Sends, for each stream the account reads, what it holds after the id <paramref name="lastSeen"/> gives for that
+    /// stream (an event's <c>stream</c> and <c>notificationId</c>; a stream not named: everything kept), oldest first per
+    /// stream, then live events in order. Returns the last id reached in each stream.
     /// </summary>
-    public Task<long> Resume(long lastSeenId) => relay.ResumeAsync(Context.ConnectionId, lastSeenId);
+    public Task<Dictionary<string, long>> Resume(Dictionary<string, long>? lastSeen) =>
+        relay.ResumeAsync(Context.ConnectionId, lastSeen ?? []);
+
+    /// <summary>Live events only, nothing already stored. Returns the last id of each stream the account reads.</summary>
+    public Task<Dictionary<string, long>> Listen() => relay.ResumeAsync(Context.ConnectionId, null);
 
     /// <summary>
     /// Follows the public feed of a trade ("auc-…", "fpl-…", "tnd-…") after <paramref name="lastSeenId"/> (−1: only

@@ -37,7 +37,7 @@ public sealed class StaleDealTests : IAsyncLifetime
         await using var connection = host.HubConnection(broker.DefaultRequestHeaders.Authorization!.Parameter!);
         connection.On<DealStale>(nameof(DealStale), e => stale.TrySetResult(e));
         await connection.StartAsync();
-        await connection.InvokeAsync<long>("Resume", -1L);
+        await connection.InvokeAsync<Dictionary<string, long>>("Listen");
 
         var deal = await DealApiTests.MatchAsync(SignedInAsync);
         await (await SignedInAsync("demo-enterprise")).PostAsJsonAsync($"/api/deals/{deal}/interest", new { });

@@ -20,7 +20,7 @@ public sealed class MatchListener : IAsyncDisposable
         var listener = new MatchListener(api.Host.HubConnection(client.DefaultRequestHeaders.Authorization!.Parameter!));
         listener.connection.On<MatchFound>(nameof(MatchFound), listener.Matches.Enqueue);
         await listener.connection.StartAsync();
-        await listener.connection.InvokeAsync<long>("Resume", -1L);
+        await listener.connection.InvokeAsync<Dictionary<string, long>>("Listen");
         return listener;
     }
 

@@ -29,7 +29,8 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         public ValueTask DisposeAsync() => Connection.DisposeAsync();
     }
 
-    async Task<Listener> ConnectAsync(string account, long resumeFrom = -1)
+    /// <summary>Connects; with <paramref name="resumeFrom"/> resumes each stream after its id, without it hears only what comes next.</summary>
+    async Task<Listener> ConnectAsync(string account, Dictionary<string, long>? resumeFrom = null)
     {
         var client = await api.SignedInAsync(account);
         var token = client.DefaultRequestHeaders.Authorization!.Parameter!;
@@ -38,7 +39,8 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         connection.On<MatchFound>(nameof(MatchFound), m => listener.Matches.Enqueue(m));
         connection.On<ListingPublished>(nameof(ListingPublished), p => listener.Published.Enqueue(p));
         await connection.StartAsync();
-        await connection.InvokeAsync<long>("Resume", resumeFrom);
+        if (resumeFrom is null) await connection.InvokeAsync<Dictionary<string, long>>("Listen");
+        else await connection.InvokeAsync<Dictionary<string, long>>("Resume", resumeFrom);
         listeners.Add(listener);
         return listener;
     }
@@ -91,6 +93,12 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         Assert.Empty(otherBroker.MatchesOf(matchId));
         Assert.Empty(national.MatchesOf(matchId)); // national hears of listings, not of private matches
 
+        // Delivered on read: the match is stored once per audience (two organizations, two centers), not once per
+        // member or broker, so its cost does not grow with them.
+        Assert.Equal(4, await api.Database.CountAsync($"SELECT count(*) FROM tt_notification WHERE event_id = '{matchId}'"));
+        Assert.Equal(1, await api.Database.CountAsync(
+            $"SELECT count(*) FROM tt_notification WHERE event_id = '{matchId}' AND inbox = 'region:yangtze-delta'"));
+
         // ListingPublished goes to the listing's center and national, with the center's live count.
         Assert.Contains(brokerOfUniversity.Published, p => p.ListingId == achievement && p.RegionCode == "yangtze-delta" && p.RegionPublishedAchievements > 0);
         Assert.DoesNotContain(otherBroker.Published, p => p.ListingId == achievement);
@@ -103,7 +111,8 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         var first = await ConnectAsync("demo-enterprise");
         var (_, _, before) = await PairAsync();
         await Eventually.TrueAsync(() => first.MatchesOf(before).Any(), "the first match");
-        var lastSeen = first.Matches.Max(m => m.NotificationId);
+        var lastSeen = first.Matches.GroupBy(m => m.Stream!).ToDictionary(g => g.Key, g => g.Max(m => m.NotificationId));
+        Assert.Equal(["org:org-demo-enterprise"], lastSeen.Keys); // an enterprise member hears of matches through its organization's stream
         await first.Connection.StopAsync();
 
         var (_, _, missed1) = await PairAsync();
@@ -117,8 +126,48 @@ public sealed class NetworkHubTests(ApiFixture api) : IAsyncLifetime
         var ids = again.Matches.Select(m => m.NotificationId).ToList();
         Assert.Equal(ids.Order(), ids);          // in inbox order
         Assert.Equal(ids.Distinct(), ids);       // each once
-        Assert.All(ids, id => Assert.True(id > lastSeen));
+        Assert.All(ids, id => Assert.True(id > lastSeen.Values.Single()));
         Assert.Empty(again.MatchesOf(before));   // acknowledged before, not sent again
+    }
+
+    [Fact]
+    public async Task An_event_in_two_streams_a_reader_reads_arrives_once_live_and_after_a_reconnect()
+    {
+        var person = await FreshOrganization.CreateAsync(api.SignedInAsync);
+        var grains = api.Host.Services.GetRequiredService<IGrainFactory>();
+        string[] streams = [Inboxes.Organization(person.Id), Inboxes.User(person.AccountId)];
+        var notices = new ConcurrentQueue<TradeNotice>();
+        async Task<HubConnection> ConnectAsync(Dictionary<string, long>? resumeFrom)
+        {
+            var connection = api.Host.HubConnection((await api.SignedInAsync(person.Account)).DefaultRequestHeaders.Authorization!.Parameter!);
+            connection.On<TradeNotice>(nameof(TradeNotice), n => notices.Enqueue(n));
+            await connection.StartAsync();
+            await (resumeFrom is null ? connection.InvokeAsync<Dictionary<string, long>>("Listen")
+                : connection.InvokeAsync<Dictionary<string, long>>("Resume", resumeFrom));
+            return connection;
+        }
+        async Task SendAsync(string title)
+        {
+            var draft = NotificationDraft.Of($"{person.Id}:{title}", new TradeNotice("fpl-" + Guid.NewGuid().ToString("N"), "FixedPriceListing", title, "Sold",
+                1m, null, DateTimeOffset.UtcNow)) with { Streams = streams };
+            await Task.WhenAll(streams.Select(s => grains.GetGrain<IInboxGrain>(s).AppendAsync(draft)));
+        }
+
+        var first = await ConnectAsync(null);
+        await SendAsync("现场");
+        await Eventually.TrueAsync(() => !notices.IsEmpty, "the live notice");
+        await Task.Delay(300);
+        var live = Assert.Single(notices);
+        Assert.Equal(streams.Min(StringComparer.Ordinal), live.Stream); // taken from the first of its streams: the organization's
+        await first.DisposeAsync();
+
+        // Away: one more. Back, resuming only the stream it was told of: the old one is not repeated, the new one comes once.
+        await SendAsync("离线");
+        notices.Clear();
+        await using var again = await ConnectAsync(new() { [live.Stream!] = live.NotificationId });
+        await Eventually.TrueAsync(() => notices.Any(n => n.Title == "离线"), "the missed notice");
+        await Task.Delay(300);
+        Assert.Equal(["离线"], notices.Select(n => n.Title));
     }
 
     [Fact]

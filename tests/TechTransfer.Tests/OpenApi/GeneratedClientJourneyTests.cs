@@ -44,7 +44,7 @@ public sealed class GeneratedClientJourneyTests(ApiFixture api)
         await using var hub = api.Host.HubConnection(enterpriseToken);
         hub.On<JsonElement>(nameof(INetworkClient.MatchFound), m => heard.Enqueue(m));
         await hub.StartAsync();
-        await hub.InvokeAsync<long>(nameof(NetworkHub.Resume), -1L);
+        await hub.InvokeAsync<Dictionary<string, long>>(nameof(NetworkHub.Listen));
 
         // 1. A university system imports its catalogue (JSONL) and publishes it in the same call.
         var catalogue = string.Join('\n', Enumerable.Range(1, 2).Select(i =>

@@ -21,7 +21,7 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Waits until the event is in the inbox, then dates it back to <paramref name="at"/> (as if it happened then).</summary>
+    /// <summary>Waits until the event is in the stream, then dates it back to <paramref name="at"/> (as if it happened then).</summary>
     async Task BackdateAsync(string eventId, string inbox, DateTimeOffset at)
     {
         await using var db = NpgsqlDataSource.Create(portal.Database.ConnectionString);
@@ -42,7 +42,7 @@ public sealed class EveryDayPortalTests(PortalFixture portal) : IAsyncLifetime
     {
         var deal = await Deals.DealApiTests.MatchAsync(portal.SignedInClientAsync);
         // 2026-01-05 10:07 in Beijing: long before this test ran.
-        await BackdateAsync(deal, "user:acct-demo-enterprise", new DateTimeOffset(2026, 1, 5, 2, 7, 0, TimeSpan.Zero));
+        await BackdateAsync(deal, "org:org-demo-enterprise", new DateTimeOffset(2026, 1, 5, 2, 7, 0, TimeSpan.Zero));
 
         var page = await SignedInAsync("demo-enterprise", "#/feed");
         await page.ReloadAsync();

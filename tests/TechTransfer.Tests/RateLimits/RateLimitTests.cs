@@ -88,7 +88,7 @@ public sealed class RateLimitTests(RateLimitHost host) : IClassFixture<RateLimit
         HubException? refused = null;
         for (var i = 0; i < 15 && refused is null; i++)
         {
-            try { await connection.InvokeAsync<long>("Resume", -1L); }
+            try { await connection.InvokeAsync<Dictionary<string, long>>("Listen"); }
             catch (HubException e) { refused = e; }
         }
         Assert.NotNull(refused);

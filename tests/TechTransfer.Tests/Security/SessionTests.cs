@@ -34,13 +34,13 @@ public sealed class TokenRevocationTests(ApiFixture api)
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), await UseAsync(token));
         await using var hub = api.Host.HubConnection(token);
         await hub.StartAsync();
-        await hub.InvokeAsync<long>("Resume", -1L);
+        await hub.InvokeAsync<Dictionary<string, long>>("Listen");
 
         var logout = await Bearer(api.Anonymous(), token).PostAsync("/api/auth/logout", null);
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
 
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), await UseAsync(token));
-        await Assert.ThrowsAnyAsync<Exception>(() => hub.InvokeAsync<long>("Resume", -1L));
+        await Assert.ThrowsAnyAsync<Exception>(() => hub.InvokeAsync<Dictionary<string, long>>("Listen"));
 
         // Signing in again gives a session that works.
         var fresh = await Browsers.TokenAsync(api, account);

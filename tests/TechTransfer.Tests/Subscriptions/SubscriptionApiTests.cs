@@ -44,7 +44,7 @@ public sealed class SubscriptionApiTests(ApiFixture api)
         await using var hub = api.Host.HubConnection(subscriber.DefaultRequestHeaders.Authorization!.Parameter!);
         hub.On<SubscriptionHit>(nameof(SubscriptionHit), pushed.Enqueue);
         await hub.StartAsync();
-        await hub.InvokeAsync<long>("Resume", -1L);
+        await hub.InvokeAsync<Dictionary<string, long>>("Listen");
 
         var university = await api.SignedInAsync(University);
         var found = await university.CreatePublishedAsync("/api/achievements", Samples.Achievement($"{word} 锂电池极片缺陷检测方法"));

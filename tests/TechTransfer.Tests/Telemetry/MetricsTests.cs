@@ -33,7 +33,7 @@ public sealed class MetricsTests(ApiFixture api)
         var matched = new TaskCompletionSource<MatchFound>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.On<MatchFound>(nameof(MatchFound), m => matched.TrySetResult(m));
         await connection.StartAsync();
-        await connection.InvokeAsync<long>("Resume", -1L);
+        await connection.InvokeAsync<Dictionary<string, long>>("Listen");
 
         var word = Samples.UniqueWord();
         await enterprise.CreatePublishedAsync("/api/demands",

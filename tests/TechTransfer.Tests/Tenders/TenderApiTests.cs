@@ -35,7 +35,7 @@ public sealed class TenderApiTests(TradingFixture trading)
             connection.On<TradeFeed>(nameof(TradeFeed), f => pushed.Enqueue(JsonSerializer.Serialize(f)));
             connection.On<TradeNotice>(nameof(TradeNotice), n => pushed.Enqueue(JsonSerializer.Serialize(n)));
             await connection.StartAsync();
-            await connection.InvokeAsync<long>("Resume", -1L);
+            await connection.InvokeAsync<Dictionary<string, long>>("Listen");
             await connection.InvokeAsync<long>("Watch", tender, 0L);
             connections.Add(connection);
         }

@@ -1,6 +1,7 @@
 // The live connection to /hubs/network (official @microsoft/signalr client, signed in by the portal cookie).
-// The server decides what this user hears; the portal only keeps its place in the user's inbox: on every
-// (re)connect it calls Resume with the last id it has, so nothing sent while offline is missed or shown twice.
+// The server decides what this user hears (the streams the account reads: its own, its organization's, its center's,
+// national); the portal only keeps its place in each stream: on every (re)connect it calls Resume with the last id it
+// has of each, so nothing sent while offline is missed or shown twice.
 import { api } from "./api.js";
 import { toast, validUntil } from "./dom.js";
 import { tradeNews } from "./labels.js";
@@ -10,7 +11,7 @@ const listeners = new Set();
 const seen = new Set();
 let connection = null;
 let account = null;
-let lastId = 0;
+let positions = {}; // stream → the last id this page has of it
 let replaying = false;
 const watches = new Map(); // trade id → { last, listener }: public feeds this page follows
 let online = null; // resolves once the connection has resumed
@@ -36,8 +37,9 @@ export function onEvent(listener) {
   return () => listeners.delete(listener);
 }
 
-// The unread count of the notification centre, as the server counted it (up to id "last"), plus what arrived since.
-const unread = { count: null, last: 0 };
+// The unread count of the notification centre, as the server counted it (up to "last": an id per stream), plus what arrived since.
+const unread = { count: null, last: {} };
+const after = (e, last) => e.notificationId > (last[e.stream] ?? 0);
 const unreadListeners = new Set();
 
 /** How many of this account's events are unread (0 until the server has said). */
@@ -49,12 +51,13 @@ export function onUnreadChange(listener) {
 }
 
 /**
- * Takes the server's count ({ unread, last }: every unread event up to id "last"). Events this page received after
- * "last" are not in it: they are added, so an event is counted once whether it came before or after the answer.
+ * Takes the server's count ({ unread, last }: every unread event up to "last", an id per stream). Events this page
+ * received after "last" are not in it: they are added, so an event is counted once whether it came before or after.
  */
 export function setUnread(counts) {
-  unread.count = counts.unread + events.filter((e) => e.notificationId > counts.last).length;
-  unread.last = Math.max(counts.last, events[0]?.notificationId ?? 0);
+  unread.count = counts.unread + events.filter((e) => after(e, counts.last)).length;
+  unread.last = { ...counts.last };
+  for (const e of events) unread.last[e.stream] = Math.max(unread.last[e.stream] ?? 0, e.notificationId);
   for (const listener of unreadListeners) listener(unread.count);
 }
 
@@ -70,8 +73,13 @@ export async function startLive(me) {
   if (connection) return;
   account = me.accountId;
   loadUnread();
-  const stored = Number(localStorage.getItem(`tt.seen.${account}`) ?? 0);
-  lastId = Math.max(0, stored - History);
+  let stored = {};
+  try {
+    stored = JSON.parse(localStorage.getItem(`tt.seen.${account}`) ?? "{}") ?? {};
+  } catch {
+    // An older portal kept one number here: start over, the server replays what it keeps.
+  }
+  positions = Object.fromEntries(Object.entries(stored).filter(([, id]) => Number.isInteger(id)).map(([stream, id]) => [stream, Math.max(0, id - History)]));
   connection = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/network")
     .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 20000, 30000])
@@ -102,7 +110,7 @@ export async function stopLive() {
   events.length = 0;
   seen.clear();
   unread.count = null;
-  unread.last = 0;
+  unread.last = {};
   watches.clear();
   setStatus(null);
   if (c) await c.stop();
@@ -123,7 +131,8 @@ async function connect() {
 async function resume() {
   replaying = true;
   try {
-    lastId = await connection.invoke("Resume", lastId);
+    const reached = await connection.invoke("Resume", positions);
+    for (const [stream, id] of Object.entries(reached)) positions[stream] = Math.max(positions[stream] ?? 0, id);
   } finally {
     replaying = false;
   }
@@ -152,18 +161,19 @@ export async function watchTrade(tradeId, listener) {
 }
 
 function receive(type, event) {
-  if (seen.has(event.notificationId)) return;
-  seen.add(event.notificationId);
-  lastId = Math.max(lastId, event.notificationId);
-  localStorage.setItem(`tt.seen.${account}`, String(lastId));
-  // The event's own time (when it entered the inbox), not when this page heard of it: a replay shows the past as past.
+  const key = `${event.stream}#${event.notificationId}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  positions[event.stream] = Math.max(positions[event.stream] ?? 0, event.notificationId);
+  localStorage.setItem(`tt.seen.${account}`, JSON.stringify(positions));
+  // The event's own time (when it entered its stream), not when this page heard of it: a replay shows the past as past.
   const entry = { type, ...event, at: event.storedAt ?? new Date().toISOString(), live: !replaying };
-  const at = events.findIndex((e) => e.notificationId < entry.notificationId);
+  const at = events.findIndex((e) => Date.parse(e.at) < Date.parse(entry.at));
   events.splice(at === -1 ? events.length : at, 0, entry);
   if (events.length > 500) events.length = 500;
-  if (unread.count !== null && entry.notificationId > unread.last) {
+  if (unread.count !== null && after(entry, unread.last)) {
     unread.count++;
-    unread.last = entry.notificationId;
+    unread.last[entry.stream] = entry.notificationId;
   }
   if (entry.live && type === "MatchFound" && !justPublished.has(event.achievementId) && !justPublished.has(event.demandId)) {
     liveMatches++;

@@ -7,8 +7,8 @@ const Size = 20;
 
 /**
  * 通知中心: this account's stored events (matches, leads, deal updates, trade notices, contracts), newest first, a page
- * at a time (?before=<id> is where the page starts), each read or unread as the server keeps it. On the first page,
- * events that arrive live appear at the top.
+ * at a time (?before= is where the page starts: a previous page's "next"), each read or unread as the server keeps
+ * it. On the first page, events that arrive live appear at the top.
  */
 export async function notifications({ view, params, me }) {
   if (!me) {
@@ -19,8 +19,9 @@ export async function notifications({ view, params, me }) {
   const trail = params.get("from") ?? "";
   const page = await api(`/api/notifications?size=${Size}${before ? `&before=${encodeURIComponent(before)}` : ""}`);
   setUnread(page);
-  // Everything up to the inbox's last id is on some page already: a replay of it (the hub resuming) is not new.
-  let newest = Math.max(page.items[0]?.notificationId ?? 0, page.last);
+  // Everything up to each stream's last id is on some page already: a replay of it (the hub resuming) is not new.
+  const newest = { ...page.last };
+  const isNew = (e) => e.notificationId > (newest[e.stream] ?? 0);
 
   const count = h("span", { id: "unread-count", "aria-live": "polite" });
   const showCount = () => (count.textContent = unreadCount() > 0 ? `未读 ${unreadCount()} 条` : "全部已读");
@@ -30,7 +31,7 @@ export async function notifications({ view, params, me }) {
   async function markRead(e, li) {
     if (e.read) return;
     try {
-      setUnread(await api(`/api/notifications/${e.notificationId}/read`, { method: "POST" }));
+      setUnread(await api(`/api/notifications/${e.notificationId}/read?stream=${encodeURIComponent(e.stream)}`, { method: "POST" }));
       e.read = true;
       li.replaceWith(item(e));
       showCount();
@@ -41,7 +42,7 @@ export async function notifications({ view, params, me }) {
 
   function item(e) {
     const entry = { ...e, at: e.storedAt ?? e.at };
-    const li = h("li", { class: `notification ${e.read ? "read" : "unread"}`, dataset: { id: String(e.notificationId) } });
+    const li = h("li", { class: `notification ${e.read ? "read" : "unread"}`, dataset: { id: String(e.notificationId), stream: e.stream } });
     const card = eventCard(entry);
     // Following a card's link reads it.
     card.addEventListener("click", (ev) => {
@@ -87,8 +88,8 @@ export async function notifications({ view, params, me }) {
 
   return onEvent((e) => {
     showCount();
-    if (before || e.notificationId <= newest) return; // only the first page shows what is new
-    newest = e.notificationId;
+    if (before || !isNew(e)) return; // only the first page shows what is new
+    newest[e.stream] = e.notificationId;
     list.prepend(item({ ...e, storedAt: e.at, read: false }));
     empty.hidden = true;
   });
