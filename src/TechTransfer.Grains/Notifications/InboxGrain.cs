@@ -6,8 +6,8 @@ using Orleans.Utilities;
 namespace TechTransfer.Notifications;
 
 /// <remarks>
-/// Reentrant so appends can queue while a flush is being committed: a center's inbox (and each of its brokers')
-/// receives every match of the region, 150 a second under bench-push, and one commit per event could not keep up.
+/// Reentrant so appends can queue while a flush is being committed: a center's stream receives every match of the
+/// region, 150 a second under bench-push, and one commit per event could not keep up.
 /// Reads and subscriptions interleave too; they see <c>last</c>, which only moves once events are stored and pushed.
 /// </remarks>
 [Reentrant]

@@ -12,9 +12,6 @@ namespace TechTransfer.Notifications;
 /// </summary>
 public sealed class Notifier(IGrainFactory grains)
 {
-    /// <summary>The organization whose members are the national level (火炬中心).</summary>
-    public const string NationalOrganization = Audiences.NationalOrganization;
-
     /// <summary>
     /// The matches of one publish are independent events: sent side by side, so the tenth does not wait for the
     /// first nine. Each stream still numbers what it receives one after another. Each organization is asked for its

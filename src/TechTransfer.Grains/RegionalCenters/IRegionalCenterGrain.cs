@@ -8,8 +8,8 @@ namespace TechTransfer.RegionalCenters;
 public interface IRegionalCenterGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Answers between the turns of other calls (it only reads memory): every match in the center's region asks
-    /// for its brokers, and must not queue behind an announcement that waits for PostgreSQL.
+    /// Answers between the turns of other calls (it only reads memory): every connection of a broker asks whether it
+    /// is one of the center's (Audiences), and must not queue behind an announcement that waits for PostgreSQL.
     /// </summary>
     [AlwaysInterleave]
     [Alias("GetAsync")]
