@@ -21,6 +21,28 @@ public interface IInboxGrain : IGrainWithStringKey
     [Alias("LastAsync")]
     Task<long> LastAsync();
 
+    // The previous build's notification centre (one account's inbox, read state in tt_inbox_read): kept for hosts of
+    // that build during a rolling upgrade, never to be changed; this build reads streams through NotificationCentre.
+
+    /// <summary>
+    /// A page of the notification centre: the events before <paramref name="beforeId"/> (null: the newest), newest
+    /// first, at most <paramref name="max"/>, each with whether it was read; and the inbox's counts.
+    /// </summary>
+    [Alias("PageAsync")]
+    Task<InboxPage> PageAsync(long? beforeId, int max);
+
+    /// <summary>How many events are unread, and the last id they were counted up to.</summary>
+    [Alias("CountsAsync")]
+    Task<InboxCounts> CountsAsync();
+
+    /// <summary>Marks one event read and returns the counts; null when the inbox holds no such event.</summary>
+    [Alias("MarkReadAsync")]
+    Task<InboxCounts?> MarkReadAsync(long id);
+
+    /// <summary>Marks every event up to <paramref name="upToId"/> read (no further than the last stored).</summary>
+    [Alias("MarkAllReadAsync")]
+    Task<InboxCounts> MarkAllReadAsync(long upToId);
+
     /// <summary>A host with connections of this recipient; renewed while they last. Returns the last id.</summary>
     [Alias("SubscribeAsync")]
     Task<long> SubscribeAsync(string hostId, IInboxObserver observer);
@@ -37,6 +59,17 @@ public interface IInboxObserver : IGrainObserver
     [Alias("DeliverAsync")]
     Task DeliverAsync(string inbox, Notification notification);
 }
+
+/// <summary>One stored event and whether the account has read it.</summary>
+[GenerateSerializer, Immutable, Alias("tt.InboxEntry")]
+public sealed record InboxEntry([property: Id(0)] Notification Notification, [property: Id(1)] bool Read);
+
+/// <summary>Unread events (all of them up to <paramref name="Last"/>, the newest stored when counted).</summary>
+[GenerateSerializer, Immutable, Alias("tt.InboxCounts")]
+public sealed record InboxCounts([property: Id(0)] int Unread, [property: Id(1)] long Last);
+
+[GenerateSerializer, Immutable, Alias("tt.InboxPage")]
+public sealed record InboxPage([property: Id(0)] InboxEntry[] Items, [property: Id(1)] InboxCounts Counts);
 
 public static class Inboxes
 {

@@ -146,6 +146,72 @@ public sealed class InboxGrain(NpgsqlDataSource db, NotificationLog log, ILogger
 
     public Task<long> LastAsync() => Task.FromResult(last);
 
+    // The notification centre of the build before delivery on read (migration 025) read one account's inbox through
+    // these four and tt_inbox_read. Kept while hosts of that build may run beside this one (a rolling upgrade:
+    // docs/reliability.md); nothing of this build calls them.
+
+    public async Task<InboxPage> PageAsync(long? beforeId, int max)
+    {
+        var counts = await CountsAsync();
+        await using var command = db.CreateCommand(
+            """
+            SELECT n.id, e.type, n.event_id, e.payload, n.created_at,
+                coalesce(n.id <= r.read_up_to OR n.id = ANY(r.read_ids), false)
+            FROM tt_notification n JOIN tt_event e ON e.event_id = n.event_id LEFT JOIN tt_inbox_read r ON r.inbox = n.inbox
+            WHERE n.inbox = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3
+            """);
+        command.Parameters.Add(new() { Value = Key });
+        command.Parameters.Add(new() { Value = beforeId ?? long.MaxValue });
+        command.Parameters.Add(new() { Value = Math.Clamp(max, 1, Capacity) });
+        await using var reader = await command.ExecuteReaderAsync();
+        var items = new List<InboxEntry>();
+        while (await reader.ReadAsync())
+            items.Add(new InboxEntry(new Notification(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4)), reader.GetBoolean(5)));
+        return new InboxPage([.. items], counts);
+    }
+
+    public async Task<InboxCounts> CountsAsync()
+    {
+        // "last" first: an event stored after it is neither counted nor claimed to be.
+        var upTo = last;
+        await using var command = db.CreateCommand("""
+            SELECT count(*) FROM tt_notification n LEFT JOIN tt_inbox_read r ON r.inbox = n.inbox
+            WHERE n.inbox = $1 AND n.id <= $2 AND n.id > coalesce(r.read_up_to, 0) AND NOT n.id = ANY(coalesce(r.read_ids, '{}'))
+            """);
+        command.Parameters.Add(new() { Value = Key });
+        command.Parameters.Add(new() { Value = upTo });
+        return new InboxCounts((int)(long)(await command.ExecuteScalarAsync())!, upTo);
+    }
+
+    public async Task<InboxCounts?> MarkReadAsync(long id)
+    {
+        // Single ids are kept only above the cursor and within what the inbox still holds.
+        await using var command = db.CreateCommand("""
+            INSERT INTO tt_inbox_read AS r (inbox, read_ids)
+            SELECT $1, ARRAY[$2] WHERE EXISTS (SELECT 1 FROM tt_notification WHERE inbox = $1 AND id = $2)
+            ON CONFLICT (inbox) DO UPDATE SET read_ids = ARRAY(
+                SELECT DISTINCT i FROM unnest(r.read_ids || $2) i WHERE i > r.read_up_to AND i > $3 ORDER BY i)
+            """);
+        command.Parameters.Add(new() { Value = Key });
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = last - Capacity });
+        return await command.ExecuteNonQueryAsync() == 0 ? null : await CountsAsync();
+    }
+
+    public async Task<InboxCounts> MarkAllReadAsync(long upToId)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO tt_inbox_read AS r (inbox, read_up_to) VALUES ($1, $2)
+            ON CONFLICT (inbox) DO UPDATE SET read_up_to = greatest(r.read_up_to, $2),
+                read_ids = ARRAY(SELECT i FROM unnest(r.read_ids) i WHERE i > greatest(r.read_up_to, $2) ORDER BY i)
+            """);
+        command.Parameters.Add(new() { Value = Key });
+        command.Parameters.Add(new() { Value = Math.Clamp(upToId, 0, last) });
+        await command.ExecuteNonQueryAsync();
+        return await CountsAsync();
+    }
+
     public Task<long> SubscribeAsync(string hostId, IInboxObserver observer)
     {
         hosts.Subscribe(hostId, observer);
