@@ -106,6 +106,8 @@ public sealed class JoinPortalTests(PortalFixture portal) : IAsyncLifetime
         await Expect(applicant.Locator("#profile-role")).ToHaveTextAsync("机构管理员");
         await PortalFixture.ScreenshotAsync(applicant, "join-profile-pending");
         await applicant.GotoAsync("/#/search");
+        // The search page first: the route re-renders the header, which would close a menu opened before it.
+        await Expect(applicant.Locator("main h1")).ToHaveTextAsync("搜索科技成果与技术需求");
         await Expect(applicant.Locator("#standing")).ToContainTextAsync("待认证：由长三角区域服务中心审核");
         // No colleagues before the center approves.
         await applicant.GetByRole(AriaRole.Button, new() { Name = "我的", Exact = true }).ClickAsync(); // the 我的 menu
