@@ -29,7 +29,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var run))
           term-stats --achievements FILE [--top 400]      words by document frequency (stop-word candidates)
           bench-match --achievements FILE --demands FILE --scale N [--queries 1000] [--peer pgtrgm]
                                                           index and match speed (last line: JSON)
-          bench-push [--clients 1000] [--rate 50] [--seconds 60] [--listings 100000] [--users N] [--server URL] [--no-build] [--timeline CSV]
+          bench-push [--clients 1000] [--rate 50] [--seconds 60] [--listings 100000] [--users N] [--server URL] [--no-build] [--timeline CSV] [--brokers-per-center B] [--members-per-org M]
                                                           publish → MatchFound latency over K SignalR clients; --rate 0 holds
                                                           idle connections (last line: JSON)
           bench-claim [--brokers 100] [--leads 50] [--server URL] [--no-build]

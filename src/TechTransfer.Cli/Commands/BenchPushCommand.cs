@@ -30,6 +30,8 @@ public static class BenchPushCommand
         var grace = TimeSpan.FromSeconds(args.Int("grace", 10));
         var brokersPerCenter = args.Int("brokers-per-center", 0);
         if (brokersPerCenter < 0) throw new CommandException("need --brokers-per-center ≥ 0");
+        var membersPerOrganization = args.Int("members-per-org", 0);
+        if (membersPerOrganization < 0) throw new CommandException("need --members-per-org ≥ 0");
         if (clientCount < 1 || rate < 0 || seconds < 1 || warmup < 0 || listings < 0 || userCount < 2 || userCount > clientCount)
             throw new CommandException("need --clients ≥ 1, --rate ≥ 0, --seconds ≥ 1, --warmup ≥ 0, --listings ≥ 0 and 2 ≤ --users ≤ --clients");
 
@@ -65,6 +67,7 @@ public static class BenchPushCommand
             var (admin, password) = (args.Option("account", "TECHTRANSFER_ACCOUNT") ?? Demo.NationalAdmin, args.Option("password", "TECHTRANSFER_PASSWORD") ?? Demo.Password);
             var network = await BenchNetwork.PrepareAsync(http, admin, password, userCount, withDemands: rate > 0, corpus);
             if (brokersPerCenter > 0) await AddBrokersAsync(network.Api, await network.Api.SignInAsync(admin, password), regions, brokersPerCenter);
+            if (membersPerOrganization > 0) await AddMembersAsync(network, membersPerOrganization);
             sampler = await HostSampler.StartAsync(server);
             var before = await sampler.ReadNowAsync();
             sampler.ResetPeak();
@@ -80,6 +83,7 @@ public static class BenchPushCommand
                 ["seconds"] = seconds,
                 ["listings"] = before.IndexedListings,
                 ["brokersPerCenter"] = brokersPerCenter,
+                ["membersPerOrg"] = membersPerOrganization,
             };
             if (rate == 0) await HoldAsync(clients, sampler, TimeSpan.FromSeconds(seconds));
             else
@@ -165,6 +169,29 @@ public static class BenchPushCommand
             {
                 await api.SendAsync(HttpMethod.Post, $"/api/organizations/org-center-{b.Center}/accounts", national,
                     new { account = b.Account, displayName = $"压测经纪人 {b.Account[^3..]}", role = "Broker", password = "bench-broker-2026" });
+            }
+            catch (ApiException e) when (e.Status == System.Net.HttpStatusCode.Conflict) { } // made by an earlier run
+            progress.Report(Interlocked.Increment(ref done));
+        });
+        progress.Done();
+    }
+
+    /// <summary>
+    /// --members-per-org M: each bench organization filled up to M members (made once per database by its admin). The
+    /// connected users are its first members; the others are accounts only, the audience issue 20 measures against M.
+    /// </summary>
+    static async Task AddMembersAsync(BenchNetwork network, int perOrganization)
+    {
+        var accounts = network.Organizations.SelectMany(o => Enumerable.Range(o.Members.Count, Math.Max(0, perOrganization - o.Members.Count))
+            .Select(i => (Organization: o, Account: $"{o.Admin.Account[..^2]}-m{i:D3}"))).ToList();
+        var progress = new ProgressBar("members", accounts.Count);
+        var done = 0;
+        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, _) =>
+        {
+            try
+            {
+                await network.Api.SendAsync(HttpMethod.Post, $"/api/organizations/{m.Organization.Id}/accounts", m.Organization.Admin.Token,
+                    new { account = m.Account, displayName = $"压测成员 {m.Account[^3..]}", role = "Member", password = BenchNetwork.Password });
             }
             catch (ApiException e) when (e.Status == System.Net.HttpStatusCode.Conflict) { } // made by an earlier run
             progress.Report(Interlocked.Increment(ref done));
