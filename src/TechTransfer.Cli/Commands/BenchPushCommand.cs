@@ -155,45 +155,37 @@ public static class BenchPushCommand
         List<double> RefusalMs, IReadOnlySet<string> Refused);
 
     /// <summary>
-    /// --brokers-per-center B: B broker accounts in every regional center (made once per database). A center's brokers
-    /// are told of every listing and match of their region: the fan-out issue 20 measures against B.
+    /// --brokers-per-center B: B broker accounts in every regional center, made by the national level. A center's
+    /// brokers read every listing and match of their region: the audience issue 20 measures against B.
     /// </summary>
-    static async Task AddBrokersAsync(BenchApi api, string national, RegionDirectory regions, int perCenter)
-    {
-        var accounts = regions.Regions.SelectMany(r => Enumerable.Range(0, perCenter).Select(i => (Center: r.Code, Account: $"bench-broker-{r.Code}-{i:D3}"))).ToList();
-        var progress = new ProgressBar("brokers", accounts.Count);
-        var done = 0;
-        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (b, _) =>
-        {
-            try
-            {
-                await api.SendAsync(HttpMethod.Post, $"/api/organizations/org-center-{b.Center}/accounts", national,
-                    new { account = b.Account, displayName = $"压测经纪人 {b.Account[^3..]}", role = "Broker", password = "bench-broker-2026" });
-            }
-            catch (ApiException e) when (e.Status == System.Net.HttpStatusCode.Conflict) { } // made by an earlier run
-            progress.Report(Interlocked.Increment(ref done));
-        });
-        progress.Done();
-    }
+    static Task AddBrokersAsync(BenchApi api, string national, RegionDirectory regions, int perCenter) =>
+        CreateAccountsAsync(api, "brokers", [.. regions.Regions.SelectMany(r => Enumerable.Range(0, perCenter).Select(i =>
+            new BenchAccount($"org-center-{r.Code}", national, $"bench-broker-{r.Code}-{i:D3}", "压测经纪人", "Broker", "bench-broker-2026")))]);
 
     /// <summary>
-    /// --members-per-org M: each bench organization filled up to M members (made once per database by its admin). The
-    /// connected users are its first members; the others are accounts only, the audience issue 20 measures against M.
+    /// --members-per-org M: each bench organization filled up to M members by its admin. The connected users are its
+    /// first members; the others are accounts only, the audience issue 20 measures against M.
     /// </summary>
-    static async Task AddMembersAsync(BenchNetwork network, int perOrganization)
+    static Task AddMembersAsync(BenchNetwork network, int perOrganization) =>
+        CreateAccountsAsync(network.Api, "members", [.. network.Organizations.SelectMany(o =>
+            Enumerable.Range(o.Members.Count, Math.Max(0, perOrganization - o.Members.Count)).Select(i =>
+                new BenchAccount(o.Id, o.Admin.Token, $"{o.Admin.Account[..^2]}-m{i:D3}", "压测成员", "Member", BenchNetwork.Password)))]);
+
+    sealed record BenchAccount(string Organization, string Token, string Account, string Name, string Role, string Password);
+
+    /// <summary>Creates the accounts, eight at a time; one made by an earlier run on this database stays as it is.</summary>
+    static async Task CreateAccountsAsync(BenchApi api, string label, IReadOnlyList<BenchAccount> accounts)
     {
-        var accounts = network.Organizations.SelectMany(o => Enumerable.Range(o.Members.Count, Math.Max(0, perOrganization - o.Members.Count))
-            .Select(i => (Organization: o, Account: $"{o.Admin.Account[..^2]}-m{i:D3}"))).ToList();
-        var progress = new ProgressBar("members", accounts.Count);
+        var progress = new ProgressBar(label, accounts.Count);
         var done = 0;
-        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, _) =>
+        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (a, _) =>
         {
             try
             {
-                await network.Api.SendAsync(HttpMethod.Post, $"/api/organizations/{m.Organization.Id}/accounts", m.Organization.Admin.Token,
-                    new { account = m.Account, displayName = $"压测成员 {m.Account[^3..]}", role = "Member", password = BenchNetwork.Password });
+                await api.SendAsync(HttpMethod.Post, $"/api/organizations/{a.Organization}/accounts", a.Token,
+                    new { account = a.Account, displayName = $"{a.Name} {a.Account[^3..]}", role = a.Role, password = a.Password });
             }
-            catch (ApiException e) when (e.Status == System.Net.HttpStatusCode.Conflict) { } // made by an earlier run
+            catch (ApiException e) when (e.Status == System.Net.HttpStatusCode.Conflict) { }
             progress.Report(Interlocked.Increment(ref done));
         });
         progress.Done();

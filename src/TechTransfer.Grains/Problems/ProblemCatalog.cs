@@ -144,7 +144,7 @@ public static class ProblemCatalog
         ["seller"] = "卖方", ["buyer"] = "买方", ["signingDate"] = "签订日期", ["field"] = "修正项", ["value"] = "修正值",
         ["from"] = "起始月份", ["to"] = "结束月份", ["base"] = "基期月份",
         ["queue"] = "线索范围", ["minScore"] = "最低匹配分", ["maxScore"] = "最高匹配分", ["age"] = "线索时间", ["sort"] = "排序方式",
-        ["before"] = "起始通知", ["upTo"] = "截止通知", ["stream"] = "通知来源", ["acknowledgeBroker"] = "经纪人归属确认", ["ids"] = "机构编号",
+        ["before"] = "起始通知", ["upTo"] = "截止通知", ["acknowledgeBroker"] = "经纪人归属确认", ["ids"] = "机构编号",
         ["reviewers"] = "评审专家", ["trlEvidence"] = "成熟度依据", ["innovation"] = "技术创新度", ["advancement"] = "技术先进度",
         ["hardTech"] = "硬科技属性", ["comment"] = "评审意见", ["statement"] = "评价结论",
         ["achievementId"] = "科技成果", ["demandId"] = "技术需求", ["price"] = "价格", ["startsAt"] = "开始时间", ["endsAt"] = "结束时间",
