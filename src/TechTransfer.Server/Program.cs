@@ -73,11 +73,11 @@ app.UseProblemResults();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseMiddleware<CrossOriginGuard>(); // before authentication: a forged request is refused before anything reads its cookie
+app.UseMiddleware<LoadShedding>(); // before authentication: a refusal costs no call to the account grain
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UsePasswordChangeGate(); // a temporary password's token opens nothing but the password change
-app.UseMiddleware<LoadShedding>();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi();
 app.MapHubDocument(); // /asyncapi.json: the hub's methods and events

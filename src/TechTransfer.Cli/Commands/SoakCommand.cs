@@ -15,6 +15,8 @@ namespace TechTransfer.Commands;
 /// every acknowledged publish is searchable and its matches were pushed. Progress on stderr; one JSON object on
 /// the last line of stdout; exit code 1 when an acknowledged write is lost or unsearchable, a match of two
 /// acknowledged publishes was not pushed, or a host's /metrics lacks its grain activations or the network's meters.
+/// With --previous-build DLL the cluster starts on that build (the previous release, scripts/soak) and, before the
+/// faults, is upgraded host by host to this one under the load: old and new builds serve one cluster side by side.
 /// </summary>
 public static class SoakCommand
 {
@@ -38,8 +40,10 @@ public static class SoakCommand
         await using var cluster = new SoakCluster(pg.ConnectionString, args.Int("port", 5390), 3);
         Log("starting 3 silos…");
         var clock = Stopwatch.StartNew();
-        await cluster.StartAsync(0, build: !args.Flag("no-build"));
-        await Task.WhenAll(cluster.StartAsync(1), cluster.StartAsync(2));
+        var previous = args.Option("previous-build");
+        if (previous is not null && !File.Exists(previous)) throw new CommandException($"no previous build at {previous}");
+        await cluster.StartAsync(0, build: !args.Flag("no-build"), hostDll: previous);
+        await Task.WhenAll(cluster.StartAsync(1, hostDll: previous), cluster.StartAsync(2, hostDll: previous));
         await cluster.WaitForSilosAsync(3, TimeSpan.FromMinutes(2));
         Log($"cluster up in {clock.Elapsed.TotalSeconds:F0} s");
 
@@ -60,6 +64,7 @@ public static class SoakCommand
             if (second % 10 == 0) Log($"{second,4} s  {load.Writes} writes, {load.Tried} requests, {load.Listings.Count(l => l.Acknowledged == 3)} published, " +
                 $"{clients.Received} MatchFound, {load.GaveUp} given up, {load.Skipped} skipped");
         });
+        if (previous is not null) await UpgradeAsync(load, cluster, args.Option("previous-revision") ?? previous, faults);
         await InjectFaultsAsync(load, cluster, pg, seconds, pgDown, faults);
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(seconds - load.Now, 0.15 * seconds)));
         var steadyTail = load.Now;
@@ -116,8 +121,51 @@ public static class SoakCommand
         var restartReady = faults["restartCluster"] is RestartFigures restart ? restart.ReadyAfterStartS : double.NaN;
         var restartOk = restartReady <= restartWithin;
         if (!restartOk) Log($"the restarted cluster was ready only {restartReady:F1} s after its hosts started (--restart-within {restartWithin})");
-        return verified.Lost.Count == 0 && verified.MissingFromSearch.Count == 0 && verified.MissingBothAcknowledged == 0 && metersOk && restartOk ? 0 : 1;
+        var upgradeOk = faults.GetValueOrDefault("rollingUpgrade") is not UpgradeFigures upgrade || upgrade.Hosts.All(h => !double.IsNaN(h.AllSilosActiveS));
+        if (!upgradeOk) Log("a host of this build did not join the cluster of the previous release");
+        return verified.Lost.Count == 0 && verified.MissingFromSearch.Count == 0 && verified.MissingBothAcknowledged == 0 && metersOk && restartOk
+            && upgradeOk ? 0 : 1;
     }
+
+    /// <summary>
+    /// A rolling upgrade under the load, as an operator does it: each host of the previous release in turn is stopped
+    /// (SIGTERM: it hands its grains over), started on this build, and waited for until it is ready and the cluster
+    /// counts all its silos again. Meanwhile old and new hosts serve the same clients, grains and PostgreSQL.
+    /// </summary>
+    static async Task UpgradeAsync(SoakLoad load, SoakCluster cluster, string from, Dictionary<string, object?> faults)
+    {
+        var at = load.Now;
+        Log($"UPGRADE the hosts one by one from the previous release ({from}) to this build");
+        var hosts = new List<UpgradedHost>();
+        for (var i = 0; i < cluster.Size; i++)
+        {
+            var stopAt = load.Now;
+            await cluster.StopAsync(i);
+            var startAt = load.Now;
+            await cluster.StartAsync(i, restart: true);
+            var readyAt = load.Now;
+            var joined = await cluster.WaitForSilosAsync(cluster.Size, TimeSpan.FromMinutes(2));
+            hosts.Add(new UpgradedHost(Math.Round(startAt - stopAt, 1), Math.Round(readyAt - startAt, 1), Math.Round(readyAt - startAt + joined, 1)));
+            Log($"host {i + 1} runs this build ({load.Now - stopAt:F1} s)");
+        }
+        var done = load.Now;
+        var during = load.Attempts.Where(a => a.At >= at && a.At <= done).ToList();
+        faults["rollingUpgrade"] = new UpgradeFigures(from, Math.Round(at, 1), Math.Round(done - at, 1), hosts, during.Count,
+            during.GroupBy(a => a.Status switch { 0 => "refused", -1 => "timeout", _ => a.Status.ToString() }).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            Spread([.. during.Where(a => a.Status is >= 200 and < 300).Select(a => a.Ms)]),
+            during.Count == 0 ? 0 : Math.Round(during.Max(a => a.Ms), 1));
+    }
+
+    /// <param name="StopS">From SIGTERM until the old host's process ended.</param>
+    /// <param name="ReadyS">From the new host's start until its readiness probe answered 200.</param>
+    /// <param name="AllSilosActiveS">From the new host's start until every host counted all silos active (NaN: never).</param>
+    sealed record UpgradedHost(double StopS, double ReadyS, double AllSilosActiveS);
+
+    /// <param name="Answers">Every attempt while hosts were replaced, by status (2xx acknowledged; 503 a stopping host's refusal, retried).</param>
+    /// <param name="AcknowledgedMs">How long the acknowledged writes took.</param>
+    /// <param name="LongestAttemptMs">The longest any attempt waited for its answer, whatever the answer.</param>
+    sealed record UpgradeFigures(string From, double At, double TookS, List<UpgradedHost> Hosts, int Attempts, Dictionary<string, int> Answers,
+        object? AcknowledgedMs, double LongestAttemptMs);
 
     /// <summary>
     /// The fault schedule, as fractions of the load: kill -9 silo 3 at 20 %, restart it at 35 %, PostgreSQL down

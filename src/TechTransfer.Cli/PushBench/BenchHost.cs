@@ -59,16 +59,17 @@ public sealed class BenchHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the host; <paramref name="clusterId"/> and <paramref name="environment"/> let several hosts form one
-    /// cluster (the soak), each still on its own ports (silo = HTTP + 6000, gateway = HTTP + 25000).
+    /// cluster (the soak), each still on its own ports (silo = HTTP + 6000, gateway = HTTP + 25000);
+    /// <paramref name="hostDll"/> runs another build (the soak's previous release).
     /// </summary>
     public static async Task<BenchHost> StartAsync(string connectionString, bool build, TimeSpan readyWithin, int httpPort = HttpPort,
         string clusterId = "techtransfer-bench", IReadOnlyDictionary<string, string>? environment = null, string logName = "bench-host",
-        bool signIn = true)
+        bool signIn = true, string? hostDll = null)
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "src", "TechTransfer.Server");
         // scripts/soak runs the host as the image does (published ReadyToRun); otherwise the Release build.
-        var published = Environment.GetEnvironmentVariable(HostVariable);
+        var published = hostDll ?? Environment.GetEnvironmentVariable(HostVariable);
         if (build && published is null)
         {
             Console.Error.WriteLine("bench-push: building the host (Release)…");

@@ -27,8 +27,9 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
     /// <summary>
     /// Starts host <paramref name="i"/> and waits until it is ready: at the first start until a demo account signs in,
     /// at a <paramref name="restart"/> until its readiness probe says so (what a load balancer waits for).
+    /// <paramref name="hostDll"/> runs another build than the soak's own: the previous release.
     /// </summary>
-    public async Task StartAsync(int i, bool build = false, bool restart = false)
+    public async Task StartAsync(int i, bool build = false, bool restart = false, string? hostDll = null)
     {
         // On a saturated machine a host may give up during start-up (PostgreSQL too slow to answer): an operator
         // starts it again, and so does the soak, twice at most.
@@ -37,7 +38,7 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
             try
             {
                 hosts[i] = await BenchHost.StartAsync(connectionString, build && attempt == 1, TimeSpan.FromMinutes(5), firstPort + i,
-                    clusterId: "techtransfer-soak", environment: EnvironmentOf(i), logName: "soak-host", signIn: !restart);
+                    clusterId: "techtransfer-soak", environment: EnvironmentOf(i), logName: "soak-host", signIn: !restart, hostDll: hostDll);
                 return;
             }
             catch (Commands.CommandException e) when (attempt < 3)
@@ -63,6 +64,13 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
     public async Task KillAsync(int i)
     {
         if (hosts[i] is { } host) await host.KillAsync();
+    }
+
+    /// <summary>One host stopped as an operator stops it (SIGTERM, then kill after 20 s).</summary>
+    public async Task StopAsync(int i)
+    {
+        if (hosts[i] is { } host) await host.DisposeAsync();
+        hosts[i] = null;
     }
 
     /// <summary>Every host stopped as an operator stops them (SIGTERM, then kill after 20 s).</summary>

@@ -65,6 +65,10 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("TechTransfer:RateLimits:AnonymousPermitsPerMinute", "1000000");
             builder.UseSetting("TechTransfer:RateLimits:PermitsPerMinute", "1000000");
             builder.UseSetting("TechTransfer:RateLimits:ApplicationsPerHour", "1000000");
+            // Tests run many at once against one host and fire bursts (a hundred bidders) to test correctness, not
+            // shedding; the load-shedding tests set their own budget.
+            builder.UseSetting("TechTransfer:LoadShedding:AnswerWithin", "00:00:30");
+            builder.UseSetting("TechTransfer:LoadShedding:QueueWait", "00:00:30");
             builder.UseSetting("TechTransfer:Operations:Token", OperatorToken);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
             // A test's own clock (e.g. ShiftedClock) for the server and its silo alike.
