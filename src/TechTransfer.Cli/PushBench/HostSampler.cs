@@ -79,9 +79,9 @@ public sealed class HostSampler : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or JsonException or KeyNotFoundException)
             {
-                // a slow or missing answer is a missed sample, not a failed run
+                // a slow or missing answer is a missed sample, not a failed run (IOException: a host stopped mid-answer)
             }
         }
     }
