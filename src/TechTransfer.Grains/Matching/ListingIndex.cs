@@ -89,7 +89,11 @@ public sealed partial class ListingIndex : IDisposable
 
     readonly Shard achievements, demands;
     // Last version seen per id, live or removed: a replayed older write can never resurrect a withdrawn listing.
-    readonly Dictionary<string, (int Version, bool Live)> versions = [];
+    // Keyed by a 128-bit hash of the id, not the id's string: 32 bytes an entry instead of about 90, the difference
+    // between 0.3 and 0.9 GB of heap at 10⁷ listings (a collision is as likely as a guessed 128-bit key).
+    readonly Dictionary<UInt128, (int Version, bool Live)> versions = [];
+
+    static UInt128 Key(string id) => System.IO.Hashing.XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
     readonly System.Threading.Lock gate = new();
     // Every keyword any listing has declared: the market's vocabulary of technical terms, spotted in titles by
     // matching. It only grows (a withdrawn listing's keywords stay words of the trade); a hash lookup per substring
@@ -206,7 +210,7 @@ public sealed partial class ListingIndex : IDisposable
                 {
                     if (alive is not null && !alive.Get(doc)) continue;
                     ids.Get(doc, id);
-                    versions[id.Utf8ToString()] = ((int)versionsOf.Get(doc), true);
+                    versions[Key(id.Utf8ToString())] = ((int)versionsOf.Get(doc), true);
                     live++;
                 }
                 if (leaf.AtomicReader.GetTerms(WholeKeywordField)?.GetEnumerator() is { } keywords)
@@ -229,8 +233,9 @@ public sealed partial class ListingIndex : IDisposable
     {
         lock (gate)
         {
-            if (versions.TryGetValue(listing.Id, out var seen) && seen.Version >= listing.Version) return;
-            versions[listing.Id] = (listing.Version, true);
+            var key = Key(listing.Id);
+            if (versions.TryGetValue(key, out var seen) && seen.Version >= listing.Version) return;
+            versions[key] = (listing.Version, true);
             if (!seen.Live) live++;
         }
         foreach (var keyword in listing.Keywords) if (Normalize(keyword) is { Length: > 0 } k) knownKeywords.TryAdd(k, 0);
@@ -242,7 +247,7 @@ public sealed partial class ListingIndex : IDisposable
     /// <summary>Whether a change at <paramref name="version"/> would be news to the index (replays are not).</summary>
     public bool IsNewer(string id, int version)
     {
-        lock (gate) return !versions.TryGetValue(id, out var seen) || seen.Version < version;
+        lock (gate) return !versions.TryGetValue(Key(id), out var seen) || seen.Version < version;
     }
 
     /// <summary>Takes a listing off the index (withdrawn, closed, transferred, fulfilled).</summary>
@@ -250,8 +255,9 @@ public sealed partial class ListingIndex : IDisposable
     {
         lock (gate)
         {
-            if (versions.TryGetValue(id, out var seen) && seen.Version >= version) return;
-            versions[id] = (version, false);
+            var key = Key(id);
+            if (versions.TryGetValue(key, out var seen) && seen.Version >= version) return;
+            versions[key] = (version, false);
             if (!seen.Live) return;
             live--;
             Of(kind).Writer.DeleteDocuments(new Term(IdField, id));
