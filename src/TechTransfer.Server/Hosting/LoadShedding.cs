@@ -23,11 +23,13 @@ namespace TechTransfer.Hosting;
 /// </summary>
 public sealed class LoadShedding(RequestDelegate next, IConfiguration configuration)
 {
-    readonly int permits = Math.Max(1, configuration.GetValue("TechTransfer:LoadShedding:ConcurrentWrites", 16));
+    readonly int permits = Permits(configuration);
+
+    static int Permits(IConfiguration configuration) => Math.Max(1, configuration.GetValue("TechTransfer:LoadShedding:ConcurrentWrites", 16));
 
     readonly ConcurrencyLimiter writes = new(new ConcurrencyLimiterOptions
     {
-        PermitLimit = Math.Max(1, configuration.GetValue("TechTransfer:LoadShedding:ConcurrentWrites", 16)),
+        PermitLimit = Permits(configuration),
         QueueLimit = Math.Max(0, configuration.GetValue("TechTransfer:LoadShedding:QueuedWrites", 1000)),
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
