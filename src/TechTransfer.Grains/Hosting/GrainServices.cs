@@ -58,6 +58,8 @@ public static class GrainServices
         services.AddKeyedSingleton<IGrainStorageSerializer, StateJsonSerializer>(StateJsonSerializer.Key);
         services.Configure<MatchingOptions>(configuration.GetSection("TechTransfer:Matching"));
         services.AddSearchReplica();
+        services.TryAddSingleton<MarketSearch>();
+        services.AddPlacementDirector<NamedSiloPlacement, NamedSiloPlacementDirector>();
         services.TryAddSingleton<ListingMatcher>();
         services.AddHostedService<MatchOutbox>();
         services.TryAddSingleton<MatchPruner>();

@@ -22,6 +22,7 @@ public sealed class IndexReplica : BackgroundService
 
     readonly NpgsqlDataSource db;
     readonly MatchingOptions options;
+    readonly PartitionLayout layout;
     readonly ILogger<IndexReplica> logger;
     readonly SemaphoreSlim gate = new(1, 1);
     readonly Lock coalescing = new();
@@ -39,7 +40,8 @@ public sealed class IndexReplica : BackgroundService
         this.db = db;
         this.options = options.Value;
         this.logger = logger;
-        var index = new ListingIndex();
+        layout = this.options.Layout;
+        var index = new ListingIndex(layout);
         current = (index, new MatchEngine(index, this.options));
     }
 
@@ -110,7 +112,7 @@ public sealed class IndexReplica : BackgroundService
             {
                 await using (var count = db.CreateCommand("SELECT count(*) FROM tt_listing WHERE status = 'Published'"))
                     Rebuild = Rebuild with { Total = (int)(long)(await count.ExecuteScalarAsync())! };
-                var fresh = options.IndexPath is { } root ? ListingIndex.Create(NewGeneration(root)) : new ListingIndex();
+                var fresh = options.IndexPath is { } root ? ListingIndex.Create(NewGeneration(root), layout) : new ListingIndex(layout);
                 var position = await ApplyChangesAsync(fresh, null, default, indexed => Rebuild = Rebuild with { Indexed = indexed });
                 await gate.WaitAsync();
                 ListingIndex old;
@@ -254,7 +256,7 @@ public sealed class IndexReplica : BackgroundService
             }
             Directory.Delete(generation, recursive: true);
         }
-        var index = resumed?.Index ?? ListingIndex.Create(NewGeneration(root));
+        var index = resumed?.Index ?? ListingIndex.Create(NewGeneration(root), layout);
         await gate.WaitAsync(stopping);
         ListingIndex placeholder;
         try
@@ -278,7 +280,7 @@ public sealed class IndexReplica : BackgroundService
     {
         try
         {
-            return ListingIndex.Open(generation);
+            return ListingIndex.Open(generation, layout);
         }
         catch (Exception e) when (e is IOException and not Lucene.Net.Store.LockObtainFailedException)
         {

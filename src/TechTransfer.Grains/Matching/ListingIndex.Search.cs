@@ -11,6 +11,7 @@ namespace TechTransfer.Matching;
 public enum SearchSort { Relevance, Newest, Price }
 
 /// <summary>A free-text search: the text, which kind (null: both, 全部), the filters, the order and the page.</summary>
+[GenerateSerializer, Immutable, Alias("tt.SearchRequest")]
 public sealed record SearchRequest(
     string Text, ListingKind? Kind = null, string? TechField = null, string? Province = null, string? RegionCode = null,
     int? TrlMin = null, decimal? PriceMax = null, SearchSort Sort = SearchSort.Relevance, int Skip = 0, int Take = 20);
@@ -41,7 +42,15 @@ public sealed partial class ListingIndex
     /// No text browses (newest first); a text without a meaningful word finds nothing and says why.
     /// </summary>
     public SearchPage Search(SearchRequest request) =>
-        ReadBoth((searcher, achievementDocs) => Search(searcher, achievementDocs, request));
+        ReadBoth(null, null, (searcher, achievementDocs) => Search(searcher, new TermLookup(searcher.IndexReader), achievementDocs, request));
+
+    /// <summary>
+    /// A part of a scattered search: the page's candidates among this host's partitions <paramref name="scope"/>
+    /// (the first Skip + Take), their total and facets, scored with the market's statistics; the one asking merges.
+    /// </summary>
+    public SearchPage Search(SearchRequest request, IReadOnlyCollection<int> scope, MarketStatistics market) =>
+        ReadBoth(scope, market, (searcher, achievementDocs) =>
+            Search(searcher, new TermLookup(searcher.IndexReader, market, BothSides), achievementDocs, request with { Skip = 0, Take = request.Skip + request.Take }));
 
     /// <summary>
     /// Which of <paramref name="texts"/> find listing <paramref name="id"/>: each read and queried exactly as
@@ -51,7 +60,10 @@ public sealed partial class ListingIndex
     /// concepts in the listing's own words (<see cref="MayHold"/>) is answered without Lucene: building a query's
     /// weight (the statistics of every term in every field) is what costs, ~0.45 ms a text (docs/portal.md, "订阅").
     /// </summary>
-    public bool[] Finds(string id, IReadOnlyList<string> texts) => ReadBoth((searcher, achievementDocs) =>
+    public bool[] Finds(string id, IReadOnlyList<string> texts) => Finds(id, texts, null, null);
+
+    /// <summary><see cref="Finds(string, IReadOnlyList{string})"/> in the partitions <paramref name="scope"/>, read with the market's statistics.</summary>
+    public bool[] Finds(string id, IReadOnlyList<string> texts, IReadOnlyCollection<int>? scope, MarketStatistics? market) => ReadBoth(scope, market, (searcher, achievementDocs) =>
     {
         var found = new bool[texts.Count];
         var hit = searcher.Search(new TermQuery(new Term(IdField, id)), 1).ScoreDocs;
@@ -61,7 +73,7 @@ public sealed partial class ListingIndex
         var leaves = searcher.IndexReader.Leaves;
         var leaf = leaves[ReaderUtil.SubIndex(hit[0].Doc, leaves)];
         var doc = hit[0].Doc - leaf.DocBase;
-        var terms = new TermLookup(searcher.IndexReader);
+        var terms = new TermLookup(searcher.IndexReader, market, BothSides);
         for (var i = 0; i < texts.Count; i++)
         {
             var query = SearchQuery.Parse(texts[i], bigram => terms.DocFreq(Body + Bigrams, bigram));
@@ -89,34 +101,19 @@ public sealed partial class ListingIndex
     static string Verbatim(string text) =>
         string.Concat(text.Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant().Where(char.IsLetterOrDigit));
 
-    /// <summary>Both shards read as one index (see <see cref="Search(SearchRequest)"/>); the second argument is where demands start.</summary>
-    T ReadBoth<T>(Func<IndexSearcher, int, T> read)
+    /// <summary>
+    /// Both kinds of the partitions <paramref name="scope"/> (all held when null) read as one index (see
+    /// <see cref="Search(SearchRequest)"/>); the second argument is where demands start.
+    /// </summary>
+    T ReadBoth<T>(IReadOnlyCollection<int>? scope, MarketStatistics? market, Func<IndexSearcher, int, T> read)
     {
-        var (achievementShard, demandShard) = (Fresh(achievements), Fresh(demands));
-        var achievementSearcher = achievementShard.Searchers.Acquire();
-        try
-        {
-            var demandSearcher = demandShard.Searchers.Acquire();
-            try
-            {
-                // Not closing the shards' readers: the MultiReader holds a reference to each and gives it back when disposed.
-                using var both = new MultiReader([achievementSearcher.IndexReader, demandSearcher.IndexReader], closeSubReaders: false);
-                return read(new IndexSearcher(both) { Similarity = Bm25 }, achievementSearcher.IndexReader.MaxDoc);
-            }
-            finally
-            {
-                demandShard.Searchers.Release(demandSearcher);
-            }
-        }
-        finally
-        {
-            achievementShard.Searchers.Release(achievementSearcher);
-        }
+        var held = PartitionsIn(scope).ToList();
+        Shard[] shards = [.. held.Select(p => Fresh(p.Achievements)), .. held.Select(p => Fresh(p.Demands))];
+        return ReadShards(shards, BothSides, market, (searcher, readers) => read(searcher, readers[..held.Count].Sum(r => r.MaxDoc)));
     }
 
-    static SearchPage Search(IndexSearcher searcher, int achievementDocs, SearchRequest request)
+    static SearchPage Search(IndexSearcher searcher, TermLookup terms, int achievementDocs, SearchRequest request)
     {
-        var terms = new TermLookup(searcher.IndexReader);
         var query = SearchQuery.Parse(request.Text, bigram => terms.DocFreq(Body + Bigrams, bigram));
         if (query.FindsNothing) return new SearchPage([], 0, Facets.None, query);
 

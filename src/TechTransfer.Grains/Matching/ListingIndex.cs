@@ -11,6 +11,7 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 namespace TechTransfer.Matching;
 
 /// <summary>Filters of a search, all optional.</summary>
+[GenerateSerializer, Immutable, Alias("tt.SearchFilter")]
 public sealed record SearchFilter(
     ListingKind Kind, string? TechField = null, string? Province = null, string? RegionCode = null, int? TrlMin = null, decimal? PriceMax = null);
 
@@ -87,13 +88,28 @@ public sealed partial class ListingIndex : IDisposable
         }
     }
 
-    readonly Shard achievements, demands;
+    /// <summary>One partition of the market: a shard per kind.</summary>
+    sealed class Partition(int number, Shard achievements, Shard demands) : IDisposable
+    {
+        public int Number => number;
+        public Shard Achievements => achievements;
+        public Shard Demands => demands;
+        public Shard Of(ListingKind kind) => kind == ListingKind.Achievement ? achievements : demands;
+
+        public void Dispose()
+        {
+            achievements.Dispose();
+            demands.Dispose();
+        }
+    }
+
+    readonly Partition[] partitions; // the held ones, in the layout's order
     // Last version seen per id, live or removed: a replayed older write can never resurrect a withdrawn listing.
     // Keyed by a 128-bit hash of the id, not the id's string: 32 bytes an entry instead of about 90, the difference
     // between 0.3 and 0.9 GB of heap at 10⁷ listings (a collision is as likely as a guessed 128-bit key).
     readonly Dictionary<UInt128, (int Version, bool Live)> versions = [];
 
-    static UInt128 Key(string id) => System.IO.Hashing.XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
+    internal static UInt128 Key(string id) => System.IO.Hashing.XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
     readonly System.Threading.Lock gate = new();
     // Every keyword any listing has declared: the market's vocabulary of technical terms, spotted in titles by
     // matching. It only grows (a withdrawn listing's keywords stay words of the trade); a hash lookup per substring
@@ -102,48 +118,73 @@ public sealed partial class ListingIndex : IDisposable
 
     /// <summary>
     /// An empty index held in process memory: derived data, rebuilt from PostgreSQL at start, and the fastest per
-    /// query. <see cref="Create(string)"/> puts the index in memory-mapped files instead, off the managed heap, where a
+    /// query. <see cref="Create(string, PartitionLayout?)"/> puts the index in memory-mapped files instead, off the managed heap, where a
     /// restarted host resumes it (<see cref="Open"/>); the trade-off is measured in docs/matching.md, "Memory or files".
     /// </summary>
-    public ListingIndex()
+    public ListingIndex(PartitionLayout? layout = null)
     {
-        achievements = new Shard(new RAMDirectory());
-        demands = new Shard(new RAMDirectory());
+        Layout = layout ?? PartitionLayout.Whole;
+        partitions = [.. Layout.Held.Select(p => new Partition(p, new Shard(new RAMDirectory()), new Shard(new RAMDirectory())))];
     }
 
-    ListingIndex(string path, OpenMode mode)
+    ListingIndex(string path, OpenMode mode, PartitionLayout layout)
     {
         Path = path;
-        achievements = new Shard(new MMapDirectory(System.IO.Path.Combine(path, "achievements")), mode);
+        Layout = layout;
+        var opened = new List<Partition>();
         try
         {
-            demands = new Shard(new MMapDirectory(System.IO.Path.Combine(path, "demands")), mode);
+            foreach (var p in layout.Held)
+            {
+                // One partition keeps the layout of the files before partitions, so a host upgraded resumes them.
+                var dir = layout.Count == 1 ? path : System.IO.Path.Combine(path, $"p{p}");
+                var a = new Shard(new MMapDirectory(System.IO.Path.Combine(dir, "achievements")), mode);
+                try
+                {
+                    opened.Add(new Partition(p, a, new Shard(new MMapDirectory(System.IO.Path.Combine(dir, "demands")), mode)));
+                }
+                catch
+                {
+                    a.Dispose();
+                    throw;
+                }
+            }
         }
         catch
         {
-            achievements.Dispose();
+            foreach (var partition in opened) partition.Dispose();
             throw;
         }
+        partitions = [.. opened];
     }
 
+    /// <summary>Which partitions of the market this index holds.</summary>
+    public PartitionLayout Layout { get; }
+
     /// <summary>An empty index in memory-mapped files under <paramref name="path"/> (whatever was there is replaced).</summary>
-    public static ListingIndex Create(string path) => new(path, OpenMode.CREATE);
+    public static ListingIndex Create(string path, PartitionLayout? layout = null) => new(path, OpenMode.CREATE, layout ?? PartitionLayout.Whole);
 
     /// <summary>
     /// The index committed under <paramref name="path"/> with the commit's data, or null when there is none that this
-    /// build can use: no commit, shards committed at different moments, or another index format. Learns again what
-    /// the index knows beside Lucene (each id's version, the market's keywords) from the files.
+    /// build can use: no commit, shards committed at different moments, another index format or partition layout.
+    /// Learns again what the index knows beside Lucene (each id's version, the market's keywords) from the files.
     /// </summary>
-    public static (ListingIndex Index, IReadOnlyDictionary<string, string> Data)? Open(string path)
+    public static (ListingIndex Index, IReadOnlyDictionary<string, string> Data)? Open(string path, PartitionLayout? layout = null)
     {
-        foreach (var kind in (string[])["achievements", "demands"])
-        {
-            using var directory = FSDirectory.Open(System.IO.Path.Combine(path, kind));
-            if (!DirectoryReader.IndexExists(directory)) return null;
-        }
-        var index = new ListingIndex(path, OpenMode.APPEND);
-        var (a, d) = (index.achievements.Writer.CommitData, index.demands.Writer.CommitData);
-        if (!a.TryGetValue(FormatKey, out var format) || format != Format || !a.OrderBy(e => e.Key).SequenceEqual(d.OrderBy(e => e.Key)))
+        layout ??= PartitionLayout.Whole;
+        if (layout.Held.Length == 0) return null; // nothing to resume
+        foreach (var p in layout.Held)
+            foreach (var kind in (string[])["achievements", "demands"])
+            {
+                using var directory = FSDirectory.Open(System.IO.Path.Combine(layout.Count == 1 ? path : System.IO.Path.Combine(path, $"p{p}"), kind));
+                if (!DirectoryReader.IndexExists(directory)) return null;
+            }
+        var index = new ListingIndex(path, OpenMode.APPEND, layout);
+        var data = index.Shards.Select(shard => shard.Writer.CommitData).ToList();
+        var first = data[0];
+        if (!first.TryGetValue(FormatKey, out var format) || format != Format
+            || (first.TryGetValue(LayoutKey, out var stamp) ? stamp : PartitionLayout.Whole.Stamp) != layout.Stamp
+            || data.Any(d => !first.OrderBy(e => e.Key).SequenceEqual(d.OrderBy(e => e.Key))))
         {
             index.Dispose();
             return null;
@@ -157,7 +198,7 @@ public sealed partial class ListingIndex : IDisposable
             index.Dispose();
             throw;
         }
-        return (index, a.ToDictionary());
+        return (index, first.ToDictionary());
     }
 
     /// <summary>Where the index's files are; null in memory.</summary>
@@ -169,7 +210,7 @@ public sealed partial class ListingIndex : IDisposable
     /// </summary>
     public void Commit(IReadOnlyDictionary<string, string> data)
     {
-        var stamped = new Dictionary<string, string>(data) { [FormatKey] = Format };
+        var stamped = new Dictionary<string, string>(data) { [FormatKey] = Format, [LayoutKey] = Layout.Stamp };
         foreach (var shard in Shards)
         {
             shard.Writer.SetCommitData(stamped);
@@ -182,7 +223,7 @@ public sealed partial class ListingIndex : IDisposable
 
     long writes;
 
-    const string FormatKey = "format";
+    const string FormatKey = "format", LayoutKey = "partitions";
 
     /// <summary>
     /// What an index written by this build looks like: the version of its fields, and how the analysers cut a sample
@@ -219,9 +260,16 @@ public sealed partial class ListingIndex : IDisposable
         }
     }
 
-    Shard Of(ListingKind kind) => kind == ListingKind.Achievement ? achievements : demands;
+    IEnumerable<Shard> Shards => partitions.SelectMany(p => (Shard[])[p.Achievements, p.Demands]);
 
-    IEnumerable<Shard> Shards => [achievements, demands];
+    /// <summary>The held partition of a listing, or null when another host holds it.</summary>
+    Partition? Holding(string id)
+    {
+        if (partitions.Length == 1 && Layout.Count == 1) return partitions[0];
+        var number = Layout.PartitionOf(id);
+        foreach (var partition in partitions) if (partition.Number == number) return partition;
+        return null;
+    }
 
     int live;
 
@@ -231,6 +279,7 @@ public sealed partial class ListingIndex : IDisposable
     /// <summary>Adds or replaces a published listing; older versions than the one indexed are ignored.</summary>
     public void Upsert(ListingDocument listing)
     {
+        if (Holding(listing.Id) is not { } partition) return;
         lock (gate)
         {
             var key = Key(listing.Id);
@@ -240,19 +289,21 @@ public sealed partial class ListingIndex : IDisposable
         }
         foreach (var keyword in listing.Keywords) if (Normalize(keyword) is { Length: > 0 } k) knownKeywords.TryAdd(k, 0);
         // Analysis happens here, outside the lock: IndexWriter is thread-safe, so bulk loads can use every core.
-        Of(listing.Kind).Writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
+        partition.Of(listing.Kind).Writer.UpdateDocument(new Term(IdField, listing.Id), ToLucene(listing));
         Interlocked.Increment(ref writes);
     }
 
     /// <summary>Whether a change at <paramref name="version"/> would be news to the index (replays are not).</summary>
     public bool IsNewer(string id, int version)
     {
+        if (Holding(id) is null) return false; // another host's partition: not news here
         lock (gate) return !versions.TryGetValue(Key(id), out var seen) || seen.Version < version;
     }
 
     /// <summary>Takes a listing off the index (withdrawn, closed, transferred, fulfilled).</summary>
     public void Remove(ListingKind kind, string id, int version)
     {
+        if (Holding(id) is not { } partition) return;
         lock (gate)
         {
             var key = Key(id);
@@ -260,7 +311,7 @@ public sealed partial class ListingIndex : IDisposable
             versions[key] = (version, false);
             if (!seen.Live) return;
             live--;
-            Of(kind).Writer.DeleteDocuments(new Term(IdField, id));
+            partition.Of(kind).Writer.DeleteDocuments(new Term(IdField, id));
             Interlocked.Increment(ref writes);
         }
     }
@@ -302,25 +353,45 @@ public sealed partial class ListingIndex : IDisposable
     /// each with the text evidence of the pair, weighed by the specificity of words over both sides of the market.
     /// </summary>
     public IReadOnlyList<EvidencedHit> MoreLike(ListingDocument source, SearchFilter filter, int take) =>
-        Read(Fresh(Of(filter.Kind)), searcher => Read(Of(source.Kind), own =>
+        Read(filter.Kind, null, null, searcher => Read(source.Kind, null, null, own =>
         {
             var terms = new TermLookup(searcher.IndexReader);
-            var market = new MarketVocabulary(terms, new TermLookup(own.IndexReader), knownKeywords);
-            var weighted = Weigh(terms, source);
-            var spotted = KnownKeywords(terms, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
-            var query = TextQuery(terms, weighted, spotted);
-            if (query is null) return (IReadOnlyList<EvidencedHit>)[];
-            var hits = Top(searcher, query, filter, take);
-            var sourceConcepts = market.ConceptsOf(source);
-            return [.. hits.Select(hit =>
-            {
-                var concepts = market.ConceptsOf(hit.Document, hit.HeadlineWords);
-                var evidence = source.Kind == ListingKind.Demand
-                    ? TextEvidence.Compare(source, sourceConcepts, hit.Document, concepts, market.Common)
-                    : TextEvidence.Compare(hit.Document, concepts, source, sourceConcepts, market.Common);
-                return new EvidencedHit(hit, evidence);
-            })];
-        }));
+            var hits = MoreLikeHits(searcher, terms, source, filter, take);
+            return Evidence(source, hits, new MarketVocabulary(new LocalMarket(terms, new TermLookup(own.IndexReader), knownKeywords)));
+        }, fresh: false), fresh: true);
+
+    /// <summary>
+    /// A part of a scattered query-by-document: the best hits among this host's partitions <paramref name="scope"/>,
+    /// scored with the market's statistics; the one asking merges them and weighs the evidence (<see cref="Evidence"/>).
+    /// </summary>
+    public IReadOnlyList<IndexHit> MoreLikeHits(ListingDocument source, SearchFilter filter, int take, IReadOnlyCollection<int> scope, MarketStatistics market) =>
+        Read(filter.Kind, scope, market, searcher => MoreLikeHits(searcher, new TermLookup(searcher.IndexReader, market, ScopeOf(filter.Kind)), source, filter, take),
+            fresh: true);
+
+    static List<IndexHit> MoreLikeHits(IndexSearcher searcher, TermLookup terms, ListingDocument source, SearchFilter filter, int take)
+    {
+        var weighted = Weigh(terms, source);
+        var spotted = KnownKeywords(terms, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
+        var query = TextQuery(terms, weighted, spotted);
+        return query is null ? [] : Top(searcher, query, filter, take);
+    }
+
+    /// <summary>The text evidence of <paramref name="source"/> and each hit, with word specificity from the market's statistics.</summary>
+    public static IReadOnlyList<EvidencedHit> Evidence(ListingDocument source, IReadOnlyList<IndexHit> hits, MarketStatistics market) =>
+        Evidence(source, hits, new MarketVocabulary(new SharedMarket(market)));
+
+    static IReadOnlyList<EvidencedHit> Evidence(ListingDocument source, IReadOnlyList<IndexHit> hits, MarketVocabulary market)
+    {
+        var sourceConcepts = market.ConceptsOf(source);
+        return [.. hits.Select(hit =>
+        {
+            var concepts = market.ConceptsOf(hit.Document, hit.HeadlineWords);
+            var evidence = source.Kind == ListingKind.Demand
+                ? TextEvidence.Compare(source, sourceConcepts, hit.Document, concepts, market.Common)
+                : TextEvidence.Compare(hit.Document, concepts, source, sourceConcepts, market.Common);
+            return new EvidencedHit(hit, evidence);
+        })];
+    }
 
     /// <summary>
     /// The text score (<see cref="MatchEngine.TextScore"/>, 0–1) of <paramref name="subject"/> against each of
@@ -330,19 +401,55 @@ public sealed partial class ListingIndex : IDisposable
     /// other's text covers. Price guidance (Valuation) weighs comparables by it.
     /// </summary>
     public IReadOnlyList<double> TextScores(ListingDocument subject, IReadOnlyList<ListingDocument> others) =>
-        Read(Of(ListingKind.Achievement), achievements => Read(Of(ListingKind.Demand), demands =>
+        Read(ListingKind.Achievement, null, null, achievements => Read(ListingKind.Demand, null, null, demands =>
+            TextScores(subject, others, new MarketVocabulary(new LocalMarket(new TermLookup(achievements.IndexReader), new TermLookup(demands.IndexReader), knownKeywords))),
+            fresh: false), fresh: false);
+
+    /// <summary><see cref="TextScores(ListingDocument, IReadOnlyList{ListingDocument})"/> with the market's statistics (partitions on other hosts).</summary>
+    public static IReadOnlyList<double> TextScores(ListingDocument subject, IReadOnlyList<ListingDocument> others, MarketStatistics market) =>
+        TextScores(subject, others, new MarketVocabulary(new SharedMarket(market)));
+
+    static IReadOnlyList<double> TextScores(ListingDocument subject, IReadOnlyList<ListingDocument> others, MarketVocabulary market)
+    {
+        var subjectConcepts = market.ConceptsOf(subject);
+        return [.. others.Select(other =>
         {
-            var market = new MarketVocabulary(new TermLookup(achievements.IndexReader), new TermLookup(demands.IndexReader), knownKeywords);
-            var subjectConcepts = market.ConceptsOf(subject);
-            return (IReadOnlyList<double>)[.. others.Select(other =>
-            {
-                var concepts = market.ConceptsOf(other);
-                var evidence = subject.Kind == ListingKind.Demand && other.Kind == ListingKind.Achievement
-                    ? TextEvidence.Compare(subject, subjectConcepts, other, concepts, market.Common)
-                    : TextEvidence.Compare(other, concepts, subject, subjectConcepts, market.Common);
-                return MatchEngine.TextScore(evidence);
-            })];
-        }));
+            var concepts = market.ConceptsOf(other);
+            var evidence = subject.Kind == ListingKind.Demand && other.Kind == ListingKind.Achievement
+                ? TextEvidence.Compare(subject, subjectConcepts, other, concepts, market.Common)
+                : TextEvidence.Compare(other, concepts, subject, subjectConcepts, market.Common);
+            return MatchEngine.TextScore(evidence);
+        })];
+    }
+
+    /// <summary>What the specificity of words is computed from: both sides' listing and concept counts, and the known keywords.</summary>
+    interface IMarketCounts
+    {
+        long Listings();
+        long ConceptDocFreq(string text, string[] fields);
+        bool IsKnownKeyword(string text);
+    }
+
+    /// <summary>The counts of the partitions this host holds (the whole market when it holds them all).</summary>
+    sealed class LocalMarket(TermLookup one, TermLookup other, System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords) : IMarketCounts
+    {
+        public long Listings() => one.Reader.NumDocs + other.Reader.NumDocs;
+        public long ConceptDocFreq(string text, string[] fields) => one.CachedDocFreq(text, fields) + other.CachedDocFreq(text, fields);
+        public bool IsKnownKeyword(string text) => knownKeywords.ContainsKey(text);
+    }
+
+    /// <summary>The market's counts, summed over one holder of each partition (scope "ad": both sides).</summary>
+    sealed class SharedMarket(MarketStatistics market) : IMarketCounts
+    {
+        public long Listings() => market.Read(MarketStatistics.Listings(BothSides), () => 0);
+        public long ConceptDocFreq(string text, string[] fields) =>
+            market.Read(MarketStatistics.ConceptDocFreq(BothSides, string.Join(',', fields), text), () => 0);
+        public bool IsKnownKeyword(string text) => market.Read(MarketStatistics.KnownKeyword(text), () => 0) > 0;
+    }
+
+    const string BothSides = "ad";
+
+    static string ScopeOf(ListingKind kind) => kind == ListingKind.Achievement ? "a" : "d";
 
     /// <summary>
     /// How specific a concept is in the whole market (both kinds): BM25 idf of its document frequency, where a
@@ -351,7 +458,7 @@ public sealed partial class ListingIndex : IDisposable
     /// same in a small market and a national one. Both sides count, so the same pair weighs the same whichever side
     /// asks, and a market with few demands still knows that 研究 is common.
     /// </summary>
-    sealed class MarketVocabulary(TermLookup other, TermLookup own, System.Collections.Concurrent.ConcurrentDictionary<string, byte> knownKeywords)
+    sealed class MarketVocabulary(IMarketCounts counts)
     {
         readonly Dictionary<string, double> weights = [];
         // A young market has too few listings to tell a specific word from a common one: with 4 listings a word two
@@ -360,7 +467,7 @@ public sealed partial class ListingIndex : IDisposable
         // use the word, so a pair's score does not depend on how many others have joined yet. The price: in a market
         // of a few dozen, a topic many of them share looks rarer than it is (docs/matching.md, with the demo measured
         // with and without the floor).
-        readonly int total = Math.Max(other.Reader.NumDocs + own.Reader.NumDocs, SmallestMarket);
+        readonly long total = Math.Max(counts.Listings(), SmallestMarket);
 
         const int SmallestMarket = 1000;
 
@@ -370,35 +477,98 @@ public sealed partial class ListingIndex : IDisposable
         double Idf(double df) => Math.Log(1 + (total - df + 0.5) / (df + 0.5));
 
         public IReadOnlyList<Concept> ConceptsOf(ListingDocument listing, IReadOnlyList<(string Term, string Surface)>? headlineWords = null) =>
-            TextEvidence.ConceptsOf(listing, Weight, knownKeywords.ContainsKey, headlineWords);
+            TextEvidence.ConceptsOf(listing, Weight, counts.IsKnownKeyword, headlineWords);
 
         double Weight(string text)
         {
             if (weights.TryGetValue(text, out var weight)) return weight;
-            var df = Math.Max(DocFreq(other, text) + DocFreq(own, text), 1);
+            var df = Math.Max(counts.ConceptDocFreq(text, text.Length == 2 && !text.Any(char.IsAsciiLetterOrDigit) ? TwoCharacterConceptFields : ConceptFields), 1);
             return weights[text] = Math.Min(1, Idf(df) / Idf(1));
         }
-
-        static int DocFreq(TermLookup terms, string text) =>
-            terms.CachedDocFreq(text, text.Length == 2 && !text.Any(char.IsAsciiLetterOrDigit) ? TwoCharacterConceptFields : ConceptFields);
 
         // A concept's fields: a word of the title or keywords, a whole keyword, and for two Chinese characters a bigram of the text.
         static readonly string[] ConceptFields = [Title, Keywords, WholeKeywordField];
         static readonly string[] TwoCharacterConceptFields = [Title, Keywords, WholeKeywordField, Body + Bigrams];
     }
 
-    /// <summary>One searcher for the whole read: term statistics and the search see the same segments.</summary>
-    static T Read<T>(Shard shard, Func<IndexSearcher, T> read)
+    /// <summary>
+    /// One searcher for the whole read over one kind's shards of the partitions <paramref name="scope"/> (all held when
+    /// null): term statistics and the search see the same segments. Several partitions are read as one index; with
+    /// <paramref name="market"/>, scored with the market's statistics. <paramref name="fresh"/>: refresh first (a
+    /// shard is refreshed when it is searched, see <see cref="Fresh"/>).
+    /// </summary>
+    T Read<T>(ListingKind kind, IReadOnlyCollection<int>? scope, MarketStatistics? market, Func<IndexSearcher, T> read, bool fresh) =>
+        ReadShards([.. PartitionsIn(scope).Select(p => fresh ? Fresh(p.Of(kind)) : p.Of(kind))], ScopeOf(kind), market, (searcher, _) => read(searcher));
+
+    IEnumerable<Partition> PartitionsIn(IReadOnlyCollection<int>? scope) =>
+        scope is null ? partitions : partitions.Where(p => scope.Contains(p.Number));
+
+    /// <summary>The shards' current searchers read as one; the second argument is each shard's reader, in order.</summary>
+    static T ReadShards<T>(Shard[] shards, string scope, MarketStatistics? market, Func<IndexSearcher, IndexReader[], T> read)
     {
-        var searcher = shard.Searchers.Acquire();
+        var acquired = new IndexSearcher[shards.Length];
+        var count = 0;
         try
         {
-            return read(searcher);
+            for (; count < shards.Length; count++) acquired[count] = shards[count].Searchers.Acquire();
+            IndexReader[] readers = [.. acquired.Select(s => s.IndexReader)];
+            if (shards.Length == 1 && market is null) return read(acquired[0], readers);
+            // Not closing the shards' readers: the MultiReader holds a reference to each and gives it back when disposed.
+            using var all = new MultiReader(readers, closeSubReaders: false);
+            var searcher = market is null ? new IndexSearcher(all) : new MarketStatistics.Searcher(all, market, scope);
+            searcher.Similarity = Bm25;
+            return read(searcher, readers);
         }
         finally
         {
-            shard.Searchers.Release(searcher);
+            for (var i = 0; i < count; i++) shards[i].Searchers.Release(acquired[i]);
         }
+    }
+
+    /// <summary>
+    /// This host's own value of each statistic in <paramref name="keys"/> over its partitions <paramref name="scope"/>
+    /// (see <see cref="MarketStatistics"/>): the one asking sums them over one holder of each partition.
+    /// </summary>
+    public Dictionary<string, long> Statistics(IReadOnlyCollection<int> scope, IReadOnlyCollection<string> keys)
+    {
+        var held = PartitionsIn(scope).ToList();
+        Shard[] a = [.. held.Select(p => Fresh(p.Achievements))], d = [.. held.Select(p => Fresh(p.Demands))];
+        return ReadShards([.. a, .. d], BothSides, null, (_, readers) =>
+        {
+            using var achievementsOnly = new MultiReader(readers[..a.Length], closeSubReaders: false);
+            using var demandsOnly = new MultiReader(readers[a.Length..], closeSubReaders: false);
+            using var both = new MultiReader(readers, closeSubReaders: false);
+            var sides = new Dictionary<string, (IndexReader Reader, TermLookup Terms)>
+            {
+                ["a"] = (achievementsOnly, new TermLookup(achievementsOnly)),
+                ["d"] = (demandsOnly, new TermLookup(demandsOnly)),
+                [BothSides] = (both, new TermLookup(both)),
+            };
+            var values = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                var parts = MarketStatistics.Parse(key);
+                if (parts[0] == "kk")
+                {
+                    values[key] = knownKeywords.ContainsKey(parts[1]) ? 1 : 0;
+                    continue;
+                }
+                if (!sides.TryGetValue(parts[0], out var side)) throw new ArgumentException($"unknown statistic {key}");
+                values[key] = parts[1] switch
+                {
+                    "n" => side.Reader.NumDocs,
+                    "df" => side.Terms.DocFreq(parts[2], parts[3]),
+                    "ttf" => side.Reader.TotalTermFreq(new Term(parts[2], parts[3])),
+                    "cdf" => side.Terms.CachedDocFreq(parts[3], parts[2].Split(',')),
+                    "collection-max" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).MaxDoc,
+                    "collection-docs" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).DocCount,
+                    "collection-ttf" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).SumTotalTermFreq,
+                    "collection-df" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).SumDocFreq,
+                    _ => throw new ArgumentException($"unknown statistic {key}"),
+                };
+            }
+            return values;
+        });
     }
 
     const float WholeKeywordBoost = 8f;
@@ -421,7 +591,7 @@ public sealed partial class ListingIndex : IDisposable
         var text = string.Join('\n', source.Title, source.Title, string.Join(' ', source.Keywords), source.Body);
         // Analysed once per analyzer, not once per field.
         var (words, bigrams) = (Tally(Terms(Title, text)), Tally(Terms(Title + Bigrams, text)));
-        var total = Math.Max(terms.Reader.NumDocs, 1);
+        var total = Math.Max(terms.NumDocs, 1);
         var result = new Dictionary<string, Dictionary<string, float>>();
         foreach (var (field, _, _) in TextFields)
         {
@@ -478,13 +648,19 @@ public sealed partial class ListingIndex : IDisposable
     /// segment for every term: with a listing's hundred-odd query terms that was four fifths of the host's
     /// allocations under bench-push (dotnet-trace, docs/benchmarks.md).
     /// </summary>
-    sealed class TermLookup(IndexReader reader)
+    sealed class TermLookup(IndexReader reader, MarketStatistics? market = null, string scope = "")
     {
         readonly Dictionary<string, TermsEnum?[]> enumerators = [];
 
         public IndexReader Reader => reader;
 
-        public int DocFreq(string field, string term)
+        /// <summary>Listings in the reader, or in the market when reading with its statistics.</summary>
+        public int NumDocs => market is null ? reader.NumDocs : (int)market.Read(MarketStatistics.Listings(scope), () => reader.NumDocs);
+
+        public int DocFreq(string field, string term) =>
+            market is null ? LocalDocFreq(field, term) : (int)market.Read(MarketStatistics.DocFreq(scope, field, term), () => LocalDocFreq(field, term));
+
+        int LocalDocFreq(string field, string term)
         {
             var bytes = new BytesRef(term);
             var count = 0;
@@ -498,7 +674,11 @@ public sealed partial class ListingIndex : IDisposable
         /// deletions do not change its document frequencies). The evidence of 20 candidates asks for a few hundred
         /// concepts; seeking each in every segment and field was two thirds of a match's time at 100k listings.
         /// </summary>
-        public int CachedDocFreq(string text, string[] fields)
+        public int CachedDocFreq(string text, string[] fields) => market is null
+            ? LocalCachedDocFreq(text, fields)
+            : (int)market.Read(MarketStatistics.ConceptDocFreq(scope, string.Join(',', fields), text), () => LocalCachedDocFreq(text, fields));
+
+        int LocalCachedDocFreq(string text, string[] fields)
         {
             var count = 0;
             BytesRef? bytes = null;

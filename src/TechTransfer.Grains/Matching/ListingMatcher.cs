@@ -19,7 +19,7 @@ public sealed record StoredMatch(
 /// moment ago on another host is already a candidate.
 /// </summary>
 public sealed class ListingMatcher(
-    IndexReplica replica, NpgsqlDataSource db, Notifications.Notifier notifier, Microsoft.Extensions.Options.IOptions<MatchingOptions> options)
+    IndexReplica replica, MarketSearch search, NpgsqlDataSource db, Notifications.Notifier notifier, Microsoft.Extensions.Options.IOptions<MatchingOptions> options)
 {
     readonly SemaphoreSlim matching = new(Environment.ProcessorCount);
 
@@ -32,7 +32,7 @@ public sealed class ListingMatcher(
         await matching.WaitAsync(cancellation);
         try
         {
-            matches = await Task.Run(() => replica.Engine.FindMatches(source), cancellation);
+            matches = await search.FindMatchesAsync(source, cancellation);
         }
         finally
         {

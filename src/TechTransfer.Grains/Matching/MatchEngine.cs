@@ -33,6 +33,19 @@ public sealed class MatchingOptions
 
     /// <summary>How often a replica on disk commits its files and feed position (what a crash can cost to catch up).</summary>
     public TimeSpan IndexCommitInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Into how many partitions (by listing id) the market's index is split; the same on every host. One: every host
+    /// holds the whole market. More: each host holds <see cref="HeldPartitions"/>, and a search is scattered to one
+    /// holder of each (docs/matching.md, "Partitions").
+    /// </summary>
+    public int Partitions { get; set; } = 1;
+
+    /// <summary>Which partitions this host holds, e.g. "0,1" ("" none: it serves no search of its own); unset: all.</summary>
+    public string? HeldPartitions { get; set; }
+
+    public PartitionLayout Layout => PartitionLayout.Of(Partitions,
+        HeldPartitions?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse));
 }
 
 /// <summary>One criterion of structured compatibility and whether it held (null: not applicable).</summary>
@@ -77,8 +90,18 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
     public IReadOnlyList<MatchCandidate> FindMatches(ListingDocument source, int? topK = null, bool applyThreshold = true)
     {
         var k = topK ?? options.TopK;
-        var other = source.Kind == ListingKind.Achievement ? ListingKind.Demand : ListingKind.Achievement;
-        return [.. index.MoreLike(source, new SearchFilter(other), k * CandidateFactor)
+        return Rank(source, index.MoreLike(source, Candidates(source, k).Filter, Candidates(source, k).Take), k, applyThreshold);
+    }
+
+    /// <summary>What <see cref="FindMatches"/> asks of the index: the other kind, twice the matches kept.</summary>
+    public static (SearchFilter Filter, int Take) Candidates(ListingDocument source, int k) =>
+        (new SearchFilter(source.Kind == ListingKind.Achievement ? ListingKind.Demand : ListingKind.Achievement), k * CandidateFactor);
+
+    /// <summary>The best <paramref name="k"/> matches of <paramref name="source"/> among its evidenced candidates, best first.</summary>
+    public IReadOnlyList<MatchCandidate> Rank(ListingDocument source, IReadOnlyList<EvidencedHit> candidates, int? topK = null, bool applyThreshold = true)
+    {
+        var k = topK ?? options.TopK;
+        return [.. candidates
             .Select(h =>
             {
                 var (achievement, demand) = source.Kind == ListingKind.Achievement ? (source, h.Hit.Document) : (h.Hit.Document, source);

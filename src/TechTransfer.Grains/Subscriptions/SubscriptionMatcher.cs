@@ -14,7 +14,7 @@ namespace TechTransfer.Subscriptions;
 /// as search would run it. A hit is stored, due, before it is announced, and marked announced once the owner's
 /// inbox holds it; what a crash leaves due, <see cref="SubscriptionOutbox"/> announces.
 /// </summary>
-public sealed class SubscriptionMatcher(IndexReplica replica, NpgsqlDataSource db, Notifier notifier, IOptions<MatchingOptions> options)
+public sealed class SubscriptionMatcher(IndexReplica replica, MarketSearch search, NpgsqlDataSource db, Notifier notifier, IOptions<MatchingOptions> options)
 {
     sealed record Candidate(string Id, string AccountId, string Name, string Q);
 
@@ -23,7 +23,7 @@ public sealed class SubscriptionMatcher(IndexReplica replica, NpgsqlDataSource d
         var candidates = await CandidatesAsync(listing, cancellation);
         if (candidates.Count == 0) return;
         await replica.CatchUpAsync(cancellation); // the listing itself is in the replica
-        var finds = await Task.Run(() => replica.Index.Finds(listing.Id, [.. candidates.Select(c => c.Q)]), cancellation);
+        var finds = await search.FindsAsync(listing.Id, [.. candidates.Select(c => c.Q)], cancellation);
         var hits = candidates.Where((_, i) => finds[i]).OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
         if (hits.Length == 0) return;
         var due = await StoreAsync(listing.Id, [.. hits.Select(h => h.Id)], cancellation);

@@ -36,7 +36,7 @@ public sealed class ValuationOptions
 /// the closed trades of the network, weighs them by similarity (the matching engine's text score, field, TRL, IP
 /// kinds) and age, and takes weighted quartiles; adds the seller's two methods beside them.
 /// </summary>
-public sealed class Valuer(NpgsqlDataSource db, IndexReplica replica, IGrainFactory grains, IOptions<ValuationOptions> options, TimeProvider clock)
+public sealed class Valuer(NpgsqlDataSource db, MarketSearch search, IGrainFactory grains, IOptions<ValuationOptions> options, TimeProvider clock)
 {
     /// <summary>A traded thing, with who may see its amount.</summary>
     sealed record Candidate(string Kind, string Ref, decimal Amount, DateOnly Date, ListingDocument Listing,
@@ -60,7 +60,7 @@ public sealed class Valuer(NpgsqlDataSource db, IndexReplica replica, IGrainFact
         var o = options.Value;
         var today = ChinaTime.Today(clock);
         var candidates = await CandidatesAsync(today.AddDays(-o.LookbackDays), o.MaxCandidates, cancellation);
-        var texts = replica.Index.TextScores(subject, [.. candidates.Select(c => c.Listing)]);
+        var texts = await search.TextScoresAsync(subject, [.. candidates.Select(c => c.Listing)], cancellation);
         var comparables = new List<(Candidate Candidate, double Similarity, SimilarityParts Parts, double Weight)>();
         for (var i = 0; i < candidates.Count; i++)
         {

@@ -103,7 +103,7 @@ public static class ProblemResults
         PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } =>
             Create(ProblemCodes.BadRequest),
         NpgsqlException or TimeoutException or Orleans.Runtime.SiloUnavailableException
-            or Orleans.Runtime.OrleansMessageRejectionException => Create(ProblemCodes.Unavailable),
+            or Orleans.Runtime.OrleansMessageRejectionException or TechTransfer.Matching.SearchUnavailableException => Create(ProblemCodes.Unavailable),
         // A grain activation given up while the cluster reshapes (a silo died, the directory moves): try again.
         OperationCanceledException => Create(ProblemCodes.Unavailable),
         _ when error?.InnerException is ProblemException inner => From(inner),

@@ -30,7 +30,7 @@ public static class SearchEndpoints
     /// syntax is just text; a text without a meaningful word finds nothing and says why (docs/matching.md, "Search").
     /// </summary>
     static async Task<IResult> SearchAsync(string? q, string? kind, string? sort, string? field, string? province, string? region,
-        int? trlMin, decimal? priceMax, int? page, int? size, IndexReplica replica, RegionDirectory regions)
+        int? trlMin, decimal? priceMax, int? page, int? size, IndexReplica replica, MarketSearch search, RegionDirectory regions)
     {
         var v = new Validation();
         var text = q is null ? "" : new string([.. q.Where(c => !char.IsControl(c))]).Trim();
@@ -62,7 +62,7 @@ public static class SearchEndpoints
         await replica.Ready;
         if (!string.IsNullOrEmpty(q) && text.Length == 0) // only control characters
             return TypedResults.Ok(new SearchResult([], 0, p, s, Facets.None, kindName, sortName, [], SearchQuery.NothingSearchable));
-        var result = replica.Index.Search(new SearchRequest(text, listingKind, techField?.ToString(), NullIfEmpty(province), NullIfEmpty(region),
+        var result = await search.SearchAsync(new SearchRequest(text, listingKind, techField?.ToString(), NullIfEmpty(province), NullIfEmpty(region),
             trlMin, priceMax, order, (p - 1) * s, s));
         var terms = result.Query.HighlightTerms;
         return TypedResults.Ok(new SearchResult(
