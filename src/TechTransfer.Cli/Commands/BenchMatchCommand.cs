@@ -11,7 +11,9 @@ namespace TechTransfer.Commands;
 /// the file's sentences and keywords when N exceeds it), then times match-by-document and free-text search with
 /// the demands file's texts. With --peer pgtrgm, runs the same documents and queries through PostgreSQL pg_trgm
 /// (GIN) in the same run. With --index-dir PATH the index lives in memory-mapped files there (as a host with
-/// IndexPath), and the benchmark then also times reopening it from its files. Prints one JSON object on its last line.
+/// IndexPath), and the benchmark then also times reopening it from its files. With --partitions N --hold 0,1 it is one
+/// host of a partitioned market: of the N listings synthesised it indexes those of the partitions it holds, and the
+/// timings are that host's part of a scattered match or search. Prints one JSON object on its last line.
 /// </summary>
 public static class BenchMatchCommand
 {
@@ -27,10 +29,12 @@ public static class BenchMatchCommand
         var directory = args.Option("index-dir");
         if (directory is not null && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         using var heap = new HeapWatch();
-        var index = directory is null ? new ListingIndex() : ListingIndex.Create(directory);
+        var layout = PartitionLayout.Of(args.Int("partitions", 1),
+            args.Option("hold")?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse));
+        var index = directory is null ? new ListingIndex(layout) : ListingIndex.Create(directory, layout);
         var engine = new MatchEngine(index, new MatchingOptions());
         _ = ListingAnalysis.Terms(ListingAnalysis.Title, "预热"); // load the SmartCn dictionaries outside the timing
-        var progress = new ProgressBar("index", scale);
+        var progress = new ProgressBar("index", scale * layout.Held.Length / layout.Count);
         var clock = Stopwatch.StartNew();
         foreach (var chunk in documents.Chunk(10_000))
         {
@@ -51,7 +55,10 @@ public static class BenchMatchCommand
         var result = new Dictionary<string, object>
         {
             ["docs"] = index.Count,
+            ["market_docs"] = scale,
+            ["partitions"] = layout.Stamp,
             ["index_docs_per_s"] = Math.Round(index.Count / indexSeconds),
+            ["index_s"] = Math.Round(indexSeconds),
             ["match_p50_ms"] = Percentiles.Of(match, 0.50, 3),
             ["match_p99_ms"] = Percentiles.Of(match, 0.99, 3),
             ["search_p50_ms"] = Percentiles.Of(search, 0.50, 3),
@@ -75,7 +82,7 @@ public static class BenchMatchCommand
             index.Commit(new Dictionary<string, string> { ["position"] = "bench" });
             index.Dispose();
             var reopen = Stopwatch.StartNew();
-            var (reopened, _) = ListingIndex.Open(directory) ?? throw new InvalidOperationException("the committed index did not open");
+            var (reopened, _) = ListingIndex.Open(directory, layout) ?? throw new InvalidOperationException("the committed index did not open");
             using (reopened)
             {
                 reopened.Search(asks[0].Text, new SearchFilter(Listings.ListingKind.Achievement), 0, 20);
