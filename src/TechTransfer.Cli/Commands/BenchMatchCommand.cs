@@ -68,6 +68,32 @@ public static class BenchMatchCommand
             ["peak_managed_heap_bytes"] = heap.Peak,
             ["index_in"] = directory is null ? "memory" : "files",
         };
+        if (args.Int("scatter", 0) is var parts and > 1)
+        {
+            // The same market in `parts` partitions read by MarketSearch's scatter (in this process: no network), against
+            // the whole index: what the market's statistics and the merge cost, and whether the answers agree.
+            var partitions = Enumerable.Range(0, parts).Select(p => new ListingIndex(PartitionLayout.Of(parts, [p]))).ToList();
+            foreach (var chunk in documents.Chunk(10_000)) Parallel.ForEach(partitions, partition => partition.UpsertMany(chunk));
+            foreach (var partition in partitions) partition.Refresh();
+            SearchPart[] cover = [.. partitions.Select((partition, p) => new SearchPart(new InProcessSearchHost(partition), [p]))];
+            var sameTop = 0;
+            foreach (var ask in asks.Take(100))
+            {
+                var listing = EvalData.AsListing(ask);
+                var (whole, scattered) = (engine.FindMatches(listing), await MarketSearch.FindMatchesAsync(cover, engine, listing));
+                if (whole.Select(m => m.AchievementId).SequenceEqual(scattered.Select(m => m.AchievementId))) sameTop++;
+            }
+            var scatteredMatch = Time(asks, ask => MarketSearch.FindMatchesAsync(cover, engine, EvalData.AsListing(ask)).GetAwaiter().GetResult());
+            var scatteredSearch = Time(asks, ask => MarketSearch.SearchAsync(cover,
+                new SearchRequest(ask.Text, Listings.ListingKind.Achievement, Take: 20)).GetAwaiter().GetResult());
+            result["scatter_partitions"] = parts;
+            result["scatter_same_matches_of_100"] = sameTop;
+            result["scatter_match_p50_ms"] = Percentiles.Of(scatteredMatch, 0.50, 3);
+            result["scatter_match_p99_ms"] = Percentiles.Of(scatteredMatch, 0.99, 3);
+            result["scatter_search_p50_ms"] = Percentiles.Of(scatteredSearch, 0.50, 3);
+            result["scatter_search_p99_ms"] = Percentiles.Of(scatteredSearch, 0.99, 3);
+            foreach (var partition in partitions) partition.Dispose();
+        }
         if (args.Option("peer") == "pgtrgm")
         {
             var peer = await PgTrgmPeer.RunAsync(args.Required("connection", "ConnectionStrings__techtransfer"), documents, asks);
@@ -93,6 +119,23 @@ public static class BenchMatchCommand
         else index.Dispose();
         System.Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
+    }
+
+    /// <summary>A partition host in this process: what <see cref="SearchHostGrain"/> answers, without Orleans.</summary>
+    sealed class InProcessSearchHost(ListingIndex index) : ISearchHostGrain
+    {
+        public Task<SearchHolding> Holding() => Task.FromResult(new SearchHolding(index.Layout.Count, index.Layout.Held, true));
+
+        public Task<Dictionary<string, long>> Statistics(int[] partitions, string[] keys) => Task.FromResult(index.Statistics(partitions, keys));
+
+        public Task<PartitionPage> Search(int[] partitions, SearchRequest request, Dictionary<string, long> market) =>
+            Task.FromResult(PartitionPage.Of(index, partitions, request, market));
+
+        public Task<PartitionHits> MoreLike(int[] partitions, Listings.ListingKind kind, string json, SearchFilter filter, int take,
+            Dictionary<string, long> market) => Task.FromResult(PartitionHits.Of(index, partitions, kind, json, filter, take, market));
+
+        public Task<PartitionFinds> Finds(int[] partitions, string id, string[] texts, Dictionary<string, long> market) =>
+            Task.FromResult(PartitionFinds.Of(index, partitions, id, texts, market));
     }
 
     /// <summary>The largest managed heap seen (GC heap size after each collection, sampled every 50 ms).</summary>

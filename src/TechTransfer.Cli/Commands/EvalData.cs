@@ -31,7 +31,8 @@ public static class EvalData
 
     /// <summary>A demand of the eval set as a posted need: its text is the need's title.</summary>
     public static ListingDocument AsListing(Demand demand) =>
-        new(demand.Id, ListingKind.Demand, demand.Text, "", [], "", 0, "", null, null, null, [], "", 1, "{}");
+        new(demand.Id, ListingKind.Demand, demand.Text, "", [], "", 0, "", null, null, null, [], "", 1,
+            JsonSerializer.Serialize(new { id = demand.Id, title = demand.Text, description = "", keywords = Array.Empty<string>(), techField = "", minTrl = 0, province = "", version = 1 }));
 
     public static List<Demand> Demands(string path) =>
         [.. File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Select(line =>

@@ -37,11 +37,14 @@ public static class SoakCommand
         Log($"own PostgreSQL on port {args.Int("pg-port", 55432)}…");
         await using var pg = await SoakPostgres.CreateAsync(args.Int("pg-port", 55432));
         await Migrator.MigrateAsync(pg.ConnectionString);
-        await using var cluster = new SoakCluster(pg.ConnectionString, args.Int("port", 5390), 3);
+        var partitions = args.Int("partitions", 1);
+        await using var cluster = new SoakCluster(pg.ConnectionString, args.Int("port", 5390), 3, partitions);
         Log("starting 3 silos…");
         var clock = Stopwatch.StartNew();
         var previous = args.Option("previous-build");
         if (previous is not null && !File.Exists(previous)) throw new CommandException($"no previous build at {previous}");
+        // A new partition layout is a rebuild of every index, not a rolling upgrade.
+        if (previous is not null && partitions > 1) throw new CommandException("--partitions runs without --previous-build");
         await cluster.StartAsync(0, build: !args.Flag("no-build"), hostDll: previous);
         await Task.WhenAll(cluster.StartAsync(1, hostDll: previous), cluster.StartAsync(2, hostDll: previous));
         await cluster.WaitForSilosAsync(3, TimeSpan.FromMinutes(2));
@@ -82,6 +85,7 @@ public static class SoakCommand
         var result = new Dictionary<string, object?>
         {
             ["rate"] = rate,
+            ["partitions"] = partitions,
             ["seconds"] = Math.Round(loadSeconds),
             ["writes"] = load.Writes,
             ["writesSkipped"] = load.Skipped,

@@ -8,9 +8,12 @@ namespace TechTransfer.Soak;
 /// <summary>
 /// Three TechTransfer.Server processes forming one Orleans cluster on the soak's PostgreSQL, each on its own ports
 /// (HTTP 5390–5392, silo 11390–11392, gateway 30390–30392: clear of scripts/start, bench-push and the tests).
-/// Rate limits are lifted (by BenchHost): the soak is one client sending what many would.
+/// Rate limits are lifted (by BenchHost): the soak is one client sending what many would. With
+/// <paramref name="partitions"/> above one, the search index is split and each host holds two partitions in turn
+/// (host i: those whose number modulo the hosts is i or i + 1), so every partition has two holders and any one host
+/// may die (docs/matching.md, "Partitions").
 /// </summary>
-public sealed class SoakCluster(string connectionString, int firstPort, int size) : IAsyncDisposable
+public sealed class SoakCluster(string connectionString, int firstPort, int size, int partitions = 1) : IAsyncDisposable
 {
     readonly BenchHost?[] hosts = new BenchHost?[size];
 
@@ -53,10 +56,18 @@ public sealed class SoakCluster(string connectionString, int firstPort, int size
     /// Each host keeps its search index in files of its own, as in production: a host killed or restarted by the soak
     /// resumes from them and the feed (docs/matching.md, "Memory or files").
     /// </summary>
-    Dictionary<string, string> EnvironmentOf(int i) => new(environment)
+    Dictionary<string, string> EnvironmentOf(int i)
     {
-        ["TechTransfer__Matching__IndexPath"] = Path.Combine(BenchHost.RepositoryRoot(), ".data", "soak-index", $"host-{i + 1}"),
-    };
+        var of = new Dictionary<string, string>(environment)
+        {
+            ["TechTransfer__Matching__IndexPath"] = Path.Combine(BenchHost.RepositoryRoot(), ".data", "soak-index", $"host-{i + 1}"),
+        };
+        if (partitions == 1) return of;
+        of["TechTransfer__Matching__Partitions"] = partitions.ToString();
+        of["TechTransfer__Matching__HeldPartitions"] = string.Join(',',
+            Enumerable.Range(0, partitions).Where(p => p % size == i || p % size == (i + 1) % size));
+        return of;
+    }
 
     public async Task RestartAllAsync() => await Task.WhenAll(Enumerable.Range(0, size).Select(i => StartAsync(i, restart: true)));
 

@@ -47,13 +47,42 @@ public sealed record PartitionHit(ListingKind Kind, string Json, float Score, st
     }
 }
 
+/// <summary>A part of a scattered query-by-document: the best candidates among some partitions.</summary>
 [GenerateSerializer, Immutable, Alias("tt.PartitionHits")]
-public sealed record PartitionHits(PartitionHit[] Hits, Dictionary<string, long> Missing);
+public sealed record PartitionHits(PartitionHit[] Hits, Dictionary<string, long> Missing)
+{
+    public static PartitionHits Of(ListingIndex index, int[] partitions, ListingKind kind, string json, SearchFilter filter, int take,
+        Dictionary<string, long> market)
+    {
+        using var view = System.Text.Json.JsonDocument.Parse(json);
+        var statistics = new MarketStatistics(market);
+        var hits = index.MoreLikeHits(ListingDocument.FromView(kind, view.RootElement), filter, take, partitions, statistics);
+        return new([.. hits.Select(PartitionHit.From)], statistics.Missing);
+    }
+}
 
+/// <summary>A part of a scattered search: the first Skip + Take hits among some partitions, their total and facets.</summary>
 [GenerateSerializer, Immutable, Alias("tt.PartitionPage")]
 public sealed record PartitionPage(
     PartitionHit[] Hits, int Total, Dictionary<string, int> TechField, Dictionary<string, int> Region, Dictionary<string, int> Trl,
-    Dictionary<string, int> Kind, Dictionary<string, long> Missing);
+    Dictionary<string, int> Kind, Dictionary<string, long> Missing)
+{
+    public static PartitionPage Of(ListingIndex index, int[] partitions, SearchRequest request, Dictionary<string, long> market)
+    {
+        var statistics = new MarketStatistics(market);
+        var page = index.Search(request, partitions, statistics);
+        return new([.. page.Hits.Select(PartitionHit.From)], page.Total, new(page.Facets.TechField), new(page.Facets.Region),
+            new(page.Facets.Trl), new(page.Facets.Kind ?? new Dictionary<string, int>()), statistics.Missing);
+    }
+}
 
+/// <summary>A scattered saved-search check, asked of the holder of the listing's partition.</summary>
 [GenerateSerializer, Immutable, Alias("tt.PartitionFinds")]
-public sealed record PartitionFinds(bool[] Found, Dictionary<string, long> Missing);
+public sealed record PartitionFinds(bool[] Found, Dictionary<string, long> Missing)
+{
+    public static PartitionFinds Of(ListingIndex index, int[] partitions, string id, string[] texts, Dictionary<string, long> market)
+    {
+        var statistics = new MarketStatistics(market);
+        return new(index.Finds(id, texts, partitions, statistics), statistics.Missing);
+    }
+}

@@ -50,7 +50,8 @@ public sealed partial class ListingIndex
     /// </summary>
     public SearchPage Search(SearchRequest request, IReadOnlyCollection<int> scope, MarketStatistics market) =>
         ReadBoth(scope, market, (searcher, achievementDocs) =>
-            Search(searcher, new TermLookup(searcher.IndexReader, market, BothSides), achievementDocs, request with { Skip = 0, Take = request.Skip + request.Take }));
+            Search(searcher, new TermLookup(searcher.IndexReader, market, BothSides), achievementDocs, request with { Skip = 0, Take = request.Skip + request.Take },
+                market));
 
     /// <summary>
     /// Which of <paramref name="texts"/> find listing <paramref name="id"/>: each read and queried exactly as
@@ -112,12 +113,13 @@ public sealed partial class ListingIndex
         return ReadShards(shards, BothSides, market, (searcher, readers) => read(searcher, readers[..held.Count].Sum(r => r.MaxDoc)));
     }
 
-    static SearchPage Search(IndexSearcher searcher, TermLookup terms, int achievementDocs, SearchRequest request)
+    static SearchPage Search(IndexSearcher searcher, TermLookup terms, int achievementDocs, SearchRequest request, MarketStatistics? market = null)
     {
         var query = SearchQuery.Parse(request.Text, bigram => terms.DocFreq(Body + Bigrams, bigram));
         if (query.FindsNothing) return new SearchPage([], 0, Facets.None, query);
 
         var text = query.IsBrowse ? new MatchAllDocsQuery() : TextQuery(terms, query);
+        if (LearningStatistics(searcher, text, market)) return new SearchPage([], 0, Facets.None, query);
         // Province and price are plain filters; kind, TechField, region and TRL are facets, applied by the collector.
         var filters = new BooleanQuery();
         if (request.Province is { } province) filters.Add(new TermQuery(new Term(ProvinceField, province)), Occur.MUST);

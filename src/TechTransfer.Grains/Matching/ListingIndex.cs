@@ -365,15 +365,29 @@ public sealed partial class ListingIndex : IDisposable
     /// scored with the market's statistics; the one asking merges them and weighs the evidence (<see cref="Evidence"/>).
     /// </summary>
     public IReadOnlyList<IndexHit> MoreLikeHits(ListingDocument source, SearchFilter filter, int take, IReadOnlyCollection<int> scope, MarketStatistics market) =>
-        Read(filter.Kind, scope, market, searcher => MoreLikeHits(searcher, new TermLookup(searcher.IndexReader, market, ScopeOf(filter.Kind)), source, filter, take),
-            fresh: true);
+        Read(filter.Kind, scope, market,
+            searcher => MoreLikeHits(searcher, new TermLookup(searcher.IndexReader, market, ScopeOf(filter.Kind)), source, filter, take, market), fresh: true);
 
-    static List<IndexHit> MoreLikeHits(IndexSearcher searcher, TermLookup terms, ListingDocument source, SearchFilter filter, int take)
+    static List<IndexHit> MoreLikeHits(IndexSearcher searcher, TermLookup terms, ListingDocument source, SearchFilter filter, int take,
+        MarketStatistics? market = null)
     {
         var weighted = Weigh(terms, source);
         var spotted = KnownKeywords(terms, source.Title + "\n" + string.Join('\n', source.Keywords), source.Keywords);
         var query = TextQuery(terms, weighted, spotted);
-        return query is null ? [] : Top(searcher, query, filter, take);
+        if (query is null) return [];
+        if (LearningStatistics(searcher, query, market)) return [];
+        return Top(searcher, query, filter, take);
+    }
+
+    /// <summary>
+    /// Whether this read was given too few of the market's statistics to choose its terms: then it only weighs the query
+    /// (which reads every term and field statistic the search would) and stops; it is asked again once they are known.
+    /// </summary>
+    static bool LearningStatistics(IndexSearcher searcher, Query query, MarketStatistics? market)
+    {
+        if (market is not { Missing.Count: > 0 }) return false;
+        searcher.CreateNormalizedWeight(query);
+        return true;
     }
 
     /// <summary>The text evidence of <paramref name="source"/> and each hit, with word specificity from the market's statistics.</summary>
@@ -544,6 +558,10 @@ public sealed partial class ListingIndex : IDisposable
                 ["d"] = (demandsOnly, new TermLookup(demandsOnly)),
                 [BothSides] = (both, new TermLookup(both)),
             };
+            var collections = new Dictionary<(string, string), CollectionStatistics>();
+            CollectionStatistics Collection(string side, string field) =>
+                collections.TryGetValue((side, field), out var known) ? known
+                : collections[(side, field)] = new IndexSearcher(sides[side].Reader).CollectionStatistics(field);
             var values = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var key in keys)
             {
@@ -558,12 +576,12 @@ public sealed partial class ListingIndex : IDisposable
                 {
                     "n" => side.Reader.NumDocs,
                     "df" => side.Terms.DocFreq(parts[2], parts[3]),
-                    "ttf" => side.Reader.TotalTermFreq(new Term(parts[2], parts[3])),
+                    "ttf" => side.Terms.TotalTermFreq(parts[2], parts[3]),
                     "cdf" => side.Terms.CachedDocFreq(parts[3], parts[2].Split(',')),
-                    "collection-max" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).MaxDoc,
-                    "collection-docs" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).DocCount,
-                    "collection-ttf" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).SumTotalTermFreq,
-                    "collection-df" => new IndexSearcher(side.Reader).CollectionStatistics(parts[2]).SumDocFreq,
+                    "collection-max" => Collection(parts[0], parts[2]).MaxDoc,
+                    "collection-docs" => Collection(parts[0], parts[2]).DocCount,
+                    "collection-ttf" => Collection(parts[0], parts[2]).SumTotalTermFreq,
+                    "collection-df" => Collection(parts[0], parts[2]).SumDocFreq,
                     _ => throw new ArgumentException($"unknown statistic {key}"),
                 };
             }
@@ -659,6 +677,21 @@ public sealed partial class ListingIndex : IDisposable
 
         public int DocFreq(string field, string term) =>
             market is null ? LocalDocFreq(field, term) : (int)market.Read(MarketStatistics.DocFreq(scope, field, term), () => LocalDocFreq(field, term));
+
+        /// <summary>Occurrences of the term in the reader (−1 when the field keeps no frequencies), as Lucene's own statistics count them.</summary>
+        public long TotalTermFreq(string field, string term)
+        {
+            var bytes = new BytesRef(term);
+            var count = 0L;
+            foreach (var segment in Segments(field))
+            {
+                if (segment?.SeekExact(bytes) != true) continue;
+                var frequency = segment.TotalTermFreq;
+                if (frequency < 0) return -1;
+                count += frequency;
+            }
+            return count;
+        }
 
         int LocalDocFreq(string field, string term)
         {

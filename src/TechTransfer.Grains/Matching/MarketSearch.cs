@@ -19,89 +19,91 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
     const int MaxRounds = 4;
     static readonly TimeSpan HoldingsFreshFor = TimeSpan.FromSeconds(2);
 
-    /// <summary>One holder asked for some partitions.</summary>
-    sealed record Part(ISearchHostGrain Host, SiloAddress Silo, int[] Partitions);
+    /// <summary>What the active hosts said they hold, and when.</summary>
+    sealed record Holdings(DateTime At, IReadOnlyList<(SiloAddress Silo, SearchHolding Holding)> Hosts);
 
-    (DateTime At, IReadOnlyList<(SiloAddress Silo, SearchHolding Holding)> Hosts)? holdings;
+    volatile Holdings? holdings;
     int rotation;
 
     bool Whole => replica.Index.Layout.HoldsAll;
 
-    public async Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken cancellation = default)
-    {
-        if (Whole) return await Task.Run(() => replica.Index.Search(request), cancellation);
-        return await RetriedAsync(async cover =>
-        {
-            var market = new Dictionary<string, long>(StringComparer.Ordinal);
-            var pages = await ScatterAsync(cover, market, (part, given) => part.Host.Search(part.Partitions, request, given), page => page.Missing);
-            var query = await WeighHereAsync(cover, market, statistics =>
-                SearchQuery.Parse(request.Text, bigram => (int)statistics.Read(MarketStatistics.DocFreq("ad", ListingAnalysis.Body + ListingAnalysis.Bigrams, bigram), () => 0)));
-            var sort = query.IsBrowse && request.Sort == SearchSort.Relevance ? SearchSort.Newest : request.Sort;
-            var hits = pages.SelectMany(p => p.Hits).Select(h => h.ToHit());
-            var ordered = sort switch
-            {
-                SearchSort.Newest => hits.OrderByDescending(h => h.Document.PublishedAt?.UtcTicks ?? 0).ThenByDescending(h => h.Score),
-                SearchSort.Price => hits.OrderBy(h => h.Document.Price ?? decimal.MaxValue).ThenByDescending(h => h.Score),
-                _ => hits.OrderByDescending(h => h.Score),
-            };
-            return new SearchPage([.. ordered.ThenBy(h => h.Document.Id, StringComparer.Ordinal).Skip(request.Skip).Take(request.Take)],
-                pages.Sum(p => p.Total),
-                new Facets(Sum(pages.Select(p => p.TechField)), Sum(pages.Select(p => p.Region)), Sum(pages.Select(p => p.Trl)), Sum(pages.Select(p => p.Kind))),
-                query);
-        }, cancellation);
-    }
+    public async Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken cancellation = default) => Whole
+        ? await Task.Run(() => replica.Index.Search(request), cancellation)
+        : await RetriedAsync(cover => SearchAsync(cover, request), cancellation);
 
     /// <summary>The best partners of <paramref name="source"/> (<see cref="MatchEngine.FindMatches"/>), from every partition.</summary>
     public async Task<IReadOnlyList<MatchCandidate>> FindMatchesAsync(ListingDocument source, CancellationToken cancellation = default)
     {
         var engine = replica.Engine;
-        if (Whole) return await Task.Run(() => engine.FindMatches(source), cancellation);
-        var (filter, take) = MatchEngine.Candidates(source, engine.Options.TopK);
-        return await RetriedAsync(async cover =>
-        {
-            var market = new Dictionary<string, long>(StringComparer.Ordinal);
-            var parts = await ScatterAsync(cover, market,
-                (part, given) => part.Host.MoreLike(part.Partitions, source.Kind, source.Json, filter, take, given), hits => hits.Missing);
-            IndexHit[] best = [.. parts.SelectMany(p => p.Hits).Select(h => h.ToHit())
-                .OrderByDescending(h => h.Score).ThenBy(h => h.Document.Id, StringComparer.Ordinal).Take(take)];
-            var evidenced = await WeighHereAsync(cover, market, statistics => ListingIndex.Evidence(source, best, statistics));
-            return engine.Rank(source, evidenced);
-        }, cancellation);
+        return Whole
+            ? await Task.Run(() => engine.FindMatches(source), cancellation)
+            : await RetriedAsync(cover => FindMatchesAsync(cover, engine, source), cancellation);
     }
 
     /// <summary>Which of <paramref name="texts"/> find listing <paramref name="id"/> (<see cref="ListingIndex.Finds(string, IReadOnlyList{string})"/>).</summary>
-    public async Task<bool[]> FindsAsync(string id, IReadOnlyList<string> texts, CancellationToken cancellation = default)
-    {
-        if (Whole) return await Task.Run(() => replica.Index.Finds(id, texts), cancellation);
-        var partition = replica.Index.Layout.PartitionOf(id);
-        return await RetriedAsync(async cover =>
-        {
-            var holder = cover.First(p => p.Partitions.Contains(partition));
-            var market = new Dictionary<string, long>(StringComparer.Ordinal);
-            var found = await ScatterAsync(cover, market, [holder with { Partitions = [partition] }],
-                (part, given) => part.Host.Finds(part.Partitions, id, [.. texts], given), finds => finds.Missing);
-            return found[0].Found;
-        }, cancellation);
-    }
+    public async Task<bool[]> FindsAsync(string id, IReadOnlyList<string> texts, CancellationToken cancellation = default) => Whole
+        ? await Task.Run(() => replica.Index.Finds(id, texts), cancellation)
+        : await RetriedAsync(cover => FindsAsync(cover, replica.Index.Layout.PartitionOf(id), id, texts), cancellation);
 
     /// <summary>Text scores of a subject against listings (<see cref="ListingIndex.TextScores(ListingDocument, IReadOnlyList{ListingDocument})"/>).</summary>
-    public async Task<IReadOnlyList<double>> TextScoresAsync(ListingDocument subject, IReadOnlyList<ListingDocument> others, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<double>> TextScoresAsync(ListingDocument subject, IReadOnlyList<ListingDocument> others, CancellationToken cancellation = default) => Whole
+        ? await Task.Run(() => replica.Index.TextScores(subject, others), cancellation)
+        : await RetriedAsync(cover => TextScoresAsync(cover, subject, others), cancellation);
+
+    /// <summary>A search over the partitions of <paramref name="cover"/> (one part per holder asked), merged.</summary>
+    public static async Task<SearchPage> SearchAsync(IReadOnlyList<SearchPart> cover, SearchRequest request)
     {
-        if (Whole) return await Task.Run(() => replica.Index.TextScores(subject, others), cancellation);
-        return await RetriedAsync(cover => WeighHereAsync(cover, new Dictionary<string, long>(StringComparer.Ordinal),
-            statistics => ListingIndex.TextScores(subject, others, statistics)), cancellation);
+        var market = new Dictionary<string, long>(StringComparer.Ordinal);
+        var pages = await ScatterAsync(cover, market, cover, (part, given) => part.Host.Search(part.Partitions, request, given), page => page.Missing);
+        var query = await WeighHereAsync(cover, market, statistics => SearchQuery.Parse(request.Text,
+            bigram => (int)statistics.Read(MarketStatistics.DocFreq("ad", ListingAnalysis.Body + ListingAnalysis.Bigrams, bigram), () => 0)));
+        var sort = query.IsBrowse && request.Sort == SearchSort.Relevance ? SearchSort.Newest : request.Sort;
+        var hits = pages.SelectMany(p => p.Hits).Select(h => h.ToHit());
+        var ordered = sort switch
+        {
+            SearchSort.Newest => hits.OrderByDescending(h => h.Document.PublishedAt?.UtcTicks ?? 0).ThenByDescending(h => h.Score),
+            SearchSort.Price => hits.OrderBy(h => h.Document.Price ?? decimal.MaxValue).ThenByDescending(h => h.Score),
+            _ => hits.OrderByDescending(h => h.Score),
+        };
+        return new SearchPage([.. ordered.ThenBy(h => h.Document.Id, StringComparer.Ordinal).Skip(request.Skip).Take(request.Take)],
+            pages.Sum(p => p.Total),
+            new Facets(Sum(pages.Select(p => p.TechField)), Sum(pages.Select(p => p.Region)), Sum(pages.Select(p => p.Trl)), Sum(pages.Select(p => p.Kind))),
+            query);
     }
 
-    /// <summary>
-    /// Asks the first part until it needs no statistic it was not given, then all the others at once with the market's
-    /// statistics so far (any of them missing one is asked again once it is known).
-    /// </summary>
-    Task<T[]> ScatterAsync<T>(IReadOnlyList<Part> cover, Dictionary<string, long> market, Func<Part, Dictionary<string, long>, Task<T>> ask,
-        Func<T, Dictionary<string, long>> missing) =>
-        ScatterAsync(cover, market, cover, ask, missing);
+    /// <summary>Matching over the partitions of <paramref name="cover"/>: each part's best candidates, the best of all evidenced here.</summary>
+    public static async Task<IReadOnlyList<MatchCandidate>> FindMatchesAsync(IReadOnlyList<SearchPart> cover, MatchEngine engine, ListingDocument source)
+    {
+        var (filter, take) = MatchEngine.Candidates(source, engine.Options.TopK);
+        var market = new Dictionary<string, long>(StringComparer.Ordinal);
+        var parts = await ScatterAsync(cover, market, cover,
+            (part, given) => part.Host.MoreLike(part.Partitions, source.Kind, source.Json, filter, take, given), hits => hits.Missing);
+        IndexHit[] best = [.. parts.SelectMany(p => p.Hits).Select(h => h.ToHit())
+            .OrderByDescending(h => h.Score).ThenBy(h => h.Document.Id, StringComparer.Ordinal).Take(take)];
+        var evidenced = await WeighHereAsync(cover, market, statistics => ListingIndex.Evidence(source, best, statistics));
+        return engine.Rank(source, evidenced);
+    }
 
-    async Task<T[]> ScatterAsync<T>(IReadOnlyList<Part> cover, Dictionary<string, long> market, IReadOnlyList<Part> asked,
-        Func<Part, Dictionary<string, long>, Task<T>> ask, Func<T, Dictionary<string, long>> missing)
+    /// <summary>A saved-search check, asked of the holder of the listing's <paramref name="partition"/> in <paramref name="cover"/>.</summary>
+    public static async Task<bool[]> FindsAsync(IReadOnlyList<SearchPart> cover, int partition, string id, IReadOnlyList<string> texts)
+    {
+        var holder = cover.First(p => p.Partitions.Contains(partition));
+        var market = new Dictionary<string, long>(StringComparer.Ordinal);
+        var found = await ScatterAsync(cover, market, [holder with { Partitions = [partition] }],
+            (part, given) => part.Host.Finds(part.Partitions, id, [.. texts], given), finds => finds.Missing);
+        return found[0].Found;
+    }
+
+    /// <summary>Text scores weighed here with the statistics of the market <paramref name="cover"/> holds.</summary>
+    public static Task<IReadOnlyList<double>> TextScoresAsync(IReadOnlyList<SearchPart> cover, ListingDocument subject, IReadOnlyList<ListingDocument> others) =>
+        WeighHereAsync(cover, new Dictionary<string, long>(StringComparer.Ordinal), statistics => ListingIndex.TextScores(subject, others, statistics));
+
+    /// <summary>
+    /// Asks the first of <paramref name="asked"/> until it needs no statistic it was not given, then all the others at
+    /// once with the market's statistics so far (any of them missing one is asked again once it is known).
+    /// </summary>
+    static async Task<T[]> ScatterAsync<T>(IReadOnlyList<SearchPart> cover, Dictionary<string, long> market, IReadOnlyList<SearchPart> asked,
+        Func<SearchPart, Dictionary<string, long>, Task<T>> ask, Func<T, Dictionary<string, long>> missing)
     {
         var answers = new T[asked.Count];
         foreach (var group in (int[][])[[0], [.. Enumerable.Range(1, asked.Count - 1)]])
@@ -129,7 +131,7 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
     }
 
     /// <summary>Runs <paramref name="weigh"/> here until every statistic it reads is the market's.</summary>
-    async Task<T> WeighHereAsync<T>(IReadOnlyList<Part> cover, Dictionary<string, long> market, Func<MarketStatistics, T> weigh)
+    static async Task<T> WeighHereAsync<T>(IReadOnlyList<SearchPart> cover, Dictionary<string, long> market, Func<MarketStatistics, T> weigh)
     {
         for (var round = 0; ; round++)
         {
@@ -142,7 +144,7 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
     }
 
     /// <summary>The market's value of each key: the sum over one holder of each partition.</summary>
-    static async Task LearnAsync(IReadOnlyList<Part> cover, Dictionary<string, long> market, IEnumerable<string> keys)
+    static async Task LearnAsync(IReadOnlyList<SearchPart> cover, Dictionary<string, long> market, IEnumerable<string> keys)
     {
         string[] asked = [.. keys];
         foreach (var values in await Task.WhenAll(cover.Select(part => part.Host.Statistics(part.Partitions, asked))))
@@ -150,7 +152,7 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
     }
 
     /// <summary>Once more with a fresh view of the holders when a holder failed (stopped, restarted, still loading).</summary>
-    async Task<T> RetriedAsync<T>(Func<IReadOnlyList<Part>, Task<T>> read, CancellationToken cancellation)
+    async Task<T> RetriedAsync<T>(Func<IReadOnlyList<SearchPart>, Task<T>> read, CancellationToken cancellation)
     {
         var cover = await CoverAsync(cancellation);
         try
@@ -169,7 +171,7 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
     /// One ready holder of each partition, as few hosts as possible: this host for what it holds, then for each
     /// partition left a host already asked if it holds it, else its holders in turn (spreading the load).
     /// </summary>
-    async Task<IReadOnlyList<Part>> CoverAsync(CancellationToken cancellation)
+    async Task<IReadOnlyList<SearchPart>> CoverAsync(CancellationToken cancellation)
     {
         var hosts = await HoldingsAsync(cancellation);
         var layout = replica.Index.Layout;
@@ -184,7 +186,7 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
                 : holders.FirstOrDefault(chosen.ContainsKey) ?? holders[(int)((uint)turn % holders.Count)];
             (chosen.TryGetValue(silo, out var list) ? list : chosen[silo] = []).Add(partition);
         }
-        return [.. chosen.Select(c => new Part(grains.GetGrain<ISearchHostGrain>(c.Key.ToParsableString()), c.Key, [.. c.Value]))];
+        return [.. chosen.Select(c => new SearchPart(grains.GetGrain<ISearchHostGrain>(c.Key.ToParsableString()), [.. c.Value]))];
     }
 
     /// <summary>What each active host holds and whether it is loaded, asked of every host at most every two seconds.</summary>
@@ -206,7 +208,7 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
             }
         }));
         var hosts = asked.OfType<(SiloAddress, SearchHolding)>().ToList();
-        holdings = (DateTime.UtcNow, hosts);
+        holdings = new Holdings(DateTime.UtcNow, hosts);
         return hosts;
     }
 
@@ -217,6 +219,9 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
         return sum;
     }
 }
+
+/// <summary>One host asked for its part of a scattered read: the partitions it is asked for.</summary>
+public sealed record SearchPart(ISearchHostGrain Host, int[] Partitions);
 
 /// <summary>No ready host holds a partition of the market: search answers 503 until one does.</summary>
 public sealed class SearchUnavailableException(int partition)

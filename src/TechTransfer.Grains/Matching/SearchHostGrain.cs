@@ -16,28 +16,14 @@ public sealed class SearchHostGrain(IndexReplica replica) : Grain, ISearchHostGr
     public Task<Dictionary<string, long>> Statistics(int[] partitions, string[] keys) =>
         Read(partitions, catchUp: false, index => index.Statistics(partitions, keys));
 
-    public Task<PartitionPage> Search(int[] partitions, SearchRequest request, Dictionary<string, long> market) => Read(partitions, catchUp: false, index =>
-    {
-        var statistics = new MarketStatistics(market);
-        var page = index.Search(request, partitions, statistics);
-        return new PartitionPage([.. page.Hits.Select(PartitionHit.From)], page.Total, new(page.Facets.TechField), new(page.Facets.Region),
-            new(page.Facets.Trl), new(page.Facets.Kind ?? new Dictionary<string, int>()), statistics.Missing);
-    });
+    public Task<PartitionPage> Search(int[] partitions, SearchRequest request, Dictionary<string, long> market) =>
+        Read(partitions, catchUp: false, index => PartitionPage.Of(index, partitions, request, market));
 
     public Task<PartitionHits> MoreLike(int[] partitions, ListingKind kind, string json, SearchFilter filter, int take, Dictionary<string, long> market) =>
-        Read(partitions, catchUp: true, index =>
-        {
-            using var view = System.Text.Json.JsonDocument.Parse(json);
-            var statistics = new MarketStatistics(market);
-            var hits = index.MoreLikeHits(ListingDocument.FromView(kind, view.RootElement), filter, take, partitions, statistics);
-            return new PartitionHits([.. hits.Select(PartitionHit.From)], statistics.Missing);
-        });
+        Read(partitions, catchUp: true, index => PartitionHits.Of(index, partitions, kind, json, filter, take, market));
 
-    public Task<PartitionFinds> Finds(int[] partitions, string id, string[] texts, Dictionary<string, long> market) => Read(partitions, catchUp: true, index =>
-    {
-        var statistics = new MarketStatistics(market);
-        return new PartitionFinds(index.Finds(id, texts, partitions, statistics), statistics.Missing);
-    });
+    public Task<PartitionFinds> Finds(int[] partitions, string id, string[] texts, Dictionary<string, long> market) =>
+        Read(partitions, catchUp: true, index => PartitionFinds.Of(index, partitions, id, texts, market));
 
     /// <summary>
     /// Refuses partitions this host does not hold (the caller's view of the cluster is stale) or has not loaded.
