@@ -98,7 +98,7 @@ public sealed class KubernetesManifestTests(ApiFixture api)
         // Every secret it reads is one the example Secret names.
         var secret = Of("Secret").GetProperty("stringData").EnumerateObject().Select(p => p.Name).ToHashSet();
         foreach (var e in env.Values.Where(e => e.TryGetProperty("valueFrom", out var from) && from.TryGetProperty("secretKeyRef", out _)))
-            Assert.Contains(e.GetProperty("valueFrom").GetProperty("secretKeyRef").GetProperty("key").GetString(), secret);
+            Assert.Contains(e.GetProperty("valueFrom").GetProperty("secretKeyRef").GetProperty("key").GetString()!, secret);
 
         // The probes ask what the host answers, with 200, on a real host.
         foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
