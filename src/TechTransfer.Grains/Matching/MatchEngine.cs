@@ -90,7 +90,8 @@ public sealed class MatchEngine(ListingIndex index, MatchingOptions options)
     public IReadOnlyList<MatchCandidate> FindMatches(ListingDocument source, int? topK = null, bool applyThreshold = true)
     {
         var k = topK ?? options.TopK;
-        return Rank(source, index.MoreLike(source, Candidates(source, k).Filter, Candidates(source, k).Take), k, applyThreshold);
+        var (filter, take) = Candidates(source, k);
+        return Rank(source, index.MoreLike(source, filter, take), k, applyThreshold);
     }
 
     /// <summary>What <see cref="FindMatches"/> asks of the index: the other kind, twice the matches kept.</summary>
