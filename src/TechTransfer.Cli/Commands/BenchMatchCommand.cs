@@ -29,8 +29,7 @@ public static class BenchMatchCommand
         var directory = args.Option("index-dir");
         if (directory is not null && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         using var heap = new HeapWatch();
-        var layout = PartitionLayout.Of(args.Int("partitions", 1),
-            args.Option("hold")?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse));
+        var layout = PartitionLayout.Parse(args.Int("partitions", 1), args.Option("hold"));
         var index = directory is null ? new ListingIndex(layout) : ListingIndex.Create(directory, layout);
         var engine = new MatchEngine(index, new MatchingOptions());
         _ = ListingAnalysis.Terms(ListingAnalysis.Title, "预热"); // load the SmartCn dictionaries outside the timing

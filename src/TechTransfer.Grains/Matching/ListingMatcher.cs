@@ -15,17 +15,17 @@ public sealed record StoredMatch(
 
 /// <summary>
 /// Matches a newly published listing against the other side and keeps the result in tt_match. Runs on the
-/// host of the publishing grain, against that host's replica after catching it up, so a listing published a
-/// moment ago on another host is already a candidate.
+/// host of the publishing grain, against the market's index caught up first (<see cref="MarketSearch.CatchUpAsync"/>),
+/// so a listing published a moment ago on another host is already a candidate.
 /// </summary>
 public sealed class ListingMatcher(
-    IndexReplica replica, MarketSearch search, NpgsqlDataSource db, Notifications.Notifier notifier, Microsoft.Extensions.Options.IOptions<MatchingOptions> options)
+    MarketSearch search, NpgsqlDataSource db, Notifications.Notifier notifier, Microsoft.Extensions.Options.IOptions<MatchingOptions> options)
 {
     readonly SemaphoreSlim matching = new(Environment.ProcessorCount);
 
     public async Task<IReadOnlyList<MatchCandidate>> MatchAsync(ListingDocument source, CancellationToken cancellation = default)
     {
-        await replica.CatchUpAsync(cancellation);
+        await search.CatchUpAsync(cancellation);
         // Lucene work off the grain's turn: the scheduler thread stays free for other grains. At most one match per
         // core at a time: more only contend for the in-memory index files' locks (measured under bench-push).
         IReadOnlyList<MatchCandidate> matches;

@@ -27,6 +27,13 @@ public sealed class MarketSearch(IndexReplica replica, IGrainFactory grains, ICl
 
     bool Whole => replica.Index.Layout.HoldsAll;
 
+    /// <summary>
+    /// Applies every listing committed so far before a match or a saved-search check, so a listing published a moment
+    /// ago on another host is a candidate. Holding the whole market, this host's replica; scattered, each holder catches
+    /// up itself when asked (<see cref="SearchHostGrain"/>), and this host has nothing to read.
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken cancellation = default) => Whole ? replica.CatchUpAsync(cancellation) : Task.CompletedTask;
+
     public async Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken cancellation = default) => Whole
         ? await Task.Run(() => replica.Index.Search(request), cancellation)
         : await RetriedAsync(cover => SearchAsync(cover, request), cancellation);

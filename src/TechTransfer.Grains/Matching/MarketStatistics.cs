@@ -21,6 +21,14 @@ public sealed record PartitionLayout(int Count, int[] Held)
         return new(count, list);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> partitions of which a host holds those <paramref name="held"/> lists ("0,1"; "" none;
+    /// null all), as `TechTransfer:Matching:HeldPartitions` and bench-match's --hold write them.
+    /// </summary>
+    public static PartitionLayout Parse(int count, string? held) => Of(count, held?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(p => int.TryParse(p, out var number) ? number
+            : throw new FormatException($"held partitions are numbers separated by commas, not \"{held}\"")));
+
     /// <summary>The partition of a listing: its id's 128-bit hash, modulo the count (stable across builds and hosts).</summary>
     public int PartitionOf(string id) => Count == 1 ? 0 : (int)(ListingIndex.Key(id) % (UInt128)Count);
 

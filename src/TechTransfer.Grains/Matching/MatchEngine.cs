@@ -44,8 +44,7 @@ public sealed class MatchingOptions
     /// <summary>Which partitions this host holds, e.g. "0,1" ("" none: it serves no search of its own); unset: all.</summary>
     public string? HeldPartitions { get; set; }
 
-    public PartitionLayout Layout => PartitionLayout.Of(Partitions,
-        HeldPartitions?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse));
+    public PartitionLayout Layout => PartitionLayout.Parse(Partitions, HeldPartitions);
 }
 
 /// <summary>One criterion of structured compatibility and whether it held (null: not applicable).</summary>

@@ -10,11 +10,11 @@ namespace TechTransfer.Subscriptions;
 /// <summary>
 /// Tells the subscriptions a newly published listing satisfies (docs/portal.md, "订阅"). Runs on the publishing host,
 /// beside the match: PostgreSQL picks the candidates whose filters the listing passes (one index probe per
-/// value-or-any combination), then each candidate's text is run against that one listing in this host's replica,
+/// value-or-any combination), then each candidate's text is run against that one listing in the market's index,
 /// as search would run it. A hit is stored, due, before it is announced, and marked announced once the owner's
 /// inbox holds it; what a crash leaves due, <see cref="SubscriptionOutbox"/> announces.
 /// </summary>
-public sealed class SubscriptionMatcher(IndexReplica replica, MarketSearch search, NpgsqlDataSource db, Notifier notifier, IOptions<MatchingOptions> options)
+public sealed class SubscriptionMatcher(MarketSearch search, NpgsqlDataSource db, Notifier notifier, IOptions<MatchingOptions> options)
 {
     sealed record Candidate(string Id, string AccountId, string Name, string Q);
 
@@ -22,7 +22,7 @@ public sealed class SubscriptionMatcher(IndexReplica replica, MarketSearch searc
     {
         var candidates = await CandidatesAsync(listing, cancellation);
         if (candidates.Count == 0) return;
-        await replica.CatchUpAsync(cancellation); // the listing itself is in the replica
+        await search.CatchUpAsync(cancellation); // the listing itself is in the index
         var finds = await search.FindsAsync(listing.Id, [.. candidates.Select(c => c.Q)], cancellation);
         var hits = candidates.Where((_, i) => finds[i]).OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
         if (hits.Length == 0) return;
