@@ -273,6 +273,8 @@ public sealed class PortalTests(PortalFixture portal) : IAsyncLifetime
             Assert.True(overflow <= 0, $"{route} at {width}px scrolls sideways by {overflow}px");
         }
         await page.GotoAsync("/#/search?q=检测");
+        // The hits, not the page still loading (the screenshot showed 加载中…).
+        await Expect(page.Locator("main h1")).ToBeVisibleAsync();
         await PortalFixture.ScreenshotAsync(page, $"search-{width}x{height}");
     }
 
